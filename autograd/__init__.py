@@ -1,0 +1,57 @@
+"""chainrule's engine: scalar reverse-mode automatic differentiation.
+
+    from autograd import Value
+    x = Value(2.0, label='x')
+    y = (x * x + 1).tanh()
+    y.backward()          # x.grad == dy/dx
+
+Where things are: ``value.py`` (the node), ``ops.py`` (every op's forward rule and
+derivative), ``backward.py`` (the order and the chain-rule loop), ``grad_mode.py``
+(``no_grad``), ``functional.py`` (``grad``), ``gradcheck.py``.
+"""
+
+from autograd.backward import topological_order
+from autograd.functional import grad, value_and_grad
+from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
+from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck
+from autograd.ops import (
+    cos,
+    dot,
+    exp,
+    leaky_relu,
+    log,
+    relu,
+    sigmoid,
+    sin,
+    softplus,
+    sqrt,
+    sum,
+    tanh,
+)
+from autograd.value import Value
+
+__all__ = [
+    "GradcheckError",
+    "GradcheckReport",
+    "Value",
+    "cos",
+    "dot",
+    "enable_grad",
+    "exp",
+    "grad",
+    "gradcheck",
+    "is_grad_enabled",
+    "leaky_relu",
+    "log",
+    "no_grad",
+    "relu",
+    "sigmoid",
+    "sin",
+    "softplus",
+    "sqrt",
+    "sum",
+    "tanh",
+    "topological_order",
+    "value_and_grad",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,262 @@
+"""``Value``: one float, and the node of the computation graph that produced it.
+
+A node holds four things about where it came from:
+
+    op           the operation's name, '' for a leaf (an input or a parameter)
+    inputs       the Values it was computed from, in order (a tuple; ``a + a`` lists ``a`` twice)
+    local_grads  for each input, the local derivative d(this)/d(input), as a number
+    label        a name for pictures and reprs, chosen by the user
+
+and one thing the backward pass fills in: ``grad``, d(root)/d(this).
+
+Nothing on a node refers back to the node itself, so a graph is freed by reference
+counting the moment the last name for its root goes away.
+
+The arithmetic methods below only delegate: each operation's forward rule and its local
+derivatives live side by side in ``autograd/ops.py``. The backward pass is in
+``autograd/backward.py``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Union
+
+Number = Union[int, float]
+Operand = Union["Value", int, float]
+
+
+def to_float(x: object, where: str) -> float:
+    """Return ``x`` as a float, or raise ``TypeError`` naming ``where`` and the type of ``x``.
+
+    Accepted: float, int, bool and every ``numbers.Real`` (Fraction, numpy scalars).
+    """
+    if type(x) is float:
+        return x
+    if isinstance(x, numbers.Real):
+        return float(x)
+    if isinstance(x, Value):
+        raise TypeError(f"{where}: expected a real number, got a Value (use its .data, or .detach())")
+    raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {_clip(repr(x))}")
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _short(x: object) -> str:
+    """A number in four significant digits that still reads as a float: 2.0, 0.7311, 1e-08."""
+    if not isinstance(x, float):
+        return repr(x)
+    text = f"{x:.4g}"
+    return text if any(c in text for c in ".eni") else text + ".0"
+
+
+class Value:
+    """A scalar that remembers how it was computed, so gradients can flow back through it.
+
+    >>> a = Value(2.0, label='a'); b = Value(-3.0, label='b')
+    >>> c = a * b + a            # c = ab + a
+    >>> c.backward()             # dc/da = b + 1 = -2, dc/db = a = 2
+    >>> a.grad, b.grad
+    (-2.0, 2.0)
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "inputs", "local_grads", "__weakref__")
+
+    data: float
+    grad: float
+    label: str
+    op: str
+    inputs: tuple[Value, ...]
+    local_grads: tuple[float, ...]
+
+    def __init__(
+        self,
+        data: object,
+        label: str = "",
+        *,
+        op: str = "",
+        inputs: tuple[Value, ...] = (),
+        local_grads: tuple[float, ...] = (),
+    ) -> None:
+        self.data = data if type(data) is float else to_float(data, "Value")
+        self.grad = 0.0
+        self.label = label
+        self.op = op
+        self.inputs = inputs
+        self.local_grads = local_grads
+
+    # -- reading a node ------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        text = f"Value(data={_short(self.data)}, grad={_short(self.grad)}"
+        if self.op:
+            text += f", op={self.op!r}"
+        if self.label:
+            text += f", label={self.label!r}"
+        return text + ")"
+
+    def __float__(self) -> float:
+        return self.data
+
+    def item(self) -> float:
+        """The number held, as in ``torch.Tensor.item()``."""
+        return self.data
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for inputs and parameters: nodes not computed from other Values."""
+        return not self.inputs
+
+    @property
+    def _prev(self) -> tuple[Value, ...]:
+        """micrograd's name for ``inputs`` (read-only), so lecture drawing code keeps working."""
+        return self.inputs
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name for ``op`` (read-only)."""
+        return self.op
+
+    # -- arithmetic: numbers or Values on either side ----------------------------------------
+
+    def __add__(self, other: Operand) -> Value:
+        return ops.add(self, other)
+
+    def __radd__(self, other: Operand) -> Value:
+        return ops.add(other, self)
+
+    def __sub__(self, other: Operand) -> Value:
+        return ops.sub(self, other)
+
+    def __rsub__(self, other: Operand) -> Value:
+        return ops.sub(other, self)
+
+    def __mul__(self, other: Operand) -> Value:
+        return ops.mul(self, other)
+
+    def __rmul__(self, other: Operand) -> Value:
+        return ops.mul(other, self)
+
+    def __truediv__(self, other: Operand) -> Value:
+        return ops.div(self, other)
+
+    def __rtruediv__(self, other: Operand) -> Value:
+        return ops.div(other, self)
+
+    def __pow__(self, other: Operand) -> Value:
+        return ops.pow(self, other)
+
+    def __rpow__(self, other: Operand) -> Value:
+        return ops.pow(other, self)
+
+    def __neg__(self) -> Value:
+        return ops.neg(self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        return ops.abs(self)
+
+    # -- comparisons look at data and return bool; == stays identity, so Values hash ---------
+
+    def __lt__(self, other: Operand) -> bool:
+        return self.data < _number(other, "<")
+
+    def __le__(self, other: Operand) -> bool:
+        return self.data <= _number(other, "<=")
+
+    def __gt__(self, other: Operand) -> bool:
+        return self.data > _number(other, ">")
+
+    def __ge__(self, other: Operand) -> bool:
+        return self.data >= _number(other, ">=")
+
+    __hash__ = object.__hash__
+
+    # -- functions ------------------------------------------------------------------------
+
+    def exp(self) -> Value:
+        """e**x."""
+        return ops.exp(self)
+
+    def log(self) -> Value:
+        """Natural logarithm; x must be > 0."""
+        return ops.log(self)
+
+    def sqrt(self) -> Value:
+        """Square root; x must be >= 0."""
+        return ops.sqrt(self)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent."""
+        return ops.tanh(self)
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + e**-x), computed without overflow."""
+        return ops.sigmoid(self)
+
+    def relu(self) -> Value:
+        """max(0, x)."""
+        return ops.relu(self)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Value:
+        """x for x > 0, else negative_slope * x."""
+        return ops.leaky_relu(self, negative_slope)
+
+    def softplus(self) -> Value:
+        """log(1 + e**x), computed without overflow."""
+        return ops.softplus(self)
+
+    def sin(self) -> Value:
+        """Sine."""
+        return ops.sin(self)
+
+    def cos(self) -> Value:
+        """Cosine."""
+        return ops.cos(self)
+
+    def abs(self) -> Value:
+        """|x|."""
+        return ops.abs(self)
+
+    def detach(self) -> Value:
+        """A new leaf with the same number and no history: gradients stop here."""
+        return Value(self.data, self.label)
+
+    # -- the backward pass ---------------------------------------------------------------------
+
+    def backward(self, grad: float = 1.0, create_graph: bool = False) -> None:
+        """Fill in ``.grad`` = d(self)/d(node) on every node this Value was computed from.
+
+        Semantics are PyTorch's: interior nodes' grads are recomputed by each call, while
+        leaves (inputs and parameters) *accumulate*, so calling ``backward()`` twice doubles
+        every leaf's grad. Call ``zero_grad()`` on a model (or set ``p.grad = 0.0``) between
+        steps.
+
+        ``grad`` is d(something)/d(self), 1.0 when self is the loss. With
+        ``create_graph=True`` the grads are themselves Values with a graph of their own, so
+        they can be differentiated again (second derivatives).
+        """
+        backward_pass.backward(self, grad, create_graph)
+
+    def _backward(self) -> None:
+        """One chain-rule step at this node: each input's grad += local derivative * self.grad.
+
+        This is micrograd's per-node ``_backward()``, for calling by hand as the lecture does
+        (``o.grad = 1.0; o._backward(); n._backward()``). On a leaf it does nothing.
+        """
+        backward_pass.chain_rule_step(self)
+
+
+def _number(other: object, op: str) -> float:
+    if isinstance(other, Value):
+        return other.data
+    return to_float(other, op)
+
+
+# Imported last: ops and backward_pass build and walk Values, so Value must exist first.
+from autograd import backward as backward_pass  # noqa: E402
+from autograd import ops  # noqa: E402
