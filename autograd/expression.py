@@ -1,0 +1,159 @@
+"""Build a graph from text such as ``"tanh(w1*x1 + w2*x2 + b)"``, safely.
+
+The text is parsed with :mod:`ast` and checked against an allow-list before anything is built:
+numbers, variable names, ``+ - * / **``, unary ``-``/``+``, and calls of the engine's one-input
+functions (``tanh(x)``, ``exp(x)``, ...). Anything else (attributes, subscripts, lambdas,
+comprehensions, keyword arguments, strings, unknown names) is refused with an
+:class:`ExpressionError` that names the column. Nothing is ever evaluated by Python: the
+allowed tree is walked, without recursion, and each node becomes one engine operation.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+
+from autograd import ops
+from autograd.value import Value
+
+MAX_LENGTH = 10_000
+
+FUNCTIONS: dict[str, Callable[[Value], Value]] = {
+    "tanh": ops.tanh,
+    "sigmoid": ops.sigmoid,
+    "relu": ops.relu,
+    "leaky_relu": ops.leaky_relu,
+    "exp": ops.exp,
+    "log": ops.log,
+    "sqrt": ops.sqrt,
+    "softplus": ops.softplus,
+    "sin": ops.sin,
+    "cos": ops.cos,
+    "abs": ops.abs,
+}
+
+BINARY: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
+    ast.Add: ops.add,
+    ast.Sub: ops.sub,
+    ast.Mult: ops.mul,
+    ast.Div: ops.div,
+    ast.Pow: ops.pow,
+}
+
+
+class ExpressionError(ValueError):
+    """The text is not an expression chainrule will build; ``column`` is 1-based (0: no column)."""
+
+    def __init__(self, message: str, column: int = 0) -> None:
+        self.column = column
+        super().__init__(f"column {column}: {message}" if column else message)
+
+
+def build_expression(text: str, variables: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
+    """Return ``(root, leaves)``: the graph of ``text`` and one labelled leaf per variable.
+
+    Every variable used must be given and every variable given must be used.
+    """
+    tree = _parse(text)
+    _check(tree, variables)
+    leaves = {name: Value(value, label=name) for name, value in variables.items()}
+    return _build(tree.body, leaves), leaves
+
+
+def _parse(text: str) -> ast.Expression:
+    if not text.strip():
+        raise ExpressionError("the expression is empty")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is longer than {MAX_LENGTH} characters")
+    try:
+        return ast.parse(text, mode="eval")
+    except SyntaxError as err:
+        raise ExpressionError(f"not a valid expression ({err.msg})", err.offset or len(text) + 1) from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("the expression is nested too deeply") from None
+
+
+def _check(tree: ast.Expression, variables: Mapping[str, float]) -> None:
+    """Refuse every node outside the allow-list; check the variables used against those given."""
+    used: set[str] = set()
+    for node in ast.walk(tree.body):
+        column = getattr(node, "col_offset", -1) + 1
+        if isinstance(node, ast.Constant):
+            if type(node.value) not in (int, float):
+                raise ExpressionError(f"only numbers are allowed, not {node.value!r}", column)
+        elif isinstance(node, ast.Name):
+            if node.id in FUNCTIONS:
+                continue  # checked as part of its call
+            if node.id not in variables:
+                hint = f"give it a value, e.g. {node.id}=1.0"
+                raise ExpressionError(f"unknown name {node.id!r}: {hint}", column)
+            used.add(node.id)
+        elif isinstance(node, ast.BinOp):
+            if type(node.op) not in BINARY:
+                raise ExpressionError(f"operator {type(node.op).__name__} is not allowed", column)
+        elif isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, (ast.USub, ast.UAdd)):
+                raise ExpressionError(f"operator {type(node.op).__name__} is not allowed", column)
+        elif isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+                name = f"{node.func.id!r}" if isinstance(node.func, ast.Name) else "this"
+                known = ", ".join(sorted(FUNCTIONS))
+                raise ExpressionError(f"cannot call {name}: the functions are {known}", column)
+            if len(node.args) != 1 or node.keywords or isinstance(node.args[0], ast.Starred):
+                raise ExpressionError(f"{node.func.id}() takes exactly one argument", column)
+        elif not isinstance(node, (ast.operator, ast.unaryop, ast.Load)):
+            raise ExpressionError(f"{type(node).__name__} is not allowed in an expression", column)
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            raise ExpressionError("assignment is not allowed", column)
+    for node in ast.walk(tree.body):
+        if isinstance(node, ast.Name) and node.id in FUNCTIONS and not _is_called(tree, node):
+            raise ExpressionError(f"{node.id} is a function: call it, e.g. {node.id}(x)", node.col_offset + 1)
+    extra = sorted(set(variables) - used)
+    if extra:
+        raise ExpressionError(f"variable {extra[0]!r} is given but not used in the expression")
+
+
+def _is_called(tree: ast.Expression, name: ast.Name) -> bool:
+    return any(isinstance(n, ast.Call) and n.func is name for n in ast.walk(tree.body))
+
+
+def _build(root: ast.expr, leaves: Mapping[str, Value]) -> Value:
+    """Turn the checked tree into Values, children before parents, with an explicit stack."""
+    built: dict[int, Value] = {}
+    stack: list[tuple[ast.expr, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        children = _children(node)
+        if not children_done and children:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+            continue
+        built[id(node)] = _make(node, [built[id(c)] for c in children], leaves)
+    return built[id(root)]
+
+
+def _children(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.Call):
+        return [node.args[0]]
+    return []
+
+
+def _make(node: ast.expr, args: list[Value], leaves: Mapping[str, Value]) -> Value:
+    column = node.col_offset + 1
+    try:
+        if isinstance(node, ast.Constant):
+            return Value(node.value)  # int or float, checked above
+        if isinstance(node, ast.Name):
+            return leaves[node.id]
+        if isinstance(node, ast.BinOp):
+            return BINARY[type(node.op)](args[0], args[1])
+        if isinstance(node, ast.UnaryOp):
+            return ops.neg(args[0]) if isinstance(node.op, ast.USub) else args[0]
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        return FUNCTIONS[node.func.id](args[0])
+    except (ArithmeticError, ValueError) as err:  # domain errors, overflow, huge literals
+        raise ExpressionError(str(err), column) from None
