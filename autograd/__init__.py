@@ -10,7 +10,7 @@ derivative), ``backward.py`` (the order and the chain-rule loop), ``grad_mode.py
 (``no_grad``), ``functional.py`` (``grad``), ``gradcheck.py``.
 """
 
-from autograd.backward import topological_order
+from autograd.backward import backward_order, topological_order
 from autograd.functional import grad, value_and_grad
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck
@@ -34,6 +34,7 @@ __all__ = [
     "GradcheckError",
     "GradcheckReport",
     "Value",
+    "backward_order",
     "cos",
     "dot",
     "enable_grad",

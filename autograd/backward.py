@@ -2,11 +2,12 @@
 
 Two pieces:
 
-``topological_order(root)`` lists every node that ``root`` was computed from, root first,
+``backward_order(root)`` lists the computed nodes that ``root`` depends on, root first,
 with this invariant: **a node comes after every node that consumes it**. It counts each
 node's consumers, then releases a node once all of its consumers have been listed (Kahn's
 algorithm, as in HIPS autograd). Plain loops and an explicit stack: no recursion, so a
-chain of a million ops is fine.
+chain of a million ops is fine. ``topological_order(root)`` is the same list with the
+leaves appended, for tools that want every node.
 
 ``backward(root)`` walks that order applying the chain rule at each node. Because of the
 invariant, by the time a node is reached every consumer has already added its share into
@@ -19,18 +20,25 @@ from autograd.ops import GRAPH_RULES, Derivative
 from autograd.value import Value
 
 
-def topological_order(root: Value) -> list[Value]:
-    """Every node reachable from ``root``, root first, each after all nodes that consume it."""
-    consumers: dict[Value, int] = {root: 0}  # node -> how many edges lead out of it
+def backward_order(root: Value) -> list[Value]:
+    """The computed nodes under ``root`` (not the leaves), root first, each after all its consumers.
+
+    These are exactly the nodes the backward pass must visit: a leaf has no inputs to pass a
+    gradient on to, so leaving leaves out of the walk halves its work on a neural network,
+    where most edges end at a parameter or an input. For a leaf ``root`` the list is empty.
+    """
+    if not root.inputs:
+        return []
+    consumers: dict[Value, int] = {root: 0}  # computed node -> how many edges lead out of it
     stack = [root]
     while stack:
         node = stack.pop()
         for child in node.inputs:
-            if child in consumers:
-                consumers[child] += 1
-            else:
-                consumers[child] = 1
-                stack.append(child)
+            if child.inputs:
+                count = consumers.get(child, 0)
+                consumers[child] = count + 1
+                if count == 0:  # first time seen: walk its inputs too
+                    stack.append(child)
 
     order = []
     ready = [root]  # nodes whose consumers are all in `order` already
@@ -38,18 +46,36 @@ def topological_order(root: Value) -> list[Value]:
         node = ready.pop()
         order.append(node)
         for child in node.inputs:
-            consumers[child] -= 1
-            if consumers[child] == 0:
-                ready.append(child)
+            if child.inputs:
+                count = consumers[child] - 1
+                consumers[child] = count
+                if count == 0:  # its last consumer is listed: its grad will be complete
+                    ready.append(child)
     return order
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node under ``root``, root first, each after all nodes that consume it.
+
+    The backward order followed by the leaves (each once): a leaf consumes nothing, so
+    putting all of them last keeps the invariant.
+    """
+    order = backward_order(root) or [root]
+    seen: set[Value] = set()
+    leaves = []
+    for node in order:
+        for child in node.inputs:
+            if not child.inputs and child not in seen:
+                seen.add(child)
+                leaves.append(child)
+    return order + leaves
 
 
 def backward(root: Value, grad: float = 1.0, create_graph: bool = False) -> None:
     """Set ``node.grad`` = d(root)/d(node) for every node under ``root`` (see Value.backward)."""
-    order = topological_order(root)
+    order = backward_order(root)
     for node in order:
-        if node.inputs:
-            node.grad = 0.0  # interior nodes: recomputed by this call; leaves accumulate
+        node.grad = 0.0  # computed nodes: recomputed by this call; leaves accumulate
     root.grad += grad
     if create_graph:
         _backward_with_graph(order)

@@ -33,7 +33,7 @@ Derivative = Union[Value, float]
 def record(data: float, op: str, inputs: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
     """Make the output node of ``op``; under ``no_grad()`` a bare leaf instead."""
     if grad_enabled.get():
-        return Value(data, op=op, inputs=inputs, local_grads=local_grads)
+        return Value(data, "", op, inputs, local_grads)
     return Value(data)
 
 

@@ -8,7 +8,7 @@ import weakref
 
 import pytest
 
-from autograd import Value, enable_grad, is_grad_enabled, no_grad, topological_order
+from autograd import Value, backward_order, enable_grad, is_grad_enabled, no_grad, topological_order
 from autograd.backward import chain_rule_step
 
 
@@ -47,6 +47,16 @@ def test_order_puts_every_node_after_its_consumers():
         for child in node.inputs:
             assert position[id(child)] > position[id(node)]
     assert order[0] is c and len(order) == len({id(n) for n in order})
+    assert {id(n) for n in order} == {id(n) for n in (x, a, b, c, a.inputs[1])}
+
+
+def test_backward_order_is_the_computed_nodes_only():
+    x = Value(1.0)
+    a = x * 2
+    b = a + x
+    c = b * a
+    assert backward_order(c) == [c, b, a]
+    assert backward_order(x) == []  # a leaf: nothing to visit
 
 
 def test_backward_twice_doubles_leaves_but_not_interior():
