@@ -44,6 +44,11 @@ def as_value(x: Operand, op: str) -> Value:
     return Value(to_float(x, op))
 
 
+def as_values(xs: Iterable[Operand], op: str) -> tuple[Value, ...]:
+    """``as_value`` of each element, as a tuple (Values pass without a function call)."""
+    return tuple([x if isinstance(x, Value) else as_value(x, op) for x in xs])
+
+
 # --- arithmetic -------------------------------------------------------------------------------
 
 
@@ -268,7 +273,7 @@ def sum(values: Iterable[Operand], start: Operand = 0.0) -> Value:
 
     A ``start`` other than the number 0 becomes the node's first input, as in Python's sum.
     """
-    inputs = tuple(as_value(v, "sum") for v in values)
+    inputs = as_values(values, "sum")
     if isinstance(start, Value) or to_float(start, "sum") != 0.0:
         inputs = (as_value(start, "sum"),) + inputs
     return record(math.fsum([v.data for v in inputs]), "sum", inputs, (1.0,) * len(inputs))
@@ -281,8 +286,7 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> Value:
     """
     if len(ws) != len(xs):
         raise ValueError(f"dot: ws and xs must have the same length, got {len(ws)} and {len(xs)}")
-    w = tuple(as_value(v, "dot") for v in ws)
-    x = tuple(as_value(v, "dot") for v in xs)
+    w, x = as_values(ws, "dot"), as_values(xs, "dot")
     w_data = [v.data for v in w]
     x_data = [v.data for v in x]
     out = math.fsum([wi * xi for wi, xi in zip(w_data, x_data)])
