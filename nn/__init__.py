@@ -1,1 +1,49 @@
-"""chainrule's neural-network library, built only from ``autograd.Value``s."""
+"""chainrule's neural-network library, built only from ``autograd.Value``s.
+
+    import nn
+    model = nn.MLP(2, [4, 1], activation='tanh', seed=0)      # 2 inputs, 4 hidden, 1 output
+    X, y = nn.data.xor()
+    opt = nn.optim.SGD(model.parameters(), lr=0.5)
+    for step in range(200):
+        loss = nn.losses.binary_cross_entropy_with_logits([model(x) for x in X], y)
+        opt.zero_grad(); loss.backward(); opt.step()
+
+Where things are: ``module.py`` (Module: parameters, names, state_dict), ``layers.py``
+(Neuron, Layer, MLP), ``init.py`` (initial weights), ``losses.py``, ``optim.py`` (SGD, Adam,
+RMSprop, LambdaLR), ``serialize.py`` (save/load as JSON), ``data.py`` (toy data sets),
+``torch_bridge.py`` (to and from ``torch.nn.Sequential``).
+"""
+
+from nn import data, losses, optim
+from nn.layers import MLP, Layer, Neuron
+from nn.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge,
+    mse,
+)
+from nn.module import Module
+from nn.optim import SGD, Adam, LambdaLR, RMSprop
+from nn.serialize import load, save
+
+__all__ = [
+    "MLP",
+    "SGD",
+    "Adam",
+    "LambdaLR",
+    "Layer",
+    "Module",
+    "Neuron",
+    "RMSprop",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "data",
+    "hinge",
+    "load",
+    "losses",
+    "mse",
+    "optim",
+    "save",
+]

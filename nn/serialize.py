@@ -1,0 +1,164 @@
+"""Saving a model to JSON and loading it back: ``nn.save(model, path)``, ``nn.load(path)``.
+
+The file is plain JSON, readable in any editor, never pickle (unpickling runs code):
+
+    {"format": "chainrule.nn", "version": 1,
+     "model": "MLP",
+     "config": {"nin": 2, "nouts": [4, 1], "activation": ["tanh", "linear"]},
+     "state_dict": {"layers.0.neurons.0.w.0": 0.53, ...}}
+
+``load`` checks the whole file before it builds anything: the JSON must parse (no NaN or
+Infinity, no repeated keys), the format and version must be known, the config must
+describe a model whose parameter count equals the number of weights in the file (so a
+hostile config cannot ask for a billion neurons), and every weight must be a finite
+number under the right name. Any failure is a ``ValueError`` naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from collections.abc import Callable
+from typing import Any, Union
+
+from nn.layers import MLP, Layer, Neuron
+from nn.module import Module
+
+FORMAT = "chainrule.nn"
+VERSION = 1
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def model_config(model: Module) -> tuple[str, dict[str, Any]]:
+    """The class name and constructor arguments that rebuild ``model``'s architecture."""
+    if isinstance(model, MLP):
+        return "MLP", model.config()
+    if isinstance(model, Layer):
+        return "Layer", {"nin": model.nin, "nout": model.nout, "activation": model.activation}
+    if isinstance(model, Neuron):
+        return "Neuron", {"nin": model.nin, "activation": model.activation}
+    raise TypeError(f"save: can save a Neuron, Layer or MLP, got {type(model).__name__}")
+
+
+def to_json(model: Module) -> str:
+    """The file's text for ``model``."""
+    name, config = model_config(model)
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "model": name,
+        "config": config,
+        "state_dict": model.state_dict(),
+    }
+    return json.dumps(document, indent=1, allow_nan=False)
+
+
+def from_json(text: str, source: str = "<string>") -> Module:
+    """The model described by ``text`` (the contents of a file written by ``save``)."""
+    where = f"load({source})"
+    document = _parse(text, where)
+    if not isinstance(document, dict):
+        raise ValueError(f"{where}: expected a JSON object, got {type(document).__name__}")
+    missing = [k for k in ("format", "version", "model", "config", "state_dict") if k not in document]
+    if missing:
+        raise ValueError(f"{where}: missing key(s) {missing}")
+    if document["format"] != FORMAT:
+        raise ValueError(f"{where}: not a chainrule model file (format {document['format']!r})")
+    if document["version"] != VERSION:
+        raise ValueError(f"{where}: unsupported format version {document['version']!r} (expected {VERSION})")
+    state = document["state_dict"]
+    if not isinstance(state, dict):
+        raise ValueError(f"{where}: state_dict must be an object, got {type(state).__name__}")
+    build = _builder(document["model"], document["config"], len(state), where)
+    model = build()
+    model.load_state_dict(state)
+    return model
+
+
+def save(model: Module, path: PathLike) -> None:
+    """Write ``model``'s architecture and weights to ``path`` as JSON."""
+    text = to_json(model)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def load(path: PathLike) -> Module:
+    """Read a model written by ``save``; any problem with the file is a ``ValueError``."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except UnicodeDecodeError as e:
+        raise ValueError(f"load({os.fspath(path)!r}): file is not UTF-8 text ({e.reason})") from None
+    return from_json(text, repr(os.fspath(path)))
+
+
+# --- checking the document ------------------------------------------------------------------------
+
+
+def _parse(text: str, where: str) -> Any:
+    def reject_constant(name: str) -> None:
+        raise ValueError(f"{where}: {name} is not allowed in a model file")
+
+    def no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in pairs]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"{where}: a key appears twice in one object")
+        return dict(pairs)
+
+    try:
+        return json.loads(text, parse_constant=reject_constant, object_pairs_hook=no_repeats)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{where}: not valid JSON (truncated or corrupt?): {e}") from None
+    except RecursionError:
+        raise ValueError(f"{where}: JSON nested too deeply") from None
+
+
+def _builder(kind: object, config: object, n_weights: int, where: str) -> Callable[[], Module]:
+    """A function making the model, once the config is known to be sound and to fit the weights."""
+    if not isinstance(config, dict):
+        raise ValueError(f"{where}: config must be an object, got {type(config).__name__}")
+
+    def field(name: str) -> Any:
+        if name not in config:
+            raise ValueError(f"{where}: config is missing {name!r}")
+        return config[name]
+
+    def size(x: object, what: str) -> int:
+        if isinstance(x, bool) or not isinstance(x, int) or x < 1:
+            raise ValueError(f"{where}: {what} must be a positive int, got {x!r}")
+        return x
+
+    def activation(x: object) -> str:
+        if x not in ("relu", "tanh", "sigmoid", "linear"):
+            raise ValueError(f"{where}: unknown activation {x!r}")
+        return str(x)
+
+    if kind == "Neuron":
+        nin, act = size(field("nin"), "nin"), activation(field("activation"))
+        count = nin + 1
+        result: Callable[[], Module] = lambda: Neuron(nin, activation=act)  # noqa: E731
+    elif kind == "Layer":
+        nin, nout = size(field("nin"), "nin"), size(field("nout"), "nout")
+        act = activation(field("activation"))
+        count = (nin + 1) * nout
+        result = lambda: Layer(nin, nout, activation=act)  # noqa: E731
+    elif kind == "MLP":
+        nin, nouts, acts = field("nin"), field("nouts"), field("activation")
+        if not isinstance(nouts, list) or not nouts:
+            raise ValueError(f"{where}: nouts must be a non-empty list, got {nouts!r}")
+        if not isinstance(acts, list) or len(acts) != len(nouts):
+            raise ValueError(f"{where}: activation must be a list of {len(nouts)} names, got {acts!r}")
+        sizes = [size(nin, "nin")] + [size(n, "each of nouts") for n in nouts]
+        names = [activation(a) for a in acts]
+        count = 0
+        for fan_in, fan_out in itertools.pairwise(sizes):
+            count += (fan_in + 1) * fan_out
+            if count > n_weights:
+                break  # stop early: a hostile config can make this count astronomically large
+        result = lambda: MLP(sizes[0], sizes[1:], activation=names)  # noqa: E731
+    else:
+        raise ValueError(f"{where}: unknown model type {kind!r} (expected Neuron, Layer or MLP)")
+    if count != n_weights:
+        raise ValueError(f"{where}: config needs {count} parameters but state_dict has {n_weights}")
+    return result

@@ -1,0 +1,187 @@
+"""Each loss against its hand-derived gradient and against torch.nn.functional in float64."""
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+import nn
+from autograd import Value
+from tests.oracles import close
+
+PS = [0.9, 0.2, 0.55, 0.01]
+YS_UNIT = [1.0, 0.0, 0.3, 1.0]
+ZS = [2.0, -1.5, 0.3, -4.0]
+LABELS = [1.0, -1.0, -1.0, 1.0]
+
+
+def run(loss_fn, preds, targets, **kwargs):
+    """Our loss and the gradient of each prediction."""
+    vs = [Value(p) for p in preds]
+    loss = loss_fn(vs, targets, **kwargs)
+    loss.backward()
+    return loss.data, [v.grad for v in vs]
+
+
+def run_torch(loss_fn, preds, targets):
+    t = torch.tensor(preds, dtype=torch.float64, requires_grad=True)
+    loss = loss_fn(t, torch.tensor(targets, dtype=torch.float64))
+    loss.backward()
+    return loss.item(), t.grad.tolist()
+
+
+def assert_close_lists(a, b):
+    assert len(a) == len(b)
+    for x, y in zip(a, b):
+        assert close(x, y), (a, b)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_mse(reduction):
+    n = len(PS) if reduction == "mean" else 1
+    value, grads = run(nn.mse, ZS, PS, reduction=reduction)
+    assert close(value, sum((z - y) ** 2 for z, y in zip(ZS, PS)) / n)
+    assert_close_lists(grads, [2 * (z - y) / n for z, y in zip(ZS, PS)])
+    t_value, t_grads = run_torch(lambda a, b: F.mse_loss(a, b, reduction=reduction), ZS, PS)
+    assert close(value, t_value)
+    assert_close_lists(grads, t_grads)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_binary_cross_entropy(reduction):
+    n = len(PS) if reduction == "mean" else 1
+    value, grads = run(nn.binary_cross_entropy, PS, YS_UNIT, reduction=reduction)
+    hand = -sum(y * math.log(p) + (1 - y) * math.log(1 - p) for p, y in zip(PS, YS_UNIT)) / n
+    assert close(value, hand)
+    assert_close_lists(grads, [(p - y) / (p * (1 - p)) / n for p, y in zip(PS, YS_UNIT)])
+    t_value, t_grads = run_torch(lambda a, b: F.binary_cross_entropy(a, b, reduction=reduction), PS, YS_UNIT)
+    assert close(value, t_value)
+    assert_close_lists(grads, t_grads)
+
+
+def test_binary_cross_entropy_clamps_zero_and_one():
+    value, grads = run(nn.binary_cross_entropy, [0.0, 1.0], [1.0, 0.0], reduction="sum")
+    assert close(value, -2 * math.log(1e-12), rel=1e-6)
+    assert grads == [0.0, 0.0]  # clamped probabilities pass no gradient, as with torch.clamp
+    value, _ = run(nn.binary_cross_entropy, [0.0, 1.0], [0.0, 1.0])
+    assert 0.0 <= value < 1e-11
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_binary_cross_entropy_with_logits(reduction):
+    n = len(ZS) if reduction == "mean" else 1
+    value, grads = run(nn.binary_cross_entropy_with_logits, ZS, YS_UNIT, reduction=reduction)
+    sig = [1 / (1 + math.exp(-z)) for z in ZS]
+    hand = -sum(y * math.log(s) + (1 - y) * math.log(1 - s) for s, y in zip(sig, YS_UNIT)) / n
+    assert close(value, hand)
+    assert_close_lists(grads, [(s - y) / n for s, y in zip(sig, YS_UNIT)])  # the lesson's dz = a - y
+    t_value, t_grads = run_torch(
+        lambda a, b: F.binary_cross_entropy_with_logits(a, b, reduction=reduction), ZS, YS_UNIT
+    )
+    assert close(value, t_value)
+    assert_close_lists(grads, t_grads)
+
+
+def test_binary_cross_entropy_with_logits_is_stable_at_1000():
+    zs, ys = [1000.0, -1000.0, 1000.0, -1000.0], [1.0, 0.0, 0.0, 1.0]
+    value, grads = run(nn.binary_cross_entropy_with_logits, zs, ys, reduction="sum")
+    assert value == 2000.0  # the right answers cost 0, the wrong ones 1000 each
+    assert grads == [0.0, 0.0, 1.0, -1.0]
+    t_value, t_grads = run_torch(
+        lambda a, b: F.binary_cross_entropy_with_logits(a, b, reduction="sum"), zs, ys
+    )
+    assert value == t_value and grads == t_grads
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_hinge(reduction):
+    scores = [2.0, -0.5, 0.25, -3.0, 1.0]
+    labels = [1.0, -1.0, -1.0, 1.0, 1.0]
+    n = len(scores) if reduction == "mean" else 1
+    value, grads = run(nn.hinge, scores, labels, reduction=reduction)
+    # margins 1 - y s: -1, 0.5, 1.25, 4, 0 -> losses 0, 0.5, 1.25, 4, 0
+    assert close(value, 5.75 / n)
+    assert_close_lists(grads, [0.0, 1.0 / n, 1.0 / n, -1.0 / n, 0.0])
+    red = torch.mean if reduction == "mean" else torch.sum
+    t_value, t_grads = run_torch(lambda s, y: red(F.relu(1 - y * s)), scores, labels)
+    assert close(value, t_value)
+    assert_close_lists(grads, t_grads)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_cross_entropy(reduction):
+    rows = [[1.0, 2.0, -0.5], [0.3, 0.3, 4.0], [-2.0, 5.0, 1.0]]
+    targets = [0, 2, 1]
+    n = len(rows) if reduction == "mean" else 1
+    vs = [[Value(z) for z in row] for row in rows]
+    loss = nn.cross_entropy(vs, targets, reduction=reduction)
+    loss.backward()
+    hand = 0.0
+    for row, t, vrow in zip(rows, targets, vs):
+        total = sum(math.exp(z) for z in row)
+        hand += math.log(total) - row[t]
+        for j, v in enumerate(vrow):
+            assert close(v.grad, (math.exp(row[j]) / total - (j == t)) / n)
+    assert close(loss.data, hand / n)
+    t = torch.tensor(rows, dtype=torch.float64, requires_grad=True)
+    t_loss = F.cross_entropy(t, torch.tensor(targets), reduction=reduction)
+    t_loss.backward()
+    assert close(loss.data, t_loss.item())
+    assert_close_lists([v.grad for row in vs for v in row], t.grad.flatten().tolist())
+
+
+def test_cross_entropy_single_row_and_large_logits():
+    row = [Value(1000.0), Value(-1000.0), Value(999.0)]
+    loss = nn.cross_entropy(row, 2)
+    loss.backward()
+    t = torch.tensor([[1000.0, -1000.0, 999.0]], dtype=torch.float64, requires_grad=True)
+    t_loss = F.cross_entropy(t, torch.tensor([2]))
+    t_loss.backward()
+    assert close(loss.data, t_loss.item())  # log(1 + e**-1) + 1
+    assert close(loss.data, math.log1p(math.exp(-1)) + 1)
+    assert_close_lists([v.grad for v in row], t.grad[0].tolist())
+
+
+def test_single_sample_forms():
+    assert close(nn.mse(Value(3.0), 1.0).data, 4.0)
+    assert close(nn.hinge(Value(0.5), -1.0).data, 1.5)
+    assert close(nn.binary_cross_entropy(Value(0.25), 1.0).data, -math.log(0.25))
+    assert close(nn.binary_cross_entropy_with_logits(0.0, 1.0).data, math.log(2))
+
+
+def test_mse_over_rows_of_several_outputs():
+    preds = [[Value(1.0), Value(2.0)], [Value(0.0), Value(-1.0)]]
+    loss = nn.mse(preds, [[0.0, 2.0], [1.0, 1.0]])
+    assert close(loss.data, (1 + 0 + 1 + 4) / 4)
+    loss.backward()
+    assert close(preds[1][1].grad, 2 * (-1.0 - 1.0) / 4)
+
+
+def test_mismatched_lengths_and_bad_values_raise():
+    with pytest.raises(ValueError, match="mse: got 2 predictions but 3 targets"):
+        nn.mse([1.0, 2.0], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="hinge: give one prediction and one target, or two lists"):
+        nn.hinge([1.0, 2.0], 1.0)
+    with pytest.raises(ValueError, match="hinge: labels must be -1 or \\+1, got 0.0"):
+        nn.hinge([1.0], [0.0])
+    with pytest.raises(ValueError, match="probabilities must be in \\[0, 1\\], got 1.5"):
+        nn.binary_cross_entropy([1.5], [1.0])
+    with pytest.raises(ValueError, match="targets must be in \\[0, 1\\], got 2.0"):
+        nn.binary_cross_entropy_with_logits([0.5], [2.0])
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        nn.mse([1.0], [1.0], reduction="avg")
+    with pytest.raises(ValueError, match="mse: got no predictions"):
+        nn.mse([], [])
+    with pytest.raises(ValueError, match="a row of 2 predictions has 1 targets"):
+        nn.mse([[1.0, 2.0]], [[1.0]])
+    with pytest.raises(ValueError, match="cross_entropy: got 2 rows of logits but 1 targets"):
+        nn.cross_entropy([[1.0, 2.0], [1.0, 2.0]], [0])
+    with pytest.raises(ValueError, match="target 3 is out of range for 3 classes"):
+        nn.cross_entropy([1.0, 2.0, 3.0], 3)
+    with pytest.raises(TypeError, match="each target must be an int class, got 1.0"):
+        nn.cross_entropy([[1.0, 2.0]], [1.0])
+    with pytest.raises(ValueError, match="rows of logits differ in length"):
+        nn.cross_entropy([[1.0, 2.0], [1.0]], [0, 0])
+    with pytest.raises(TypeError, match="mse: expected a real number, got str"):
+        nn.mse(["a"], [1.0])
