@@ -117,4 +117,3 @@ def _few(names: list[str], limit: int = 3) -> str:
 
 def _clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
