@@ -18,7 +18,7 @@ layer (or MLP) whose width is 1 returns a single ``Value`` instead of a list of 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Union
 
 import autograd
@@ -27,7 +27,7 @@ from autograd.value import to_float
 from nn.init import check_scheme, initial_weights
 from nn.module import Module
 
-Input = Sequence[Union[Value, float]]
+Input = Iterable[Union[Value, float]]
 Output = Union[Value, list[Value]]
 
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
@@ -56,11 +56,12 @@ def check_size(n: object, what: str, where: str) -> int:
 
 def as_inputs(x: object, nin: int, where: str) -> list[Value]:
     """``x`` as a list of ``nin`` Values: Values kept as they are, numbers wrapped as leaves."""
-    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+    if isinstance(x, (str, bytes, Mapping)) or not isinstance(x, Iterable):
         raise TypeError(f"{where}: expected a list of {nin} numbers or Values, got {type(x).__name__}")
-    if len(x) != nin:
-        raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
-    return [xi if isinstance(xi, Value) else Value(to_float(xi, where)) for xi in x]
+    items = list(x)  # a list, tuple, numpy row, generator...
+    if len(items) != nin:
+        raise ValueError(f"{where}: expected {nin} inputs, got {len(items)}")
+    return [xi if isinstance(xi, Value) else Value(to_float(xi, where)) for xi in items]
 
 
 def _resolve_activation(activation: object, nonlin: object, where: str) -> str:

@@ -35,12 +35,13 @@ REDUCTIONS = ("mean", "sum")
 
 def mse(predictions: Predictions, targets: Targets, reduction: str = "mean") -> Value:
     """Mean squared error: mean of (p - y)**2 over all elements (PyTorch's ``mse_loss``)."""
+    _check_reduction(reduction, "mse")
     pairs = _pairs(predictions, targets, "mse", allow_rows=True)
     terms = []
     for p, y in pairs:
         d = p - y
         terms.append(d * d)
-    return _reduce(terms, reduction, "mse")
+    return _reduce(terms, reduction)
 
 
 def binary_cross_entropy(
@@ -52,6 +53,7 @@ def binary_cross_entropy(
     As with ``torch.clamp``, a clamped p passes no gradient back. To train a sigmoid output,
     prefer ``binary_cross_entropy_with_logits`` on the pre-sigmoid value: it never clamps.
     """
+    _check_reduction(reduction, "binary_cross_entropy")
     lo, hi = eps, 1.0 - eps
     terms = []
     for p, y in _pairs(probabilities, targets, "binary_cross_entropy"):
@@ -60,7 +62,7 @@ def binary_cross_entropy(
         _check_unit(y, "binary_cross_entropy")
         q = p if lo <= p.data <= hi else Value(lo if p.data < lo else hi)
         terms.append(-(y * q.log() + (1.0 - y) * (1.0 - q).log()))
-    return _reduce(terms, reduction, "binary_cross_entropy")
+    return _reduce(terms, reduction)
 
 
 def binary_cross_entropy_with_logits(logits: Predictions, targets: Targets, reduction: str = "mean") -> Value:
@@ -70,21 +72,23 @@ def binary_cross_entropy_with_logits(logits: Predictions, targets: Targets, redu
     -(y log sigmoid(z) + (1 - y) log(1 - sigmoid(z))) = softplus(z) - y z: finite and exact
     at z = +-1000, and its gradient sigmoid(z) - y is the lesson's ``dz = a - y``.
     """
+    _check_reduction(reduction, "binary_cross_entropy_with_logits")
     terms = []
     for z, y in _pairs(logits, targets, "binary_cross_entropy_with_logits"):
         _check_unit(y, "binary_cross_entropy_with_logits")
         terms.append(z.softplus() - y * z)
-    return _reduce(terms, reduction, "binary_cross_entropy_with_logits")
+    return _reduce(terms, reduction)
 
 
 def hinge(scores: Predictions, labels: Targets, reduction: str = "mean") -> Value:
     """The max-margin loss of micrograd's moons demo: max(0, 1 - y s), labels y = -1 or +1."""
+    _check_reduction(reduction, "hinge")
     terms = []
     for s, y in _pairs(scores, labels, "hinge"):
         if y not in (-1.0, 1.0):
             raise ValueError(f"hinge: labels must be -1 or +1, got {y!r}")
         terms.append((1.0 - y * s).relu())
-    return _reduce(terms, reduction, "hinge")
+    return _reduce(terms, reduction)
 
 
 def cross_entropy(
@@ -99,6 +103,7 @@ def cross_entropy(
     log sum_j e**(z[j] - m) + m, so no e** overflows. m is taken as a constant; that is
     exact, because the loss does not depend on the shift at all.
     """
+    _check_reduction(reduction, "cross_entropy")
     if isinstance(targets, int) and not isinstance(targets, bool):
         rows, classes = [logits], [targets]
     elif isinstance(targets, Sequence) and not isinstance(targets, (str, bytes)):
@@ -123,7 +128,7 @@ def cross_entropy(
         m = max(z.data for z in zs)
         shifted = [z - m for z in zs]
         terms.append(autograd.sum([s.exp() for s in shifted]).log() - shifted[t])
-    return _reduce(terms, reduction, "cross_entropy")
+    return _reduce(terms, reduction)
 
 
 # --- shapes and checks --------------------------------------------------------------------------
@@ -175,8 +180,11 @@ def _check_unit(y: float, where: str) -> None:
         raise ValueError(f"{where}: targets must be in [0, 1], got {y!r}")
 
 
-def _reduce(terms: list[Value], reduction: str, where: str) -> Value:
+def _check_reduction(reduction: object, where: str) -> None:
     if reduction not in REDUCTIONS:
         raise ValueError(f"{where}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+
+
+def _reduce(terms: list[Value], reduction: str) -> Value:
     total = autograd.sum(terms)
     return total / len(terms) if reduction == "mean" else total

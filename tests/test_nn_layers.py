@@ -1,7 +1,9 @@
 """Neuron, Layer and MLP: forward values by hand, structure, names, seeding and bad input."""
 
+import array
 import math
 import random
+from fractions import Fraction
 
 import pytest
 
@@ -194,3 +196,13 @@ def test_bad_inputs_and_sizes_raise_where_they_enter():
         nn.MLP(2, [])
     with pytest.raises(ValueError, match="init must be one of"):
         nn.MLP(2, [1], init="normal")
+
+
+def test_inputs_may_be_tuples_arrays_generators_or_values():
+    model = nn.MLP(2, [3, 1], seed=0)
+    expected = model([0.5, -1.0]).data
+    assert model((0.5, -1.0)).data == expected
+    assert model(array.array("d", [0.5, -1.0])).data == expected
+    assert model(v for v in [0.5, -1.0]).data == expected
+    assert model([Fraction(1, 2), -1]).data == expected
+    assert model([Value(0.5), -1.0]).data == expected
