@@ -115,7 +115,7 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "message"), BAD_FILES)
+@pytest.mark.parametrize(("text", "message"), BAD_FILES, ids=[m[:40] for _, m in BAD_FILES])
 def test_bad_files_raise_a_clear_value_error(tmp_path, text, message):
     path = tmp_path / "bad.json"
     path.write_text(text)
