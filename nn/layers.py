@@ -122,8 +122,8 @@ class Layer(Module):
 
     Calling a layer returns a list of ``nout`` Values, except that a layer with ``nout == 1``
     returns that one Value by itself (micrograd's convention; ``outputs(x)`` always gives a
-    list). Extra keyword arguments (activation, nonlin, init) go to each Neuron; all neurons
-    draw their weights from one ``rng`` (or ``random.Random(seed)``), one after the other.
+    list). ``activation``, ``nonlin`` and ``init`` are as for ``Neuron``; all neurons draw
+    their weights from one ``rng`` (or ``random.Random(seed)``), one after the other.
     """
 
     def __init__(

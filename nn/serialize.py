@@ -20,6 +20,7 @@ import itertools
 import json
 import os
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Union
 
 from nn.layers import MLP, Layer, Neuron
@@ -137,12 +138,12 @@ def _builder(kind: object, config: object, n_weights: int, where: str) -> Callab
     if kind == "Neuron":
         nin, act = size(field("nin"), "nin"), activation(field("activation"))
         count = nin + 1
-        result: Callable[[], Module] = lambda: Neuron(nin, activation=act)  # noqa: E731
+        result: Callable[[], Module] = partial(Neuron, nin, activation=act)
     elif kind == "Layer":
         nin, nout = size(field("nin"), "nin"), size(field("nout"), "nout")
         act = activation(field("activation"))
         count = (nin + 1) * nout
-        result = lambda: Layer(nin, nout, activation=act)  # noqa: E731
+        result = partial(Layer, nin, nout, activation=act)
     elif kind == "MLP":
         nin, nouts, acts = field("nin"), field("nouts"), field("activation")
         if not isinstance(nouts, list) or not nouts:
@@ -156,7 +157,7 @@ def _builder(kind: object, config: object, n_weights: int, where: str) -> Callab
             count += (fan_in + 1) * fan_out
             if count > n_weights:
                 break  # stop early: a hostile config can make this count astronomically large
-        result = lambda: MLP(sizes[0], sizes[1:], activation=names)  # noqa: E731
+        result = partial(MLP, sizes[0], sizes[1:], activation=names)
     else:
         raise ValueError(f"{where}: unknown model type {kind!r} (expected Neuron, Layer or MLP)")
     if count != n_weights:
