@@ -27,8 +27,10 @@ from autograd import Value
 from autograd.value import to_float
 
 Scalar = Union[Value, float]
-Predictions = Union[Scalar, Sequence[Scalar], Sequence[Sequence[Scalar]]]
-Targets = Union[float, Sequence[float], Sequence[Sequence[float]]]
+# One sample, or a list whose items are samples or rows of them: a list of MLP outputs
+# (``list[Value | list[Value]]``, as ``[model(x) for x in X]`` is typed) fits as it is.
+Predictions = Union[Scalar, Sequence[Union[Scalar, Sequence[Scalar]]]]
+Targets = Union[float, Sequence[Union[float, Sequence[float]]]]
 
 REDUCTIONS = ("mean", "sum")
 
