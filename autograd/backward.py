@@ -16,6 +16,8 @@ invariant, by the time a node is reached every consumer has already added its sh
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from autograd.ops import GRAPH_RULES, Derivative
 from autograd.value import Value
 
@@ -71,8 +73,15 @@ def topological_order(root: Value) -> list[Value]:
     return order + leaves
 
 
+# Set by autograd.anomaly.detect_anomaly() to a backward pass that checks every step; None when off.
+anomaly_backward: Callable[[Value, float], None] | None = None
+
+
 def backward(root: Value, grad: float = 1.0, create_graph: bool = False) -> None:
     """Set ``node.grad`` = d(root)/d(node) for every node under ``root`` (see Value.backward)."""
+    if anomaly_backward is not None and not create_graph:  # under detect_anomaly(): a checked pass
+        anomaly_backward(root, grad)
+        return
     order = backward_order(root)
     for node in order:
         node.grad = 0.0  # computed nodes: recomputed by this call; leaves accumulate

@@ -30,10 +30,17 @@ from autograd.value import Operand, Value, to_float
 Derivative = Union[Value, float]
 
 
+# Set by autograd.anomaly.detect_anomaly() to a check run on every new node; None when off.
+anomaly_check: Callable[[Value], None] | None = None
+
+
 def record(data: float, op: str, inputs: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
     """Make the output node of ``op``; under ``no_grad()`` a bare leaf instead."""
     if grad_enabled.get():
-        return Value(data, "", op, inputs, local_grads)
+        out = Value(data, "", op, inputs, local_grads)
+        if anomaly_check is not None:
+            anomaly_check(out)
+        return out
     return Value(data)
 
 

@@ -20,7 +20,11 @@ derivatives live side by side in ``autograd/ops.py``. The backward pass is in
 from __future__ import annotations
 
 import numbers
-from typing import Union
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    from autograd.steps import BackwardStep, Explanation
 
 Number = Union[int, float]
 Operand = Union["Value", int, float]
@@ -250,6 +254,18 @@ class Value:
         (``o.grad = 1.0; o._backward(); n._backward()``). On a leaf it does nothing.
         """
         backward_pass.chain_rule_step(self)
+
+    def backward_steps(self, grad: float = 1.0) -> Iterator[BackwardStep]:
+        """``backward()`` one node at a time: yields each chain-rule step (see autograd/steps.py)."""
+        from autograd.steps import backward_steps
+
+        return backward_steps(self, grad)
+
+    def explain(self, root: Value, max_paths: int = 20) -> Explanation:
+        """d(root)/d(self) as a sum over paths of products of local derivatives (autograd/steps.py)."""
+        from autograd.steps import explain
+
+        return explain(self, root, max_paths)
 
 
 def _number(other: object, op: str) -> float:

@@ -1,0 +1,253 @@
+"""Pictures drawn by the real ``dot``: SVG parsed, labels, numbers, escaping, clusters, guards."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from autograd import GraphvizMissing, Value, draw_dot, render
+from autograd.draw import to_svg
+
+pytestmark = pytest.mark.skipif(
+    not any(Path(d, "dot").exists() for d in os.environ.get("PATH", "").split(os.pathsep)),
+    reason="needs Graphviz's dot program",
+)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_tree(root: Value, **options: object) -> ET.Element:
+    return ET.fromstring(to_svg(root, **options).encode())
+
+
+def texts(tree: ET.Element) -> list[str]:
+    return ["".join(t.itertext()) for t in tree.iter(f"{SVG}text")]
+
+
+def groups(tree: ET.Element, kind: str) -> dict[str, ET.Element]:
+    """Graphviz's <g class="node|cluster|edge"> elements by their <title>."""
+    return {g.find(f"{SVG}title").text: g for g in tree.iter(f"{SVG}g") if g.get("class") == kind}
+
+
+def neuron() -> tuple[Value, dict[str, Value]]:
+    """micrograd's lecture neuron: o = tanh(x1 w1 + x2 w2 + b)."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b, "n": n}
+
+
+def test_records_show_label_data_and_grad_from_hand_formulas():
+    o, _v = neuron()
+    o.backward()
+    tree = svg_tree(o)
+    words = texts(tree)
+    # o = tanh(0.8814) = 0.7071; do/dn = 1 - o^2 = 0.5; dn/dw1 = x1 = 2 -> w1.grad = 1.0; x1.grad = w1 * 0.5
+    t = math.tanh(0.8813735870195432)
+    assert f"data {t:.4f}" in words and "grad 1.0000" in words
+    assert f"grad {1 - t**2:.4f}" in words
+    nodes = groups(tree, "node")
+    record_titles = [k for k in nodes if re.fullmatch(r"v\d+", k)]
+    op_titles = [k for k in nodes if k.endswith("_op")]
+    assert len(record_titles) == 10 and len(op_titles) == 5  # 5 leaves, 5 ops: mul mul add add tanh
+    assert sorted(texts(nodes[k])[0] for k in op_titles) == ["add", "add", "mul", "mul", "tanh"]
+    w1_box = next(nodes[k] for k in record_titles if texts(nodes[k])[0] == "w1")
+    assert texts(w1_box) == ["w1", "data -3.0000", "grad 1.0000"]
+    x1_box = next(nodes[k] for k in record_titles if texts(nodes[k])[0] == "x1")
+    assert texts(x1_box) == ["x1", "data 2.0000", "grad -1.5000"]
+    # edges: every input -> its op, every op -> its output
+    assert len(groups(tree, "edge")) == 2 + 2 + 2 + 2 + 1 + 5
+
+
+def test_left_to_right_by_default_and_grads_can_be_hidden():
+    o, _ = neuron()
+    assert "rankdir=LR" in draw_dot(o).source
+    assert "rankdir=TB" in draw_dot(o, rankdir="TB").source
+    assert not any(w.startswith("grad ") for w in texts(svg_tree(o, show_grad=False)))
+
+
+HOSTILE = ['x<b>"q"{d}|e', "<script>alert(1)</script>", "back\\slash \\N \\l", "&amp; &lt;", "a|b{c}"]
+
+
+@pytest.mark.parametrize("label", HOSTILE)
+def test_labels_render_verbatim(label):
+    x = Value(1.0, label=label)
+    y = x * 2.0
+    y.label = label
+    words = texts(svg_tree(y))
+    assert words.count(label) == 2
+    assert not any(re.fullmatch(r"<script>.*", w) and w != label for w in words)
+
+
+def test_script_label_is_text_in_the_svg_markup():
+    x = Value(1.0, label="<script>alert(1)</script>")
+    raw = to_svg(x * 1.0)
+    assert "<script" not in raw and "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
+
+
+def test_edge_labels_local_derivative_then_contribution():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c = a * b
+    c.label = "c"
+    before = texts(svg_tree(c, edge_labels=True))
+    assert "-3.0000" in before and "2.0000" in before  # dc/da = b, dc/db = a
+    (c * 4.0).backward()  # upstream dL/dc = 4
+    after = texts(svg_tree(c, edge_labels=True))  # c drawn as root; its grad is 4 now
+    assert "-3.0000 × 4.0000 = -12.0000" in after and "2.0000 × 4.0000 = 8.0000" in after
+
+
+def test_kinds_are_coloured():
+    w, x = Value(0.5, label="w"), Value(2.0, label="x")
+    y = w * x + 1.0
+    source = draw_dot(y, params=[w]).source
+    colour = {m.group(1): m.group(2) for m in re.finditer(r'(v\d+) \[label=.*?fillcolor="(#\w+)"', source)}
+    from autograd.draw import COLOURS
+
+    kinds = sorted(colour.values())
+    assert kinds.count(COLOURS["parameter"]) == 1 and kinds.count(COLOURS["input"]) == 1
+    assert kinds.count(COLOURS["constant"]) == 1 and kinds.count(COLOURS["output"]) == 1
+
+
+class StandInModel:
+    """Two layers of tanh neurons named as nn.Module names them (layers.L.neurons.N.w.I / .b)."""
+
+    def __init__(self, sizes: list[int]) -> None:
+        self.params: list[tuple[str, Value]] = []
+        self.layers = []
+        for layer, (nin, nout) in enumerate(itertools.pairwise(sizes)):
+            neurons = []
+            for n in range(nout):
+                ws = [Value(0.1 * (i + 1) - 0.05 * n, label=f"w{i}") for i in range(nin)]
+                b = Value(0.01 * n, label="b")
+                self.params += [(f"layers.{layer}.neurons.{n}.w.{i}", w) for i, w in enumerate(ws)]
+                self.params.append((f"layers.{layer}.neurons.{n}.b", b))
+                neurons.append((ws, b))
+            self.layers.append(neurons)
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return list(self.params)
+
+    def __call__(self, xs: list[Value]) -> list[Value]:
+        import autograd
+
+        for neurons in self.layers:
+            xs = [autograd.dot([*ws, b], [*xs, 1.0]).tanh() for ws, b in neurons]
+        return xs
+
+
+def mlp_loss() -> tuple[Value, StandInModel]:
+    model = StandInModel([2, 3, 1])
+    (out,) = model([Value(1.0, label="x0"), Value(-2.0, label="x1")])
+    loss = (out - 1.0) ** 2
+    loss.label = "loss"
+    loss.backward()
+    return loss, model
+
+
+def test_clusters_per_layer_and_neuron():
+    loss, model = mlp_loss()
+    tree = svg_tree(loss, model=model)
+    clusters = groups(tree, "cluster")
+    titles = {"".join(texts(g)[:1]) for g in clusters.values()}
+    assert {
+        "layers.0",
+        "layers.1",
+        "layers.0.neurons.0",
+        "layers.0.neurons.2",
+        "layers.1.neurons.0",
+    } <= titles
+    assert len(clusters) == 2 + 4
+    # Each neuron cluster holds its weights, bias, the constant 1.0, dot and tanh: (nin + 1 + 1) + 2 records.
+    source = draw_dot(loss, model=model).source
+    first = source[source.index("cluster_layer_0_neuron_0") :]
+    first = first[: first.index("\n\t\t}")]  # the cluster block ends at its closing brace line
+    assert len(re.findall(r"\bv\d+ \[", first)) == 2 + 1 + 1 + 2
+    assert len(re.findall(r"\bv\d+_op \[", first)) == 2
+
+
+def test_collapsed_view_has_one_box_per_neuron():
+    loss, model = mlp_loss()
+    tree = svg_tree(loss, model=model, collapse=True)
+    nodes = groups(tree, "node")
+    boxes = [k for k in nodes if k.startswith("neuron")]
+    assert len(boxes) == 4
+    box_texts = {texts(nodes[k])[0]: texts(nodes[k]) for k in boxes}
+    out = box_texts["layers.1.neurons.0"]
+    assert out[1] == "tanh"
+    # inputs feed the three first-layer boxes, which feed the last: 2*3 + 3 edges, then sub, pow
+    assert not any(t in ("w0", "w1", "b") for k in nodes for t in texts(nodes[k])[:1])
+    assert len(groups(tree, "edge")) == 6 + 3 + 1 + 1 + 2 + 1 + 1
+
+
+def test_focus_draws_the_neighbourhood_only():
+    o, v = neuron()
+    nodes = groups(svg_tree(o, focus=v["w1"], radius=2), "node")
+    labels = {texts(g)[0] for k, g in nodes.items() if not k.endswith("_op") and texts(g)}
+    # w1 -> mul op is 1 edge; x1 and the product are 2 edges away
+    assert "w1" in labels and "x1" in labels and "o" not in labels and "b" not in labels
+
+
+def test_size_guard_says_how_to_shrink():
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(100):
+        y = y * 1.01
+    with pytest.raises(
+        ValueError, match=r"201 values to draw, more than max_nodes=50.*collapse=True.*focus="
+    ):
+        draw_dot(y, max_nodes=50)
+    assert draw_dot(y, focus=y, radius=3, max_nodes=50) is not None
+
+
+def test_bad_arguments():
+    x = Value(1.0)
+    with pytest.raises(TypeError, match="draw_dot: root must be a Value, got int"):
+        draw_dot(3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="draw_dot: rankdir"):
+        draw_dot(x, rankdir="XY")
+    with pytest.raises(ValueError, match="collapse=True needs model="):
+        draw_dot(x, collapse=True)
+    with pytest.raises(ValueError, match="focus .* is not in the graph"):
+        draw_dot(x, focus=Value(2.0))
+    with pytest.raises(ValueError, match=r"render: the file name must end in \.svg, \.png or \.pdf"):
+        render(x, "graph.gif")
+
+
+def test_render_by_suffix(tmp_path):
+    o, _ = neuron()
+    assert render(o, tmp_path / "g.svg").read_bytes().lstrip().startswith(b"<?xml")
+    assert render(o, tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert render(o, tmp_path / "g.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_missing_dot_says_how_to_install_and_source_still_works(tmp_path, monkeypatch):
+    o, _ = neuron()
+    graph = draw_dot(o)
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no dot here
+    with pytest.raises(GraphvizMissing, match="apt-get install graphviz.*brew install graphviz"):
+        graph.pipe(format="svg")
+    with pytest.raises(GraphvizMissing, match="apt-get install graphviz"):
+        render(o, tmp_path / "g.svg")
+    assert "tanh" in graph.source and "rankdir=LR" in graph.source
+
+
+def test_import_autograd_does_not_need_the_graphviz_package():
+    code = (
+        "import sys; sys.modules['graphviz'] = None\n"
+        "import autograd\n"
+        "x = autograd.Value(2.0); (x * x).backward(); assert x.grad == 4.0\n"
+        "try:\n    autograd.draw_dot(x)\nexcept autograd.GraphvizMissing as e:\n    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "pip install" in out and "graphviz" in out
