@@ -1,0 +1,186 @@
+"""The ``chainrule`` command (also ``python -m autograd``).
+
+    chainrule lesson [--out DIR]                 replay the seed lesson, write pictures
+    chainrule graph "tanh(w*x + b)" x=2 w=-3 b=6.88 [-o graph.svg] [--steps page.html] [--no-grad]
+    chainrule train {xor,moons,circles,blobs} [...]
+
+Expected mistakes (bad arguments, an expression that does not parse, a missing Graphviz)
+end with a one-line message and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from autograd.expression import ExpressionError, build_expression
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line with exit code 1 (2 for bad arguments)."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _assignment(text: str) -> tuple[str, float]:
+    name, sep, number = text.partition("=")
+    if not sep or not name.isidentifier():
+        raise argparse.ArgumentTypeError(f"expected NAME=NUMBER, got {text!r}")
+    try:
+        return name, float(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name}: {number!r} is not a number") from None
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected sizes such as 16,16, got {text!r}") from None
+    if any(n < 1 for n in sizes):
+        raise argparse.ArgumentTypeError(f"layer sizes must be >= 1, got {text!r}")
+    return sizes
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {n}")
+    return n
+
+
+def _positive_float(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not x > 0 or x == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return x
+
+
+def _graph(args: argparse.Namespace) -> None:
+    variables = dict(args.variables)
+    if len(variables) != len(args.variables):
+        raise UserError("a variable is given twice", exit_code=2)
+    try:
+        root, leaves = build_expression(args.expression, variables)
+    except ExpressionError as err:
+        raise UserError(f"in the expression: {err}", exit_code=2) from None
+    from autograd import draw, page  # these need the graphviz package
+
+    try:
+        if args.steps:
+            written = [page.render_steps(root, args.steps)]  # the page runs the backward pass
+        else:
+            written = []
+            root.backward()
+        print(f"value: {args.expression} = {root.data:.6g}")
+        for name, leaf in leaves.items():
+            print(f"d/d{name} = {leaf.grad:.6g}")
+        written.insert(0, draw.render(root, args.output, show_grad=not args.no_grad))
+    except draw.GraphvizMissing as err:
+        raise UserError(str(err)) from None
+    for path in written:
+        print(f"wrote {path}")
+
+
+def _lesson(args: argparse.Namespace) -> None:
+    from nn.lesson import run_lesson
+
+    run_lesson(Path(args.out))
+
+
+def _train(args: argparse.Namespace) -> None:
+    from nn.train_command import TrainingError, run_training
+
+    try:
+        run_training(args)
+    except TrainingError as err:
+        raise UserError(str(err), exit_code=2) from None
+    except (OSError, ValueError) as err:  # --load of a missing or broken file
+        raise UserError(str(err)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chainrule",
+        description="See backpropagation work: a scalar autograd engine for teaching.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    lesson = commands.add_parser(
+        "lesson",
+        help="replay the lesson: a sigmoid neuron fails on XOR, an MLP solves it",
+        description="Replay the seed lesson and write its pictures into DIR.",
+    )
+    lesson.add_argument(
+        "--out", default="chainrule-out", metavar="DIR", help="where to write (default: %(default)s)"
+    )
+    lesson.set_defaults(run=_lesson)
+
+    graph = commands.add_parser(
+        "graph",
+        help="build an expression, run backward, print gradients and draw the graph",
+        description="Build EXPRESSION from text (numbers, names, + - * / **, and calls such as tanh(x)), "
+        "run backward and draw it.",
+    )
+    graph.add_argument("expression", help='e.g. "tanh(w1*x1 + w2*x2 + b)"')
+    graph.add_argument(
+        "variables", nargs="*", type=_assignment, metavar="NAME=NUMBER", help="e.g. x1=2 w1=-3"
+    )
+    graph.add_argument("-o", "--output", default="graph.svg", help="picture to write: .svg, .png or .pdf")
+    graph.add_argument("--steps", metavar="PAGE.html", help="also write the step-through page")
+    graph.add_argument("--no-grad", action="store_true", help="draw data only, without gradients")
+    graph.set_defaults(run=_graph)
+
+    train = commands.add_parser(
+        "train",
+        help="train an MLP on a toy data set and plot it",
+        description="Train an MLP on a toy data set; write the loss curve, decision boundary and model.",
+    )
+    train.add_argument("dataset", choices=["xor", "moons", "circles", "blobs"])
+    train.add_argument("--hidden", type=_sizes, default=[16, 16], help="hidden layer sizes (default: 16,16)")
+    train.add_argument("--activation", default="relu", choices=["relu", "tanh", "sigmoid"])
+    train.add_argument("--loss", default=None, choices=["hinge", "mse", "bce", "cross_entropy"])
+    train.add_argument("--optimizer", default="sgd", choices=["sgd", "adam", "rmsprop"])
+    train.add_argument(
+        "--lr", type=_positive_float, default=None, help="learning rate (default: per optimizer)"
+    )
+    train.add_argument("--epochs", type=_positive_int, default=100, help="(default: %(default)s)")
+    train.add_argument("--seed", type=int, default=0, help="seeds the data and the weights (default: 0)")
+    train.add_argument(
+        "--samples", type=_positive_int, default=100, help="data set size (default: %(default)s)"
+    )
+    train.add_argument("--out", default="chainrule-out", metavar="DIR")
+    train.add_argument("--load", metavar="MODEL.json", help="continue from a saved model")
+    train.set_defaults(run=_train)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 user error, 2 usage error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        args.run(args)
+    except UserError as err:
+        print(f"chainrule {args.command}: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except ModuleNotFoundError as err:
+        print(f"chainrule {args.command}: error: {err}; pip install 'chainrule[cli]'", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
