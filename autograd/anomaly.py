@@ -28,8 +28,8 @@ from contextlib import contextmanager
 
 from autograd import backward as backward_module
 from autograd import ops
-from autograd.steps import backward_steps, fmt
-from autograd.value import Value
+from autograd.steps import backward_steps
+from autograd.value import Value, fmt
 
 _ENGINE_DIR = os.path.dirname(os.path.abspath(ops.__file__ or "")) + os.sep
 _sites: weakref.WeakKeyDictionary[Value, str] = weakref.WeakKeyDictionary()

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from autograd.backward import backward_order, topological_order
-from autograd.value import Value, to_float
+from autograd.value import Value, fmt, to_float
 
 
 def node_names(root: Value) -> dict[Value, str]:
@@ -32,12 +32,6 @@ def node_names(root: Value) -> dict[Value, str]:
     names are the same in a printed trace, in ``explain`` and on the HTML page.
     """
     return {node: node.label or f"v{k}" for k, node in enumerate(topological_order(root))}
-
-
-def fmt(x: float) -> str:
-    """A number for a trace: four significant digits, still recognisably a float (2.0, -0.5, 1e-08)."""
-    text = f"{x:.4g}"
-    return text if any(c in text for c in ".eni") else text + ".0"
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,11 @@ def _clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _short(x: object) -> str:
-    """A number in four significant digits that still reads as a float: 2.0, 0.7311, 1e-08."""
+def fmt(x: object) -> str:
+    """A number in four significant digits that still reads as a float: 2.0, 0.7311, 1e-08.
+
+    Used by the repr and by every printed trace, so they all show numbers the same way.
+    """
     if not isinstance(x, float):
         return repr(x)
     text = f"{x:.4g}"
@@ -95,7 +98,7 @@ class Value:
     # -- reading a node ------------------------------------------------------------------
 
     def __repr__(self) -> str:
-        text = f"Value(data={_short(self.data)}, grad={_short(self.grad)}"
+        text = f"Value(data={fmt(self.data)}, grad={fmt(self.grad)}"
         if self.op:
             text += f", op={self.op!r}"
         if self.label:
