@@ -74,6 +74,8 @@ def _graph(args: argparse.Namespace) -> None:
         root, leaves = build_expression(args.expression, variables)
     except ExpressionError as err:
         raise UserError(f"in the expression: {err}", exit_code=2) from None
+    if root.op:
+        root.label = "out"
     from autograd import draw, page  # these need the graphviz package
 
     try:
