@@ -1,0 +1,313 @@
+"""Every demo in demos/ runs and prints the right numbers; the tour notebook executes; the
+README's Python examples run.
+
+Each demo runs in a subprocess, in a temporary directory, as a teacher would run it in class.
+The numbers it prints are checked against answers computed here independently: hand formulas
+(math.tanh, the sigmoid formula), central finite differences, and PyTorch where the demo is
+about PyTorch.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DEMOS = REPO / "demos"
+NUMBERED = sorted(DEMOS.glob("[0-9][0-9]_*.py"))
+
+
+def run_demo(name: str, tmp_path: Path, *args: str) -> str:
+    """Run demos/<name> with OUT_DIR = tmp_path/out from tmp_path; return its stdout."""
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MPLBACKEND": "Agg"}
+    result = subprocess.run(
+        [sys.executable, str(DEMOS / name), str(out), *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout
+
+
+def number_after(text: str, prefix: str) -> float:
+    """The first number printed right after ``prefix``."""
+    match = re.search(re.escape(prefix) + r"\s*([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)", text)
+    assert match, f"{prefix!r} not in output:\n{text}"
+    return float(match.group(1))
+
+
+def sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
+def test_the_demos_are_numbered_in_the_lessons_order():
+    names = [p.name for p in NUMBERED]
+    assert names == [
+        "01_perceptron_and_activations.py",
+        "02_forward_by_hand_vs_value.py",
+        "03_xor_neuron_vs_mlp.py",
+        "04_moons_classifier.py",
+        "05_trace_a_neuron.py",
+        "06_step_through_backprop.py",
+        "07_second_derivatives.py",
+        "08_adam_sgd_rmsprop.py",
+        "09_to_pytorch.py",
+    ]
+
+
+def test_01_perceptron_derivatives_match_formulas(tmp_path):
+    out = run_demo("01_perceptron_and_activations.py", tmp_path)
+    # Every row of the table: value and derivative of the named activation at z.
+    rows = re.findall(r"^\s*(-?\d\.\d\d) \|\s+(\w+) \|\s+(-?\d\.\d+) \|\s+(-?\d\.\d+) \|", out, re.M)
+    assert len(rows) == 15
+    for z_text, name, value, derivative in rows:
+        z = float(z_text)
+        expected = {
+            "sigmoid": (sigmoid(z), sigmoid(z) * (1 - sigmoid(z))),
+            "relu": (max(0.0, z), 1.0 if z > 0 else 0.0),
+            "tanh": (math.tanh(z), 1 - math.tanh(z) ** 2),
+        }[name]
+        assert float(value) == pytest.approx(expected[0], abs=6e-5)
+        assert float(derivative) == pytest.approx(expected[1], abs=6e-5)
+    # The perceptron: z = 0.8*1 - 0.4*0.5 + 0.1 = 0.7.
+    s = sigmoid(0.7)
+    assert number_after(out, "a = sigmoid(z) =") == pytest.approx(s, abs=6e-5)
+    assert number_after(out, "da/dw2 = da/dz * x2 =") == pytest.approx(s * (1 - s) * 0.5, abs=6e-5)
+    assert number_after(out, "da/dx1 = da/dz * w1 =") == pytest.approx(s * (1 - s) * 0.8, abs=6e-5)
+
+
+def test_02_hand_and_value_passes_agree(tmp_path):
+    out = run_demo("02_forward_by_hand_vs_value.py", tmp_path)
+    rng = random.Random(1)
+    w1, w2 = rng.gauss(0.0, 1.0), rng.gauss(0.0, 1.0)
+    a = [sigmoid(w1 * x1 + w2 * x2) for x1, x2 in [(0, 0), (0, 1), (1, 0), (1, 1)]]
+    for (x1, x2), ai in zip([(0, 0), (0, 1), (1, 0), (1, 1)], a):
+        printed = re.search(rf"\({x1}, {x2}\)\s+(\S+)\s+(\S+)", out)
+        assert printed and float(printed.group(1)) == pytest.approx(ai, abs=1e-6)
+        assert float(printed.group(2)) == pytest.approx(ai, abs=1e-6)
+    # Mean BCE: dL/dw2 = mean((a - y) * x2), by the sigmoid + BCE identity.
+    dw2 = ((a[1] - 1) + (a[3] - 0)) / 4
+    assert number_after(out, "dL/dw2") == pytest.approx(dw2, abs=1e-6)
+    assert number_after(out, "largest difference:") < 1e-12
+
+
+def test_03_single_neuron_fails_and_mlp_solves_xor(tmp_path):
+    out = run_demo("03_xor_neuron_vs_mlp.py", tmp_path)
+    single, mlp = out.split("MLP(2, [4, 1])", 1)
+    assert single.count("output 0.5000") == 4
+    assert number_after(single, "final loss") == pytest.approx(math.log(2), abs=1e-4)
+    assert "accuracy 50%" in single
+    assert "accuracy 100%" in mlp
+    assert (tmp_path / "out" / "xor-losses.png").stat().st_size > 0
+
+
+def test_04_moons_classifier_learns_and_draws(tmp_path):
+    out = run_demo("04_moons_classifier.py", tmp_path)
+    # MLP(2, [16, 16, 1]): 16*(2+1) + 16*(16+1) + (16+1) parameters.
+    assert out.startswith(f"{16 * 3 + 16 * 17 + 17} parameters")
+    first = number_after(out, "step   0 loss")
+    final = re.search(r"after 100 steps: loss (\S+), accuracy (\d+)%", out)
+    assert final, out
+    assert float(final.group(1)) < first / 10
+    assert int(final.group(2)) == 100
+    # lr decays linearly: 1 - 0.9 * k / 100 is 0.55 at step 50.
+    assert number_after(out, "step  50 loss") > 0 and re.search(r"step  50 .* lr 0\.550", out)
+    assert (tmp_path / "out" / "moons-boundary.png").stat().st_size > 0
+
+
+def test_05_neuron_gradients_and_svg(tmp_path):
+    out = run_demo("05_trace_a_neuron.py", tmp_path)
+    b = 6.8813735870195432
+    o = math.tanh(2.0 * -3.0 + 0.0 * 1.0 + b)
+    assert number_after(out, "o = tanh(n) =") == pytest.approx(o, abs=1e-6)
+    local = 1 - o * o  # do/dn
+    expected = {"x1": -3.0 * local, "w1": 2.0 * local, "x2": 1.0 * local, "w2": 0.0, "b": local}
+    for name, grad in expected.items():
+        assert number_after(out, f"do/d{name:<2} =") == pytest.approx(grad, abs=1e-4)
+    svg = tmp_path / "out" / "neuron.svg"
+    root = ET.parse(svg).getroot()
+    texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "-3.0000 × 0.5000 = -1.5000" in texts  # the edge x1 -> mul, written by the chain rule
+    ET.parse(tmp_path / "out" / "neuron-nn.svg")
+
+
+def test_06_trace_explain_and_page(tmp_path):
+    out = run_demo("06_step_through_backprop.py", tmp_path)
+    # L = (tanh(w x + b) - 1)**2 at x = 0.5, w = 2, b = -1: z = 0, a = 0, dL/da = -2, da/dz = 1.
+    assert "gradients: dL/dx = -4.0, dL/dw = -1.0, dL/db = -2.0" in out
+    assert "w.grad += 0.5 × -2.0 = -1.0" in out
+    assert out.count(": matches") == 2
+    assert "total = 4.0 + 1.0 = 5.0" in out  # df/dx = y + 1 with y = 4
+    page = (tmp_path / "out" / "steps.html").read_text(encoding="utf-8")
+    assert "<svg" in page
+    assert "demos/step_through.py" in out and "docs/debugging.md" in out
+
+
+def test_07_second_derivatives_match_finite_differences(tmp_path):
+    out = run_demo("07_second_derivatives.py", tmp_path)
+    functions = {"x**3": lambda x: x**3, "tanh(x)": math.tanh, "sigmoid(x)": sigmoid, "sin(x)": math.sin, "log(x)": math.log}
+    checked = 0
+    for block in out.split("f = ")[1:]:
+        name = block.split(":")[0]
+        if name not in functions:
+            continue
+        f, h = functions[name], 1e-4
+        for x_text, got in re.findall(r"x = (\d\.\d): grad\(grad\(f\)\) = ([-+]\d+\.\d+)", block):
+            x = float(x_text)
+            central = (f(x + h) - 2 * f(x) + f(x - h)) / h**2
+            assert float(got) == pytest.approx(central, abs=1e-5), (name, x)
+            checked += 1
+    assert checked == 15
+    assert "d/dx (df/dx) = 2y = 10.0,  d/dy (df/dx) = 2x = 6.0" in out
+
+
+def test_08_optimizers_same_start_and_first_step_sizes(tmp_path):
+    out = run_demo("08_adam_sgd_rmsprop.py", tmp_path)
+    # Adam's first step is lr * g / (|g| + eps) ~ lr; RMSprop's is lr * g / sqrt(0.01 g**2) = 10 lr.
+    assert number_after(out, "Adam lr 0.05") == pytest.approx(0.05, abs=1e-4)
+    assert number_after(out, "RMSprop lr 0.01") == pytest.approx(0.1, abs=1e-4)
+    rows = {int(m.group(1)): [float(v) for v in m.group(2).split()] for m in re.finditer(r"^\s*(\d+)((?:\s+\d+\.\d+){3})$", out, re.M)}
+    assert len(set(rows[0])) == 1  # same start, same first loss
+    assert all(last < first / 10 for first, last in zip(rows[0], rows[299]))
+    assert (tmp_path / "out" / "optimizers.png").stat().st_size > 0
+
+
+def test_09_torch_model_computes_the_same(tmp_path):
+    pytest.importorskip("torch")
+    out = run_demo("09_to_pytorch.py", tmp_path)
+    assert "accuracy 100%" in out
+    assert number_after(out, "output difference") < 1e-12
+    assert number_after(out, "largest gradient difference") < 1e-12
+    assert "gives back the same weights: True" in out
+    import nn
+
+    model = nn.load(tmp_path / "out" / "circles-model.json")
+    assert model.num_parameters() == 8 * 3 + 9
+
+
+def test_09_without_torch_says_how_to_install(tmp_path):
+    # A sitecustomize-free way to hide torch: a module named torch that fails to import.
+    fake = tmp_path / "hide"
+    fake.mkdir()
+    (fake / "torch.py").write_text("raise ImportError('hidden for the test')\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fake), str(REPO)]), "MPLBACKEND": "Agg"}
+    result = subprocess.run(
+        [sys.executable, str(DEMOS / "09_to_pytorch.py"), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "PyTorch is not installed" in result.stdout and "pip install torch" in result.stdout
+
+
+def test_every_demo_accepts_no_arguments(tmp_path):
+    """Without OUT_DIR the demos write into a fresh temporary directory, never into the cwd."""
+    cwd, temp = tmp_path / "cwd", tmp_path / "temp"
+    cwd.mkdir()
+    temp.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MPLBACKEND": "Agg", "TMPDIR": str(temp)}
+    for demo in ["01_perceptron_and_activations.py", "05_trace_a_neuron.py", "07_second_derivatives.py"]:
+        result = subprocess.run(
+            [sys.executable, str(DEMOS / demo)], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+        )
+        assert result.returncode == 0, result.stderr
+    assert list(cwd.iterdir()) == []
+    written = [p.name for p in temp.glob("*/*")]
+    assert sorted(written) == ["neuron-nn.svg", "neuron.svg"]
+
+
+NOTEBOOK_RUNNER = """
+import sys
+import nbformat
+from nbclient import NotebookClient
+
+notebook = nbformat.read(sys.argv[1], as_version=4)
+NotebookClient(notebook, kernel_name="python3", timeout=300, resources={"metadata": {"path": sys.argv[3]}}).execute()
+nbformat.write(notebook, sys.argv[2])
+"""
+
+
+def test_tour_notebook_executes(tmp_path):
+    """Run demos/tour.ipynb with nbclient on the python3 kernel, in a subprocess.
+
+    In a subprocess because the Jupyter machinery raises the interpreter's recursion limit in
+    the process that drives it, which would leak into the other tests.
+    """
+    nbformat = pytest.importorskip("nbformat")
+    pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    source = DEMOS / "tour.ipynb"
+    notebook = nbformat.read(source, as_version=4)
+    assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")  # committed clean
+    executed = tmp_path / "tour-executed.ipynb"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, "-c", NOTEBOOK_RUNNER, str(source), str(executed), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    notebook = nbformat.read(executed, as_version=4)
+    outputs = [out for cell in notebook.cells if cell.cell_type == "code" for out in cell.outputs]
+    assert not [out for out in outputs if out.output_type == "error"]
+    svgs = [out for out in outputs if "image/svg+xml" in out.get("data", {})]
+    assert len(svgs) >= 4  # the graphs are rendered inline
+    text = "".join(out.get("text", "") for out in outputs)
+    assert "o = 0.7071, do/dw1 = 1.0000, do/dx1 = -1.5000" in text  # 1 - tanh**2 = 0.5; x1 * 0.5, w1 * 0.5
+    assert "x.grad = 5.0: matches" in text  # d(x*w + x)/dx = w + 1 with w = 4
+
+
+def readme_python_blocks() -> list[str]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"^```python\n(.*?)^```", text, re.M | re.S)
+
+
+def test_readme_has_python_examples():
+    assert len(readme_python_blocks()) >= 1
+
+
+@pytest.mark.parametrize("index", range(len(readme_python_blocks())))
+def test_readme_python_block_runs(index, tmp_path):
+    code = readme_python_blocks()[index]
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MPLBACKEND": "Agg"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300
+    )
+    assert result.returncode == 0, f"README block {index} failed:\n{code}\n{result.stderr}"
+    # Where a line says what it prints ("print(x)  # 1.0"), the output must say it too.
+    for comment in re.findall(r"^print\(.*\)\s+#\s+(.*)$", code, re.M):
+        assert comment.split(" = ")[-1] in result.stdout, comment
+
+
+def svg_texts(path: Path) -> list[str]:
+    root = ET.parse(path).getroot()
+    return [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_readme_quick_start_draws_the_committed_picture(tmp_path):
+    """docs/quickstart.svg is what the README's first example renders (same boxes, same numbers)."""
+    code = readme_python_blocks()[0]
+    assert 'render(o, "quickstart.svg"' in code
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=tmp_path, env=env, timeout=300)
+    committed = svg_texts(REPO / "docs" / "quickstart.svg")
+    assert "0.5000 × 1.0000 = 0.5000" in committed  # do/dn = 1 - tanh(n)**2 = 0.5 at the root edge
+    assert sorted(svg_texts(tmp_path / "quickstart.svg")) == sorted(committed)
