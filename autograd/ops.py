@@ -21,6 +21,7 @@ Errors name the op and the offending number; NaN inputs pass through without rai
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Union
 
@@ -286,23 +287,26 @@ def sum(values: Iterable[Operand], start: Operand = 0.0) -> Value:
     return record(math.fsum([v.data for v in inputs]), "sum", inputs, (1.0,) * len(inputs))
 
 
-def dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> Value:
-    """w[0]*x[0] + w[1]*x[1] + ... as one node: a neuron's pre-activation.
+def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = None) -> Value:
+    """w[0]*x[0] + ... + w[n-1]*x[n-1] (+ bias) as one node: a neuron's pre-activation.
 
-    d/dw[i] = x[i],  d/dx[i] = w[i].  The node's inputs are ws followed by xs.
+    d/dw[i] = x[i],  d/dx[i] = w[i],  d/dbias = 1.
+    The node's inputs are ws, then xs, then the bias if one is given.
     """
-    if len(ws) != len(xs):
-        raise ValueError(f"dot: ws and xs must have the same length, got {len(ws)} and {len(xs)}")
-    w, x = as_values(ws, "dot"), as_values(xs, "dot")
-    w_data = [v.data for v in w]
-    x_data = [v.data for v in x]
-    out = math.fsum([wi * xi for wi, xi in zip(w_data, x_data)])
-    return record(out, "dot", w + x, tuple(x_data + w_data))
+    n = len(ws)
+    if n != len(xs):
+        raise ValueError(f"dot: ws and xs must have the same length, got {n} and {len(xs)}")
+    inputs = as_values([*ws, *xs] if bias is None else [*ws, *xs, bias], "dot")
+    data = [v.data for v in inputs]
+    w_data, x_data = data[:n], data[n : 2 * n]
+    terms = [*map(operator.mul, w_data, x_data), *data[2 * n :]]  # the products, then the bias
+    return record(math.fsum(terms), "dot", inputs, (*x_data, *w_data, *(1.0 for _ in data[2 * n :])))
 
 
 def dot_graph(node: Value) -> tuple[Derivative, ...]:
-    half = len(node.inputs) // 2
-    return node.inputs[half:] + node.inputs[:half]
+    n = len(node.inputs) // 2  # 2n inputs, or 2n + 1 with a bias (whose derivative is the constant 1)
+    ws, xs = node.inputs[:n], node.inputs[n : 2 * n]
+    return (*xs, *ws, *node.local_grads[2 * n :])
 
 
 # --- the graph rules, by op name, for backward(create_graph=True) ------------------------------

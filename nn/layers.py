@@ -107,8 +107,11 @@ class Neuron(Module):
 
     def __call__(self, x: Input) -> Value:
         """activation(w[0]*x[0] + ... + b); ``x`` is a list of ``nin`` numbers or Values."""
-        xs = as_inputs(x, self.nin, "Neuron")
-        z = autograd.dot([*self.w, self.b], [*xs, 1.0])
+        return self.forward(as_inputs(x, self.nin, "Neuron"))
+
+    def forward(self, xs: list[Value]) -> Value:
+        """``__call__`` without the input checks, for a layer that has already checked ``xs``."""
+        z = autograd.dot(self.w, xs, self.b)
         if self.activation == "linear":
             return z
         return ACTIVATIONS[self.activation](z)
@@ -150,7 +153,7 @@ class Layer(Module):
     def outputs(self, x: Input) -> list[Value]:
         """Every neuron's output, as a list (whatever the width)."""
         xs = as_inputs(x, self.nin, "Layer")  # numbers become Values once, not once per neuron
-        return [n(xs) for n in self.neurons]
+        return [n.forward(xs) for n in self.neurons]
 
     def __call__(self, x: Input) -> Output:
         """A list of ``nout`` Values, or a single Value when ``nout == 1``."""

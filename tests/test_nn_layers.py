@@ -40,16 +40,15 @@ def test_neuron_gradients_by_hand():
     assert x[1].grad == pytest.approx(dz * -0.7)
 
 
-def test_pre_activation_is_one_dot_node_with_weights_bias_inputs_and_one():
+def test_pre_activation_is_one_dot_node_with_weights_inputs_and_bias():
     n = nn.Neuron(3, activation="relu", seed=1)
     xs = [Value(1.0), Value(2.0), Value(3.0)]
     out = n(xs)
     assert out.op == "relu"
     (z,) = out.inputs
     assert z.op == "dot"
-    assert z.inputs[:4] == (*n.w, n.b)
-    assert z.inputs[4:7] == tuple(xs)
-    assert z.inputs[7].data == 1.0 and z.inputs[7].is_leaf
+    assert z.inputs == (*n.w, *xs, n.b)
+    assert z.data == pytest.approx(sum(w.data * x.data for w, x in zip(n.w, xs)) + n.b.data)
     assert nn.Neuron(3, activation="linear", seed=1)(xs).op == "dot"
 
 
@@ -107,9 +106,9 @@ def test_mlp_activations_default_and_per_layer():
 def test_mlp_wraps_float_inputs_once_at_the_entry():
     model = nn.MLP(2, [3, 1], seed=0)
     out = model([1.0, 2.0])
-    first_layer_dots = [z for z in autograd.topological_order(out) if z.op == "dot" and len(z.inputs) == 6]
+    first_layer_dots = [z for z in autograd.topological_order(out) if z.op == "dot" and len(z.inputs) == 5]
     assert len(first_layer_dots) == 3
-    inputs_seen = {id(z.inputs[3]) for z in first_layer_dots} | {id(z.inputs[4]) for z in first_layer_dots}
+    inputs_seen = {id(z.inputs[2]) for z in first_layer_dots} | {id(z.inputs[3]) for z in first_layer_dots}
     assert len(inputs_seen) == 2  # the same two input Values feed all three neurons
 
 
