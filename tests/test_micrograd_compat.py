@@ -578,3 +578,36 @@ def test_micrograd_demo_loss_matches_pytorch():
     first = model.layers[0].neurons[0]
     assert close(first.w[0].grad, layers[0][0].grad[0, 0].item(), 1e-9)
     assert close(model.layers[2].neurons[0].b.grad, layers[2][1].grad[0].item(), 1e-9)
+
+
+# --- docs/coming-from-micrograd.md: every example runs and gives what the page says ----------------------
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "coming-from-micrograd.md"
+
+
+def doc_examples() -> list[str]:
+    blocks = DOC.read_text().split("```python\n")[1:]
+    return [block.split("```")[0] for block in blocks]
+
+
+def test_doc_has_the_examples():
+    examples = doc_examples()
+    assert len(examples) >= 20
+    assert sum("# -> " in example for example in examples) == len(examples) - 1  # all but the import
+
+
+@pytest.mark.parametrize("example", doc_examples(), ids=lambda text: text.splitlines()[0][:40])
+def test_doc_example(example):
+    import autograd
+    import nn
+
+    namespace = {"Value": Value, "autograd": autograd, "nn": nn}
+    for line in example.splitlines():
+        code, arrow, expected = line.partition("  # -> ")
+        if not arrow:
+            exec(code, namespace)
+            continue
+        *statements, last = code.split("; ")
+        for statement in statements:
+            exec(statement, namespace)
+        assert repr(eval(last, namespace)) == expected, line
