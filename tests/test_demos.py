@@ -311,3 +311,58 @@ def test_readme_quick_start_draws_the_committed_picture(tmp_path):
     committed = svg_texts(REPO / "docs" / "quickstart.svg")
     assert "0.5000 × 1.0000 = 0.5000" in committed  # do/dn = 1 - tanh(n)**2 = 0.5 at the root edge
     assert sorted(svg_texts(tmp_path / "quickstart.svg")) == sorted(committed)
+
+
+def cli_examples() -> list[tuple[str, list[str]]]:
+    """Each ``$ chainrule ...`` line of docs/cli.md's console blocks, with the output shown under it."""
+    text = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    examples: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"^```console\n(.*?)^```", text, re.M | re.S):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                examples.append((line[2:], []))
+            elif examples and line.strip() not in ("", "..."):
+                examples[-1][1].append(line.strip())
+    return examples
+
+
+def test_cli_doc_examples_run_and_print_what_the_doc_shows(tmp_path):
+    """The examples run in order in one empty directory (so --load finds the model saved before)."""
+    import shlex
+
+    examples = cli_examples()
+    assert len(examples) >= 8
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MPLBACKEND": "Agg"}
+    for command, shown in examples:
+        args = shlex.split(command)
+        assert args[0] == "chainrule"
+        result = subprocess.run(
+            [sys.executable, "-m", "autograd", *args[1:]], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600
+        )
+        is_error = any("error:" in line for line in shown)
+        assert (result.returncode == 2) if is_error else (result.returncode == 0), (command, result.stderr)
+        assert "Traceback" not in result.stderr
+        printed = [line.strip() for line in (result.stdout + result.stderr).splitlines()]
+        for line in shown:
+            assert line in printed, (command, line)
+    assert (tmp_path / "neuron.svg").exists() and (tmp_path / "fanout.png").exists()
+    assert (tmp_path / "chainrule-out" / "xor-model.json").exists()
+
+
+def test_tutorial_blocks_print_what_the_tutorial_shows():
+    """docs/tutorial.md: each ```python block, run in order in one namespace, prints the ```text block under it."""
+    import contextlib
+    import io
+
+    text = (REPO / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    pairs = re.findall(r"^```python\n(.*?)^```\n```text\n(.*?)^```", text, re.M | re.S)
+    assert len(pairs) >= 6
+    namespace: dict[str, object] = {}
+    for code, shown in pairs:
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(code, "docs/tutorial.md", "exec"), namespace)
+        assert printed.getvalue() == shown, code
+    # The numbers the prose derives by hand: product rule, fan-out, sigmoid chain.
+    assert "a.grad = -1.0: matches" in text  # d(ab + a)/da = b + 1 with b = -2
+    assert "w.grad = 0.125: matches" in text  # sigmoid'(0) * x = 0.25 * 0.5
