@@ -3,9 +3,8 @@
 Two pieces:
 
 ``backward_order(root)`` lists the computed nodes that ``root`` depends on, root first,
-with this invariant: **a node comes after every node that consumes it**. It counts each
-node's consumers, then releases a node once all of its consumers have been listed (Kahn's
-algorithm, as in HIPS autograd). Plain loops and an explicit stack: no recursion, so a
+with this invariant: **a node comes after every node that consumes it**. It is a
+depth-first walk (post-order, reversed) with an explicit stack instead of recursion, so a
 chain of a million ops is fine. ``topological_order(root)`` is the same list with the
 leaves appended, for tools that want every node.
 
@@ -17,6 +16,7 @@ invariant, by the time a node is reached every consumer has already added its sh
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from autograd.ops import GRAPH_RULES, Derivative
 from autograd.value import Value
@@ -25,35 +25,33 @@ from autograd.value import Value
 def backward_order(root: Value) -> list[Value]:
     """The computed nodes under ``root`` (not the leaves), root first, each after all its consumers.
 
-    These are exactly the nodes the backward pass must visit: a leaf has no inputs to pass a
-    gradient on to, so leaving leaves out of the walk halves its work on a neural network,
-    where most edges end at a parameter or an input. For a leaf ``root`` the list is empty.
+    A depth-first walk with an explicit stack lists a node once all of its inputs are listed
+    (post-order); reversed, that list has every node after everything that consumes it.
+    Why a node's inputs are all listed before it: each unseen input is pushed above the node
+    and so finishes first; an input seen earlier is already finished, because in a graph
+    without cycles the only seen-but-unfinished nodes are those on the current path, and an
+    input of a node cannot be one of the nodes that lead to it.
+
+    Leaves are left out: they have no inputs to pass a gradient on to, and on a neural
+    network most edges end at a parameter or an input. For a leaf ``root`` the list is empty.
     """
     if not root.inputs:
         return []
-    consumers: dict[Value, int] = {root: 0}  # computed node -> how many edges lead out of it
-    stack = [root]
+    finished: list[Value] = []  # post-order: every node after all of its inputs
+    seen: set[Value] = set()
+    stack: list[Any] = [root]  # Values to visit, and None markers
     while stack:
         node = stack.pop()
-        for child in node.inputs:
-            if child.inputs:
-                count = consumers.get(child, 0)
-                consumers[child] = count + 1
-                if count == 0:  # first time seen: walk its inputs too
+        if node is None:  # all the inputs pushed above this marker are finished,
+            finished.append(stack.pop())  # so the node below it is finished too
+        elif node not in seen:
+            seen.add(node)
+            stack += (node, None)
+            for child in node.inputs:
+                if child.inputs and child not in seen:
                     stack.append(child)
-
-    order = []
-    ready = [root]  # nodes whose consumers are all in `order` already
-    while ready:
-        node = ready.pop()
-        order.append(node)
-        for child in node.inputs:
-            if child.inputs:
-                count = consumers[child] - 1
-                consumers[child] = count
-                if count == 0:  # its last consumer is listed: its grad will be complete
-                    ready.append(child)
-    return order
+    finished.reverse()
+    return finished
 
 
 def topological_order(root: Value) -> list[Value]:

@@ -168,7 +168,7 @@ def _neurons(
 
     A parameter belongs to the neuron its name says. A computed node whose parameter inputs all
     belong to neuron N belongs to N (the weighted sum); so does a one-input op applied to that
-    node (the activation); so does an unlabelled constant used only inside N (the bias's 1.0).
+    node (the activation); so does an unlabelled constant used only inside N.
     """
     member = {p: _parent(name) for name, p in named}
     parameters = set(member)

@@ -17,6 +17,7 @@ from autograd import ops
 from autograd.value import Value
 
 MAX_LENGTH = 10_000
+MAX_DEPTH = 200  # nesting levels; Python's own parser gives up somewhere near here anyway
 
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "tanh": ops.tanh,
@@ -66,11 +67,25 @@ def _parse(text: str) -> ast.Expression:
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the expression is longer than {MAX_LENGTH} characters")
     try:
-        return ast.parse(text, mode="eval")
+        tree = ast.parse(text, mode="eval")
     except SyntaxError as err:
         raise ExpressionError(f"not a valid expression ({err.msg})", err.offset or len(text) + 1) from None
     except (RecursionError, MemoryError):
-        raise ExpressionError("the expression is nested too deeply") from None
+        raise ExpressionError(f"the expression is nested more than {MAX_DEPTH} levels deep") from None
+    if _depth(tree.body) > MAX_DEPTH:  # whether the parser coped depends on the recursion limit
+        raise ExpressionError(f"the expression is nested more than {MAX_DEPTH} levels deep")
+    return tree
+
+
+def _depth(root: ast.expr) -> int:
+    """How many levels of nesting the tree has (walked with an explicit stack)."""
+    deepest = 0
+    stack: list[tuple[ast.AST, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def _check(tree: ast.Expression, variables: Mapping[str, float]) -> None:

@@ -89,6 +89,11 @@ class Value:
         # Users pass data and label; the ops in ops.py pass the rest (positionally: that is
         # twice as fast as keywords here, and every op builds a node).
         self.data = data if type(data) is float else to_float(data, "Value")
+        if type(label) is not str:  # e.g. micrograd's Value(data, _children, _op) signature
+            raise TypeError(
+                f"Value: label must be a str, got {type(label).__name__}; the signature here is "
+                "Value(data, label=''), and ops build their nodes themselves"
+            )
         self.grad = 0.0
         self.label = label
         self.op = op

@@ -94,3 +94,9 @@ def test_overflow_names_the_op():
 def test_leaky_relu_slope_must_be_a_number():
     with pytest.raises(TypeError, match="leaky_relu.*str"):
         Value(1.0).leaky_relu("a")
+
+
+def test_micrograd_style_children_argument_is_refused():
+    a, b = Value(1.0), Value(2.0)
+    with pytest.raises(TypeError, match="label must be a str, got tuple"):
+        Value(3.0, (a, b), "+")

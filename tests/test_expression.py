@@ -1,6 +1,7 @@
 """The expression builder behind `chainrule graph`: right numbers, and a clean error for anything else."""
 
 import math
+import sys
 
 import pytest
 
@@ -84,6 +85,16 @@ def test_nothing_is_executed(tmp_path):
 def test_empty_deep_or_huge_text(text):
     with pytest.raises(ExpressionError):
         build_expression(text, {"x": 1.0})
+
+
+def test_depth_limit_does_not_depend_on_the_recursion_limit():
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(20_000)  # as a Jupyter kernel might
+    try:
+        with pytest.raises(ExpressionError, match="nested more than 200 levels"):
+            build_expression("-" * 1000 + "x", {"x": 1.0})
+    finally:
+        sys.setrecursionlimit(old)
 
 
 def test_moderately_deep_nesting_builds_without_recursion():
