@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
-from typing import Union
+from typing import Any, Union
 
 from autograd.grad_mode import grad_enabled
 from autograd.value import Operand, Value, to_float
@@ -53,8 +53,12 @@ def as_value(x: Operand, op: str) -> Value:
 
 
 def as_values(xs: Iterable[Operand], op: str) -> tuple[Value, ...]:
-    """``as_value`` of each element, as a tuple (Values pass without a function call)."""
-    return tuple([x if isinstance(x, Value) else as_value(x, op) for x in xs])
+    """``as_value`` of each element, as a tuple."""
+    values: tuple[Any, ...] = tuple(xs)
+    for x in values:
+        if not isinstance(x, Value):  # some numbers (or bad input): convert them all
+            return tuple([as_value(v, op) for v in values])
+    return values  # all Values already: the common case, checked without a function call each
 
 
 # --- arithmetic -------------------------------------------------------------------------------

@@ -1,0 +1,120 @@
+"""The benchmark workloads on chainrule (and on micrograd, when it is installed).
+
+Each function does the same arithmetic as its twin in ``bench/floor.py``, so the two can be
+timed side by side and checked against each other.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import autograd
+import nn
+from autograd import Value
+from bench.floor import Weights
+
+ALPHA = 1e-4  # micrograd's demo: L2 weight
+
+
+def moons_data(n: int = 100, seed: int = 0) -> tuple[list[list[float]], list[float]]:
+    X, labels = nn.data.make_moons(n, noise=0.1, seed=seed)
+    return X, [2.0 * label - 1.0 for label in labels]
+
+
+def weights_of(model: nn.MLP) -> Weights:
+    """The model's parameters as plain nested lists: layer -> neuron -> [w..., b]."""
+    return [
+        [[*(w.data for w in neuron.w), neuron.b.data] for neuron in layer.neurons] for layer in model.layers
+    ]
+
+
+def moons_step(model: nn.MLP, X: list[list[float]], y: list[float], lr: float) -> float:
+    """micrograd's demo step on chainrule: hinge + L2, backward, SGD. Returns the loss."""
+    params = model.parameters()
+    loss = nn.hinge([model(x) for x in X], y) + ALPHA * autograd.sum([p * p for p in params])
+    for p in params:
+        p.grad = 0.0
+    loss.backward()
+    for p in params:
+        p.data -= lr * p.grad
+    return loss.data
+
+
+def micrograd_model(weights: Weights) -> Any:
+    """micrograd 0.1.0's MLP with the given weights (its parameters come in the same order)."""
+    from micrograd.nn import MLP
+
+    sizes = [len(weights[0][0]) - 1] + [len(layer) for layer in weights]
+    model = MLP(sizes[0], sizes[1:])
+    flat = [p for layer in weights for neuron in layer for p in neuron]
+    for p, value in zip(model.parameters(), flat, strict=True):
+        p.data = value
+    return model
+
+
+def micrograd_moons_step(model: Any, X: list[list[float]], y: list[float], lr: float) -> float:
+    """The same step written as micrograd's demo writes it."""
+    from micrograd.engine import Value as MValue
+
+    params = model.parameters()
+    scores = [model([MValue(a), MValue(b)]) for a, b in X]
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    loss = data_loss + ALPHA * sum(p * p for p in params)
+    model.zero_grad()
+    loss.backward()
+    for p in params:
+        p.data -= lr * p.grad
+    return float(loss.data)
+
+
+def deep_chain(x0: float, ops: int, scale: float, shift: float) -> tuple[float, float]:
+    """The floor's chain on Values: forward, backward; returns (y, dy/dx0)."""
+    x = Value(x0)
+    y = x
+    for _ in range(ops // 3):
+        y = (y.relu() * scale) + shift
+    y.backward()
+    return y.data, x.grad
+
+
+# The wide workloads take their leaves ready-made (as a model's parameters and inputs would be)
+# and time forward + backward. Leaves accumulate grads from call to call; the checks call
+# them once on fresh leaves.
+
+
+def wide_builtin_sum(w: list[Value], x: list[Value]) -> tuple[float, list[float]]:
+    """sum(w * x) with Python's sum: 10,000 mul nodes and 10,000 add nodes."""
+    s = sum(wi * xi for wi, xi in zip(w, x))
+    assert isinstance(s, Value)
+    s.backward()
+    return s.data, [v.grad for v in w]
+
+
+def wide_fused_sum(w: list[Value], x: list[Value]) -> tuple[float, list[float]]:
+    """autograd.sum of the products: 10,000 mul nodes and one sum node."""
+    s = autograd.sum([wi * xi for wi, xi in zip(w, x)])
+    s.backward()
+    return s.data, [v.grad for v in w]
+
+
+def wide_dot(w: list[Value], x: list[Value]) -> tuple[float, list[float]]:
+    """autograd.dot: one node."""
+    s = autograd.dot(w, x)
+    s.backward()
+    return s.data, [v.grad for v in w]
+
+
+def render_sample(model: nn.MLP, collapse: bool) -> int:
+    """draw_dot + SVG of one sample through the model; returns the SVG's size in bytes."""
+    out = model([0.5, -0.25])
+    assert isinstance(out, Value)
+    out.backward()
+    graph = autograd.draw_dot(out, model=model, collapse=collapse, max_nodes=5000)
+    return len(graph.pipe(format="svg"))
+
+
+def random_vector(n: int, seed: int) -> list[float]:
+    rng = random.Random(seed)
+    return [rng.uniform(-1.0, 1.0) for _ in range(n)]
