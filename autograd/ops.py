@@ -20,6 +20,7 @@ Errors name the op and the offending number; NaN inputs pass through without rai
 
 from __future__ import annotations
 
+import builtins
 import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
@@ -300,11 +301,15 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     n = len(ws)
     if n != len(xs):
         raise ValueError(f"dot: ws and xs must have the same length, got {n} and {len(xs)}")
-    inputs = as_values([*ws, *xs] if bias is None else [*ws, *xs, bias], "dot")
+    bias_grad: tuple[float, ...] = ()  # d/dbias = 1, when there is a bias
+    if bias is None:
+        inputs = as_values([*ws, *xs], "dot")
+    else:
+        inputs, bias_grad = as_values([*ws, *xs, bias], "dot"), (1.0,)
     data = [v.data for v in inputs]
     w_data, x_data = data[:n], data[n : 2 * n]
-    terms = [*map(operator.mul, w_data, x_data), *data[2 * n :]]  # the products, then the bias
-    return record(math.fsum(terms), "dot", inputs, (*x_data, *w_data, *(1.0 for _ in data[2 * n :])))
+    out = builtins.sum(map(operator.mul, w_data, x_data), data[2 * n] if bias_grad else 0.0)
+    return record(out, "dot", inputs, (*x_data, *w_data, *bias_grad))
 
 
 def dot_graph(node: Value) -> tuple[Derivative, ...]:
