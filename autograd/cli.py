@@ -36,16 +36,6 @@ def _assignment(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(f"{name}: {number!r} is not a number") from None
 
 
-def _sizes(text: str) -> list[int]:
-    try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected sizes such as 16,16, got {text!r}") from None
-    if any(n < 1 for n in sizes):
-        raise argparse.ArgumentTypeError(f"layer sizes must be >= 1, got {text!r}")
-    return sizes
-
-
 def _positive_int(text: str) -> int:
     try:
         n = int(text)
@@ -54,6 +44,11 @@ def _positive_int(text: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be >= 1, got {n}")
     return n
+
+
+def _sizes(text: str) -> list[int]:
+    """Hidden layer sizes such as ``16,16``."""
+    return [_positive_int(part) for part in text.split(",") if part.strip()]
 
 
 def _positive_float(text: str) -> float:
