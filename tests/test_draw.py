@@ -251,3 +251,25 @@ def test_import_autograd_does_not_need_the_graphviz_package():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "pip install" in out and "graphviz" in out
+
+
+def test_clusters_with_a_real_nn_mlp():
+    import nn
+
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    out = model([Value(1.0, label="x0"), Value(-2.0, label="x1")])
+    loss = (out - 1.0) ** 2
+    loss.backward()
+    source = draw_dot(loss, model=model).source
+    clusters = re.findall(r"subgraph (cluster_\w+)", source)
+    assert sorted(clusters) == sorted(
+        ["cluster_layer_0", "cluster_layer_1"] + [f"cluster_layer_0_neuron_{j}" for j in range(3)]
+        + ["cluster_layer_1_neuron_0"]
+    )  # fmt: skip
+    # each hidden neuron's cluster: 2 weights + bias, its dot and tanh nodes (records v<k>), 2 op ovals
+    first = source[source.index("cluster_layer_0_neuron_0") :]
+    first = first[: first.index("\n\t\t}")]
+    assert len(re.findall(r"\bv\d+ \[", first)) == 3 + 2
+    assert len(re.findall(r"\bv\d+_op \[", first)) == 2
+    collapsed = draw_dot(loss, model=model, collapse=True).source
+    assert len(re.findall(r"\bneuron\d+ \[", collapsed)) == 4  # one box per neuron
