@@ -48,7 +48,13 @@ def _positive_int(text: str) -> int:
 
 def _sizes(text: str) -> list[int]:
     """Hidden layer sizes such as ``16,16``."""
-    return [_positive_int(part) for part in text.split(",") if part.strip()]
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected sizes such as 16,16, got {text!r}") from None
+    if any(n < 1 for n in sizes):
+        raise argparse.ArgumentTypeError(f"layer sizes must be >= 1, got {text!r}")
+    return sizes
 
 
 def _positive_float(text: str) -> float:
