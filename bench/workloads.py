@@ -41,9 +41,43 @@ def moons_step(model: nn.MLP, X: list[list[float]], y: list[float], lr: float) -
     return loss.data
 
 
+# The same network written with the engine alone (Value and autograd.dot, no nn), from the same
+# weights: the difference between this row and the nn row is what nn's layers add.
+BareMLP = list[list[tuple[list[Value], Value]]]  # layer -> neuron -> (weights, bias)
+
+
+def bare_mlp(weights: Weights) -> BareMLP:
+    """Leaf Values for the given weights: layer -> neuron -> (w, b)."""
+    return [[([Value(w) for w in neuron[:-1]], Value(neuron[-1])) for neuron in layer] for layer in weights]
+
+
+def bare_parameters(model: BareMLP) -> list[Value]:
+    return [p for layer in model for w, b in layer for p in (*w, b)]
+
+
+def bare_moons_step(model: BareMLP, X: list[list[float]], y: list[float], lr: float) -> float:
+    """The moons step with each neuron as ``relu(autograd.dot(w, x, b))`` (the last one linear)."""
+    params = bare_parameters(model)
+    last = len(model) - 1
+    terms = []
+    for xs, target in zip(X, y):
+        a = [Value(v) for v in xs]
+        for k, layer in enumerate(model):
+            z = [autograd.dot(w, a, b) for w, b in layer]
+            a = z if k == last else [v.relu() for v in z]
+        terms.append((1.0 - target * a[0]).relu())
+    loss = autograd.sum(terms) / len(terms) + ALPHA * autograd.sum([p * p for p in params])
+    for p in params:
+        p.grad = 0.0
+    loss.backward()
+    for p in params:
+        p.data -= lr * p.grad
+    return loss.data
+
+
 def micrograd_model(weights: Weights) -> Any:
     """micrograd 0.1.0's MLP with the given weights (its parameters come in the same order)."""
-    from micrograd.nn import MLP
+    from micrograd.nn import MLP  # type: ignore[import-untyped]
 
     sizes = [len(weights[0][0]) - 1] + [len(layer) for layer in weights]
     model = MLP(sizes[0], sizes[1:])
@@ -55,7 +89,7 @@ def micrograd_model(weights: Weights) -> Any:
 
 def micrograd_moons_step(model: Any, X: list[list[float]], y: list[float], lr: float) -> float:
     """The same step written as micrograd's demo writes it."""
-    from micrograd.engine import Value as MValue
+    from micrograd.engine import Value as MValue  # type: ignore[import-untyped]
 
     params = model.parameters()
     scores = [model([MValue(a), MValue(b)]) for a, b in X]
@@ -69,12 +103,18 @@ def micrograd_moons_step(model: Any, X: list[list[float]], y: list[float], lr: f
     return float(loss.data)
 
 
-def deep_chain(x0: float, ops: int, scale: float, shift: float) -> tuple[float, float]:
-    """The floor's chain on Values: forward, backward; returns (y, dy/dx0)."""
+def deep_chain_forward(x0: float, ops: int, scale: float, shift: float) -> tuple[Value, Value]:
+    """The floor's chain on Values, forward only: returns (x, y)."""
     x = Value(x0)
     y = x
     for _ in range(ops // 3):
         y = (y.relu() * scale) + shift
+    return x, y
+
+
+def deep_chain(x0: float, ops: int, scale: float, shift: float) -> tuple[float, float]:
+    """The floor's chain on Values: forward, backward; returns (y, dy/dx0)."""
+    x, y = deep_chain_forward(x0, ops, scale, shift)
     y.backward()
     return y.data, x.grad
 

@@ -8,7 +8,7 @@ import pytest
 
 import nn
 from autograd import Value
-from bench import floor, run, workloads
+from bench import floor, profile, run, workloads
 
 
 def test_moons_step_engine_floor_and_micrograd_agree():
@@ -32,6 +32,18 @@ def test_moons_step_engine_floor_and_micrograd_agree():
     )
     assert flat == pytest.approx(micro_after, rel=1e-12, abs=1e-15)
     assert flat != [p for layer in weights for n in layer for p in n]  # the step changed something
+
+
+def test_bare_engine_mlp_matches_nn_mlp():
+    """The moons row without nn (Value + autograd.dot) computes what nn.MLP computes."""
+    X, y = workloads.moons_data(n=20, seed=3)
+    model = nn.MLP(2, [4, 4, 1], seed=5)
+    bare = workloads.bare_mlp(workloads.weights_of(model))
+    assert workloads.bare_moons_step(bare, X, y, lr=0.1) == pytest.approx(
+        workloads.moons_step(model, X, y, lr=0.1), rel=1e-12
+    )
+    after = [p.data for p in workloads.bare_parameters(bare)]
+    assert after == pytest.approx([p for layer in workloads.weights_of(model) for n in layer for p in n])
 
 
 def test_deep_chain_engine_and_floor_agree():
@@ -60,6 +72,18 @@ def test_quick_run_writes_json(tmp_path, capsys):
 
     path = tmp_path / "figures.json"
     assert run.main(["--quick", "--json", str(path)]) == 0
-    rows = json.loads(path.read_text())["rows"]
-    assert rows[0]["workload"] == "moons step" and rows[0]["ratio"] > 0
+    results = json.loads(path.read_text())
+    rows = {row["workload"]: row for row in results["rows"]}
+    assert rows["moons step, nn.MLP"]["ratio"] > 0 and "moons step, micrograd 0.1.0" in rows
+    chain = rows["deep chain, 30,000 ops"]
+    # the graph alone <= with its grads <= the peak during backward
+    assert 0 < chain["heap_bytes_per_node"] <= chain["heap_bytes_per_node_with_grads"]
+    assert chain["heap_bytes_per_node_with_grads"] <= chain["heap_bytes_per_node_peak"]
+    assert results["commit"]
     assert "ratio" in capsys.readouterr().out
+
+
+def test_profile_runs(capsys):
+    assert profile.main(["--quick", "--what-if"]) == 0
+    out = capsys.readouterr().out
+    assert "inside the cycle collector" in out and "what if" in out
