@@ -114,9 +114,17 @@ def bench_moons(repeats: int, micrograd_repeats: int) -> list[dict[str, Any]]:
         stats = interleaved(step, floor_step(), micrograd_repeats if micro_row else repeats)
         row = {"workload": name, "loss": loss, **stats}
         if name.endswith("nn.MLP"):
-            row.update(target="ratio <= 5", met=stats["ratio"] <= 5.0)
+            row["targets"] = [
+                check("ratio <= 5", stats["ratio"], 5.0, "{:.1f}x"),
+                check("no GC time", stats["engine_gc_s"] / stats["engine_s"], 0.0, "{:.0%}"),
+            ]
         rows.append(row)
     return rows
+
+
+def check(target: str, measured: float, limit: float, shown: str) -> dict[str, Any]:
+    """One target of the issue: its text, the measured figure as shown, and whether it is met."""
+    return {"target": target, "measured": shown.format(measured), "met": measured <= limit}
 
 
 def heap_per_node(ops: int) -> dict[str, float]:
@@ -147,9 +155,14 @@ def bench_deep_chain(ops: int, repeats: int) -> dict[str, Any]:
     stats = interleaved(lambda: workloads.deep_chain(*args), lambda: floor.deep_chain(*args), repeats)
     us_per_op = stats["engine_s"] / ops * 1e6
     heap = heap_per_node(max(3000, ops // 10))  # at a tenth of the size: tracemalloc is slow
-    met = us_per_op <= 3.0 and heap["heap_bytes_per_node"] <= 150.0
+    targets = [
+        check("<= 3 us/op", us_per_op, 3.0, "{:.2f}"),
+        # a node's bytes once backward() has given it a grad: the graph as it is after training
+        check("<= 150 B/node", heap["heap_bytes_per_node_with_grads"], 150.0, "{:.0f} with grads"),
+        check("no GC time", stats["engine_gc_s"] / stats["engine_s"], 0.0, "{:.0%}"),
+    ]
     return {"workload": f"deep chain, {ops:,} ops", **stats, "us_per_op": us_per_op, **heap,
-            "target": "<= 3 us/op, <= 150 B/node", "met": met}  # fmt: skip
+            "targets": targets}  # fmt: skip
 
 
 def bench_wide(n: int, repeats: int) -> list[dict[str, Any]]:
@@ -168,7 +181,7 @@ def bench_wide(n: int, repeats: int) -> list[dict[str, Any]]:
         stats = interleaved(partial(f, w, x), partial(floor.wide, ws, xs), repeats)
         row = {"workload": f"{name}, {n:,} products", **stats}
         if fused:
-            row.update(target="ratio <= 10", met=stats["ratio"] <= 10.0)
+            row["targets"] = [check("ratio <= 10", stats["ratio"], 10.0, "{:.1f}x")]
         rows.append(row)
     return rows
 
@@ -204,9 +217,10 @@ def table(rows: list[dict[str, Any]]) -> str:
         base = f"{row['baseline_s'] * 1e3:6.2f} ms" if "baseline_s" in row else "-"
         ratio = f"{row['ratio']:7.1f}x" if "ratio" in row else "-"
         in_gc = f"{row['engine_gc_s'] / row['engine_s']:5.0%}" if "engine_gc_s" in row else "-"
-        target = ""
-        if "target" in row:
-            target = f"{row['target']}: {'met' if row['met'] else 'NOT met'}"
+        target = "; ".join(
+            f"{t['target']}: {t['measured']} {'met' if t['met'] else 'NOT met'}"
+            for t in row.get("targets", [])
+        )
         lines.append(f"{row['workload']:36s} {engine:>11s} {base:>9s} {ratio:>8s} {in_gc:>6s}  {target}")
     return "\n".join(lines)
 
