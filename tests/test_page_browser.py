@@ -124,7 +124,8 @@ class Browser:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with tempfile.TemporaryDirectory(prefix="chainrule-chromium-") as profile:
+    # Chromium's helper processes may still be writing to the profile as it shuts down.
+    with tempfile.TemporaryDirectory(prefix="chainrule-chromium-", ignore_cleanup_errors=True) as profile:
         b = Browser(Path(profile))
         try:
             yield b
