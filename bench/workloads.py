@@ -33,6 +33,11 @@ def moons_step(model: nn.MLP, X: list[list[float]], y: list[float], lr: float) -
     """micrograd's demo step on chainrule: hinge + L2, backward, SGD. Returns the loss."""
     params = model.parameters()
     loss = nn.hinge([model(x) for x in X], y) + ALPHA * autograd.sum([p * p for p in params])
+    return sgd_step(loss, params, lr)
+
+
+def sgd_step(loss: Value, params: list[Value], lr: float) -> float:
+    """Zero the grads, backward, p -= lr * grad; returns the loss."""
     for p in params:
         p.grad = 0.0
     loss.backward()
@@ -67,12 +72,7 @@ def bare_moons_step(model: BareMLP, X: list[list[float]], y: list[float], lr: fl
             a = z if k == last else [v.relu() for v in z]
         terms.append((1.0 - target * a[0]).relu())
     loss = autograd.sum(terms) / len(terms) + ALPHA * autograd.sum([p * p for p in params])
-    for p in params:
-        p.grad = 0.0
-    loss.backward()
-    for p in params:
-        p.data -= lr * p.grad
-    return loss.data
+    return sgd_step(loss, params, lr)
 
 
 def micrograd_model(weights: Weights) -> Any:

@@ -25,10 +25,14 @@ DEMOS = REPO / "demos"
 NUMBERED = sorted(DEMOS.glob("[0-9][0-9]_*.py"))
 
 
-def run_demo(name: str, tmp_path: Path, *args: str) -> str:
-    """Run demos/<name> with OUT_DIR = tmp_path/out from tmp_path; return its stdout."""
+def run_demo(name: str, tmp_path: Path, *args: str, path_first: Path | None = None) -> str:
+    """Run demos/<name> with OUT_DIR = tmp_path/out from tmp_path; return its stdout.
+
+    ``path_first``: a directory searched for modules before the repository.
+    """
     out = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": str(REPO), "MPLBACKEND": "Agg"}
+    pythonpath = [str(path_first)] if path_first else []
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([*pythonpath, str(REPO)]), "MPLBACKEND": "Agg"}
     result = subprocess.run(
         [sys.executable, str(DEMOS / name), str(out), *args],
         capture_output=True,
@@ -158,7 +162,13 @@ def test_06_trace_explain_and_page(tmp_path):
 
 def test_07_second_derivatives_match_finite_differences(tmp_path):
     out = run_demo("07_second_derivatives.py", tmp_path)
-    functions = {"x**3": lambda x: x**3, "tanh(x)": math.tanh, "sigmoid(x)": sigmoid, "sin(x)": math.sin, "log(x)": math.log}
+    functions = {
+        "x**3": lambda x: x**3,
+        "tanh(x)": math.tanh,
+        "sigmoid(x)": sigmoid,
+        "sin(x)": math.sin,
+        "log(x)": math.log,
+    }
     checked = 0
     for block in out.split("f = ")[1:]:
         name = block.split(":")[0]
@@ -179,7 +189,10 @@ def test_08_optimizers_same_start_and_first_step_sizes(tmp_path):
     # Adam's first step is lr * g / (|g| + eps) ~ lr; RMSprop's is lr * g / sqrt(0.01 g**2) = 10 lr.
     assert number_after(out, "Adam lr 0.05") == pytest.approx(0.05, abs=1e-4)
     assert number_after(out, "RMSprop lr 0.01") == pytest.approx(0.1, abs=1e-4)
-    rows = {int(m.group(1)): [float(v) for v in m.group(2).split()] for m in re.finditer(r"^\s*(\d+)((?:\s+\d+\.\d+){3})$", out, re.M)}
+    rows = {
+        int(m.group(1)): [float(v) for v in m.group(2).split()]
+        for m in re.finditer(r"^\s*(\d+)((?:\s+\d+\.\d+){3})$", out, re.M)
+    }
     assert len(set(rows[0])) == 1  # same start, same first loss
     assert all(last < first / 10 for first, last in zip(rows[0], rows[299]))
     assert (tmp_path / "out" / "optimizers.png").stat().st_size > 0
@@ -203,17 +216,8 @@ def test_09_without_torch_says_how_to_install(tmp_path):
     fake = tmp_path / "hide"
     fake.mkdir()
     (fake / "torch.py").write_text("raise ImportError('hidden for the test')\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fake), str(REPO)]), "MPLBACKEND": "Agg"}
-    result = subprocess.run(
-        [sys.executable, str(DEMOS / "09_to_pytorch.py"), str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "PyTorch is not installed" in result.stdout and "pip install torch" in result.stdout
+    stdout = run_demo("09_to_pytorch.py", tmp_path, path_first=fake)
+    assert "PyTorch is not installed" in stdout and "pip install torch" in stdout
 
 
 def test_every_demo_accepts_no_arguments(tmp_path):
@@ -254,7 +258,9 @@ def test_tour_notebook_executes(tmp_path):
     pytest.importorskip("ipykernel")
     source = DEMOS / "tour.ipynb"
     notebook = nbformat.read(source, as_version=4)
-    assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")  # committed clean
+    assert all(
+        not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"
+    )  # committed clean
     executed = tmp_path / "tour-executed.ipynb"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     result = subprocess.run(
@@ -307,7 +313,9 @@ def test_readme_quick_start_draws_the_committed_picture(tmp_path):
     code = readme_python_blocks()[0]
     assert 'render(o, "quickstart.svg"' in code
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=tmp_path, env=env, timeout=300)
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, cwd=tmp_path, env=env, timeout=300
+    )
     committed = svg_texts(REPO / "docs" / "quickstart.svg")
     assert "0.5000 × 1.0000 = 0.5000" in committed  # do/dn = 1 - tanh(n)**2 = 0.5 at the root edge
     assert sorted(svg_texts(tmp_path / "quickstart.svg")) == sorted(committed)
@@ -337,7 +345,12 @@ def test_cli_doc_examples_run_and_print_what_the_doc_shows(tmp_path):
         args = shlex.split(command)
         assert args[0] == "chainrule"
         result = subprocess.run(
-            [sys.executable, "-m", "autograd", *args[1:]], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600
+            [sys.executable, "-m", "autograd", *args[1:]],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=600,
         )
         is_error = any("error:" in line for line in shown)
         assert (result.returncode == 2) if is_error else (result.returncode == 0), (command, result.stderr)
