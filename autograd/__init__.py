@@ -5,17 +5,22 @@
     y = (x * x + 1).tanh()
     y.backward()          # x.grad == dy/dx
 
-Where things are: ``value.py`` (the node), ``ops.py`` (every op's forward rule and
-derivative), ``backward.py`` (the order and the chain-rule loop), ``grad_mode.py``
-(``no_grad``), ``functional.py`` (``grad``), ``gradcheck.py``; for seeing backprop,
-``steps.py`` (the pass step by step, ``explain``), ``draw.py`` (Graphviz pictures, the
-``graphviz`` package imported only when drawing), ``page.py`` (the HTML step-through) and
-``anomaly.py`` (``detect_anomaly``).
+The engine is ``value.py`` (the node), ``ops.py`` (every op's forward rule and derivative),
+``backward.py`` (the order and the chain-rule loop), ``steps.py`` (the same pass one step at
+a time, and ``explain``), ``grad_mode.py`` (``no_grad`` and the anomaly switch),
+``functional.py`` (``grad``) and ``gradcheck.py``. It imports nothing else of the project.
+
+The tools that show the engine live in ``autograd.see`` (pictures, the step-through page,
+``detect_anomaly``). Their names are importable from here too, but nothing of them is
+loaded until one is used: ``import autograd`` stays light, and it never imports Graphviz.
 """
 
-from autograd.anomaly import AnomalyError, detect_anomaly
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from autograd.backward import backward_order, topological_order
-from autograd.draw import GraphvizMissing, draw_dot, render
 from autograd.functional import grad, value_and_grad
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck
@@ -33,9 +38,38 @@ from autograd.ops import (
     sum,
     tanh,
 )
-from autograd.page import render_steps
 from autograd.steps import BackwardStep, backward_steps, explain
 from autograd.value import Value
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ below loads them
+    from autograd.see.anomaly import AnomalyError, detect_anomaly
+    from autograd.see.draw import GraphvizMissing, draw_dot, render
+    from autograd.see.page import render_steps
+
+# The seeing tools' public names, and the module of autograd.see that holds each one.
+_SEEING_TOOLS = {
+    "AnomalyError": "anomaly",
+    "detect_anomaly": "anomaly",
+    "GraphvizMissing": "draw",
+    "draw_dot": "draw",
+    "render": "draw",
+    "render_steps": "page",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a seeing tool the first time its name is asked for (PEP 562)."""
+    module = _SEEING_TOOLS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"autograd.see.{module}"), name)
+    globals()[name] = value  # the next lookup finds it directly
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_SEEING_TOOLS])
+
 
 __all__ = [
     "AnomalyError",

@@ -15,10 +15,10 @@ invariant, by the time a node is reached every consumer has already added its sh
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from autograd.ops import GRAPH_RULES, Derivative
+from autograd.grad_mode import anomaly_mode
+from autograd.ops import local_grads_as_values
 from autograd.value import Value
 
 
@@ -71,14 +71,11 @@ def topological_order(root: Value) -> list[Value]:
     return order + leaves
 
 
-# Set by autograd.anomaly.detect_anomaly() to a backward pass that checks every step; None when off.
-anomaly_backward: Callable[[Value, float], None] | None = None
-
-
 def backward(root: Value, grad: float = 1.0, create_graph: bool = False) -> None:
     """Set ``node.grad`` = d(root)/d(node) for every node under ``root`` (see Value.backward)."""
-    if anomaly_backward is not None and not create_graph:  # under detect_anomaly(): a checked pass
-        anomaly_backward(root, grad)
+    checks = anomaly_mode.get()
+    if checks is not None and not create_graph:  # under detect_anomaly(): a checked pass
+        checks.checked_backward(root, grad)
         return
     order = backward_order(root)
     for node in order:
@@ -102,7 +99,5 @@ def chain_rule_step(node: Value) -> None:
 def _backward_with_graph(order: list[Value]) -> None:
     """The same loop with Values for numbers, so the grads get a graph of their own."""
     for node in order:
-        rule = GRAPH_RULES.get(node.op)
-        local_grads: tuple[Derivative, ...] = rule(node) if rule else node.local_grads
-        for child, local_grad in zip(node.inputs, local_grads):
-            child.grad = child.grad + local_grad * node.grad  # type: ignore[assignment]
+        for child, local_grad in zip(node.inputs, local_grads_as_values(node)):
+            child.grad = child.grad + local_grad * node.grad

@@ -1,7 +1,9 @@
-"""Switching graph recording off and on: ``no_grad()``, ``enable_grad()``, ``is_grad_enabled()``.
+"""The engine's two modes: graph recording (``no_grad()``, ``enable_grad()``, ``is_grad_enabled()``)
+and the anomaly checks (switched on by ``autograd.see.anomaly.detect_anomaly()``).
 
-The switch lives in a :class:`contextvars.ContextVar`, so each thread and each asyncio task
-sees its own setting, exactly as ``torch.no_grad()`` behaves.
+Each mode lives in a :class:`contextvars.ContextVar`, so each thread and each asyncio task
+sees its own setting, exactly as ``torch.no_grad()`` behaves. The engine reads them in one
+place each: ``ops.record()`` for every new node and ``backward.backward()`` for every pass.
 """
 
 from __future__ import annotations
@@ -9,6 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from autograd.value import Value
 
 grad_enabled: ContextVar[bool] = ContextVar("chainrule_grad_enabled", default=True)
 
@@ -40,3 +46,17 @@ def enable_grad() -> Iterator[None]:
         yield
     finally:
         grad_enabled.reset(token)
+
+
+class AnomalyChecks(Protocol):
+    """What the engine calls while anomaly mode is on (``autograd.see.anomaly`` provides it)."""
+
+    def check_node(self, node: Value) -> None:
+        """Called by ``record()`` with each new node; raises if the node's value is not finite."""
+
+    def checked_backward(self, root: Value, grad: float) -> None:
+        """Called by ``backward()`` instead of the plain pass; raises at the first bad gradient."""
+
+
+anomaly_mode: ContextVar[AnomalyChecks | None] = ContextVar("chainrule_anomaly_mode", default=None)
+"""The anomaly checks in force in this context, or None (the default: no checks)."""

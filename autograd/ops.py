@@ -1,19 +1,20 @@
 """The op table: each operation's forward rule and its local derivatives, side by side.
 
 Every op below reads its inputs' numbers, computes the output ``out``, and records a node
-with, for each input, the local derivative d(out)/d(input) as a plain number. That is all
-the backward pass needs: the chain rule at one node is
+with, for each input, the local derivative d(out)/d(input). That is all the backward pass
+needs: the chain rule at one node is
 
     input.grad += local_grad * out.grad
 
 Numbers given as operands (``x * 2``) become constant leaf Values, as in micrograd, so they
 appear in pictures and in ``inputs``.
 
-Higher-order derivatives (``backward(create_graph=True)``) need the local derivatives as
-Values rather than numbers, so that they can be differentiated in turn. Each op whose
-derivative depends on its inputs therefore has a ``*_graph`` rule right below it, the same
-formula written with Values. Ops whose local derivatives are constants (add, sub, neg, relu,
-leaky_relu, abs, sum, identity) need none: their stored numbers are already exact.
+Each derivative is written once, as a rule ``<op>_grads(out, *inputs)`` right below its op.
+The forward calls it with numbers and stores the numbers it returns on the node. For
+``backward(create_graph=True)`` the same rule is called with the node and its input Values,
+and then returns Values with a graph of their own, ready to be differentiated again. The
+rules use only arithmetic and the ``*_of`` helpers (``cos_of``, ``log_of``, ...), which take
+a number or a Value, so one formula serves both passes and the two cannot drift apart.
 
 Errors name the op and the offending number; NaN inputs pass through without raising.
 """
@@ -26,22 +27,23 @@ import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Union
 
-from autograd.grad_mode import grad_enabled
+from autograd.grad_mode import anomaly_mode, grad_enabled
 from autograd.value import Operand, Value, to_float
 
-Derivative = Union[Value, float]
-
-
-# Set by autograd.anomaly.detect_anomaly() to a check run on every new node; None when off.
-anomaly_check: Callable[[Value], None] | None = None
+Number = Union[float, Value]  # a derivative rule works on floats and on Values alike
+Grads = tuple[Any, ...]  # a rule's result: one local derivative per input, numbers or Values
 
 
 def record(data: float, op: str, inputs: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
-    """Make the output node of ``op``; under ``no_grad()`` a bare leaf instead."""
+    """Make the output node of ``op``; under ``no_grad()`` a bare leaf instead.
+
+    Under ``detect_anomaly()`` the new node is also handed to the anomaly checks.
+    """
     if grad_enabled.get():
         out = Value(data, "", op, inputs, local_grads)
-        if anomaly_check is not None:
-            anomaly_check(out)
+        checks = anomaly_mode.get()
+        if checks is not None:
+            checks.check_node(out)
         return out
     return Value(data)
 
@@ -62,57 +64,81 @@ def as_values(xs: Iterable[Operand], op: str) -> tuple[Value, ...]:
     return values  # all Values already: the common case, checked without a function call each
 
 
+# --- helpers for the derivative rules: each takes a number or a Value ----------------------------
+
+
+def data_of(x: Number) -> float:
+    """The number in ``x``: its ``.data`` for a Value, ``x`` itself for a float."""
+    return x.data if isinstance(x, Value) else x
+
+
+def log_of(x: Number) -> Number:
+    return log(x) if isinstance(x, Value) else math.log(x)
+
+
+def cos_of(x: Number) -> Number:
+    return cos(x) if isinstance(x, Value) else math.cos(x)
+
+
+def sin_of(x: Number) -> Number:
+    return sin(x) if isinstance(x, Value) else math.sin(x)
+
+
+def sigmoid_of(x: Number) -> Number:
+    return sigmoid(x) if isinstance(x, Value) else _sigmoid(x)
+
+
+def power_of(x: Number, n: Number) -> Number:
+    return pow(x, n) if isinstance(x, Value) else _checked_pow(x, data_of(n))
+
+
 # --- arithmetic -------------------------------------------------------------------------------
 
 
 def add(a: Operand, b: Operand) -> Value:
-    """a + b.    d/da = 1,  d/db = 1"""
+    """a + b."""
     a, b = as_value(a, "add"), as_value(b, "add")
-    return record(a.data + b.data, "add", (a, b), (1.0, 1.0))
+    return record(a.data + b.data, "add", (a, b), (1.0, 1.0))  # d/da = 1, d/db = 1
 
 
 def sub(a: Operand, b: Operand) -> Value:
-    """a - b.    d/da = 1,  d/db = -1"""
+    """a - b."""
     a, b = as_value(a, "sub"), as_value(b, "sub")
-    return record(a.data - b.data, "sub", (a, b), (1.0, -1.0))
+    return record(a.data - b.data, "sub", (a, b), (1.0, -1.0))  # d/da = 1, d/db = -1
 
 
 def neg(a: Value) -> Value:
-    """-a.    d/da = -1"""
-    return record(-a.data, "neg", (a,), (-1.0,))
+    """-a."""
+    return record(-a.data, "neg", (a,), (-1.0,))  # d/da = -1
 
 
 def mul(a: Operand, b: Operand) -> Value:
-    """a * b.    d/da = b,  d/db = a"""
+    """a * b."""
     a, b = as_value(a, "mul"), as_value(b, "mul")
-    return record(a.data * b.data, "mul", (a, b), (b.data, a.data))
+    return record(a.data * b.data, "mul", (a, b), mul_grads(None, a.data, b.data))
 
 
-def mul_graph(node: Value) -> tuple[Derivative, ...]:
-    a, b = node.inputs
+def mul_grads(out: Any, a: Number, b: Number) -> Grads:
+    """d/da = b,  d/db = a"""
     return (b, a)
 
 
 def div(a: Operand, b: Operand) -> Value:
-    """a / b.    d/da = 1/b,  d/db = -a/b**2 = -out/b"""
+    """a / b, b != 0."""
     a, b = as_value(a, "div"), as_value(b, "div")
     if b.data == 0.0:
         raise ZeroDivisionError(f"div: division by zero ({a.data!r} / {b.data!r})")
     out = a.data / b.data
-    return record(out, "div", (a, b), (1.0 / b.data, -out / b.data))
+    return record(out, "div", (a, b), div_grads(out, a.data, b.data))
 
 
-def div_graph(node: Value) -> tuple[Derivative, ...]:
-    _, b = node.inputs
-    return (1.0 / b, -node / b)
+def div_grads(out: Number, a: Number, b: Number) -> Grads:
+    """d/da = 1/b,  d/db = -a/b**2 = -out/b"""
+    return (1.0 / b, -out / b)
 
 
 def pow(a: Operand, b: Operand) -> Value:
-    """a ** b.    d/da = b * a**(b-1),  d/db = a**b * log(a)
-
-    d/db is taken as 0 where a <= 0: there a**b is real only for whole-number b, and has
-    no derivative in b. At a = 0 with 0 < b < 1, d/da is +inf (as in PyTorch).
-    """
+    """a ** b."""
     a, b = as_value(a, "pow"), as_value(b, "pow")
     x, n = a.data, b.data
     if x < 0.0 and math.isfinite(n) and not n.is_integer():
@@ -120,18 +146,23 @@ def pow(a: Operand, b: Operand) -> Value:
     if x == 0.0 and n < 0.0:
         raise ZeroDivisionError(f"pow: 0.0 to the negative power {n!r}")
     out = _checked_pow(x, n)
+    return record(out, "pow", (a, b), pow_grads(out, x, n))
+
+
+def pow_grads(out: Number, a: Number, b: Number) -> Grads:
+    """d/da = b * a**(b-1),  d/db = a**b * log(a) = out * log(a)
+
+    At a = 0: d/da is 0 for b = 0 and +inf for 0 < b < 1 (as in PyTorch). d/db is taken as 0
+    where a <= 0: there a**b is real only for whole-number b, and has no derivative in b.
+    """
+    x, n = data_of(a), data_of(b)
+    d_base: Number
     if x == 0.0 and n < 1.0:
         d_base = 0.0 if n == 0.0 else math.inf
     else:
-        d_base = n * _checked_pow(x, n - 1.0)
-    d_exponent = out * math.log(x) if x > 0.0 else 0.0
-    return record(out, "pow", (a, b), (d_base, d_exponent))
-
-
-def pow_graph(node: Value) -> tuple[Derivative, ...]:
-    a, b = node.inputs
-    d_exponent: Derivative = node * log(a) if a.data > 0.0 else 0.0
-    return (b * a ** (b - 1.0), d_exponent)
+        d_base = b * power_of(a, b - 1.0)
+    d_exponent: Number = out * log_of(a) if x > 0.0 else 0.0
+    return (d_base, d_exponent)
 
 
 def _checked_pow(x: float, n: float) -> float:
@@ -145,66 +176,71 @@ def _checked_pow(x: float, n: float) -> float:
 
 
 def exp(a: Value) -> Value:
-    """e**a.    d/da = e**a = out"""
+    """e**a."""
     try:
         out = math.exp(a.data)
     except OverflowError:
         raise OverflowError(f"exp: e ** {a.data!r} is too large for a float") from None
-    return record(out, "exp", (a,), (out,))
+    return record(out, "exp", (a,), exp_grads(out, a.data))
 
 
-def exp_graph(node: Value) -> tuple[Derivative, ...]:
-    return (node,)
+def exp_grads(out: Number, a: Number) -> Grads:
+    """d/da = e**a = out"""
+    return (out,)
 
 
 def log(a: Value) -> Value:
-    """Natural log, a > 0.    d/da = 1/a"""
+    """Natural log, a > 0."""
     x = a.data
     if x <= 0.0:
         raise ValueError(f"log: input must be > 0, got {x!r}")
-    return record(math.log(x), "log", (a,), (1.0 / x,))
+    out = math.log(x)
+    return record(out, "log", (a,), log_grads(out, x))
 
 
-def log_graph(node: Value) -> tuple[Derivative, ...]:
-    (a,) = node.inputs
+def log_grads(out: Number, a: Number) -> Grads:
+    """d/da = 1/a"""
     return (1.0 / a,)
 
 
 def sqrt(a: Value) -> Value:
-    """Square root, a >= 0.    d/da = 1 / (2 sqrt(a)) = 0.5/out  (+inf at 0)"""
+    """Square root, a >= 0."""
     x = a.data
     if x < 0.0:
         raise ValueError(f"sqrt: input must be >= 0, got {x!r}")
     out = math.sqrt(x)
-    return record(out, "sqrt", (a,), (0.5 / out if out else math.inf,))
+    return record(out, "sqrt", (a,), sqrt_grads(out, x))
 
 
-def sqrt_graph(node: Value) -> tuple[Derivative, ...]:
-    return (0.5 / node,)
+def sqrt_grads(out: Number, a: Number) -> Grads:
+    """d/da = 1 / (2 sqrt(a)) = 0.5/out, and +inf at a = 0 (as in PyTorch)"""
+    return (0.5 / out if data_of(out) != 0.0 else math.inf,)
 
 
 def tanh(a: Value) -> Value:
-    """tanh(a) = (e**a - e**-a) / (e**a + e**-a).    d/da = 1 - tanh(a)**2 = 1 - out**2"""
+    """tanh(a) = (e**a - e**-a) / (e**a + e**-a)."""
     out = math.tanh(a.data)
-    return record(out, "tanh", (a,), (1.0 - out * out,))
+    return record(out, "tanh", (a,), tanh_grads(out, a.data))
 
 
-def tanh_graph(node: Value) -> tuple[Derivative, ...]:
-    return (1.0 - node * node,)
+def tanh_grads(out: Number, a: Number) -> Grads:
+    """d/da = 1 - tanh(a)**2 = 1 - out**2"""
+    return (1.0 - out * out,)
 
 
 def sigmoid(a: Value) -> Value:
-    """sigmoid(a) = 1 / (1 + e**-a).    d/da = sigmoid(a) (1 - sigmoid(a)) = out (1 - out)
+    """sigmoid(a) = 1 / (1 + e**-a).
 
     Computed as 1/(1 + e**-a) for a >= 0 and e**a / (1 + e**a) for a < 0, so e** never
     sees a large positive argument: exact and finite at a = +-1000.
     """
     out = _sigmoid(a.data)
-    return record(out, "sigmoid", (a,), (out * (1.0 - out),))
+    return record(out, "sigmoid", (a,), sigmoid_grads(out, a.data))
 
 
-def sigmoid_graph(node: Value) -> tuple[Derivative, ...]:
-    return (node * (1.0 - node),)
+def sigmoid_grads(out: Number, a: Number) -> Grads:
+    """d/da = sigmoid(a) (1 - sigmoid(a)) = out (1 - out)"""
+    return (out * (1.0 - out),)
 
 
 def _sigmoid(x: float) -> float:
@@ -215,18 +251,18 @@ def _sigmoid(x: float) -> float:
 
 
 def softplus(a: Value) -> Value:
-    """softplus(a) = log(1 + e**a).    d/da = sigmoid(a)
+    """softplus(a) = log(1 + e**a).
 
     Computed as max(a, 0) + log1p(e**-|a|): no overflow at a = 1000, no loss near 0.
     """
     x = a.data
     out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-math.fabs(x)))
-    return record(out, "softplus", (a,), (_sigmoid(x),))
+    return record(out, "softplus", (a,), softplus_grads(out, x))
 
 
-def softplus_graph(node: Value) -> tuple[Derivative, ...]:
-    (a,) = node.inputs
-    return (sigmoid(a),)
+def softplus_grads(out: Number, a: Number) -> Grads:
+    """d/da = sigmoid(a)"""
+    return (sigmoid_of(a),)
 
 
 def relu(a: Value) -> Value:
@@ -254,23 +290,23 @@ def abs(a: Value) -> Value:
 
 
 def sin(a: Value) -> Value:
-    """sin(a).    d/da = cos(a)"""
-    return record(math.sin(a.data), "sin", (a,), (math.cos(a.data),))
+    """sin(a)."""
+    return record(math.sin(a.data), "sin", (a,), sin_grads(None, a.data))
 
 
-def sin_graph(node: Value) -> tuple[Derivative, ...]:
-    (a,) = node.inputs
-    return (cos(a),)
+def sin_grads(out: Any, a: Number) -> Grads:
+    """d/da = cos(a)"""
+    return (cos_of(a),)
 
 
 def cos(a: Value) -> Value:
-    """cos(a).    d/da = -sin(a)"""
-    return record(math.cos(a.data), "cos", (a,), (-math.sin(a.data),))
+    """cos(a)."""
+    return record(math.cos(a.data), "cos", (a,), cos_grads(None, a.data))
 
 
-def cos_graph(node: Value) -> tuple[Derivative, ...]:
-    (a,) = node.inputs
-    return (-sin(a),)
+def cos_grads(out: Any, a: Number) -> Grads:
+    """d/da = -sin(a)"""
+    return (-sin_of(a),)
 
 
 def identity(a: Value) -> Value:
@@ -295,42 +331,48 @@ def sum(values: Iterable[Operand], start: Operand = 0.0) -> Value:
 def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = None) -> Value:
     """w[0]*x[0] + ... + w[n-1]*x[n-1] (+ bias) as one node: a neuron's pre-activation.
 
-    d/dw[i] = x[i],  d/dx[i] = w[i],  d/dbias = 1.
     The node's inputs are ws, then xs, then the bias if one is given.
     """
     n = len(ws)
     if n != len(xs):
         raise ValueError(f"dot: ws and xs must have the same length, got {n} and {len(xs)}")
-    bias_grad: tuple[float, ...] = ()  # d/dbias = 1, when there is a bias
     if bias is None:
         inputs = as_values([*ws, *xs], "dot")
     else:
-        inputs, bias_grad = as_values([*ws, *xs, bias], "dot"), (1.0,)
+        inputs = as_values([*ws, *xs, bias], "dot")
     data = [v.data for v in inputs]
-    w_data, x_data = data[:n], data[n : 2 * n]
-    out = builtins.sum(map(operator.mul, w_data, x_data), data[2 * n] if bias_grad else 0.0)
-    return record(out, "dot", inputs, (*x_data, *w_data, *bias_grad))
+    out = builtins.sum(map(operator.mul, data[:n], data[n : 2 * n]), data[2 * n] if bias is not None else 0.0)
+    return record(out, "dot", inputs, dot_grads(out, *data))
 
 
-def dot_graph(node: Value) -> tuple[Derivative, ...]:
-    n = len(node.inputs) // 2  # 2n inputs, or 2n + 1 with a bias (whose derivative is the constant 1)
-    ws, xs = node.inputs[:n], node.inputs[n : 2 * n]
-    return (*xs, *ws, *node.local_grads[2 * n :])
+def dot_grads(out: Any, *inputs: Number) -> Grads:
+    """d/dw[i] = x[i],  d/dx[i] = w[i],  d/dbias = 1"""
+    n = len(inputs) // 2  # 2n inputs, or 2n + 1 with a bias
+    return (*inputs[n : 2 * n], *inputs[:n], *(1.0,) * (len(inputs) - 2 * n))
 
 
-# --- the graph rules, by op name, for backward(create_graph=True) ------------------------------
+# --- the rules by op name, for backward(create_graph=True) --------------------------------------
 
-GRAPH_RULES: dict[str, Callable[[Value], tuple[Derivative, ...]]] = {
-    "mul": mul_graph,
-    "div": div_graph,
-    "pow": pow_graph,
-    "exp": exp_graph,
-    "log": log_graph,
-    "sqrt": sqrt_graph,
-    "tanh": tanh_graph,
-    "sigmoid": sigmoid_graph,
-    "softplus": softplus_graph,
-    "sin": sin_graph,
-    "cos": cos_graph,
-    "dot": dot_graph,
+# Ops not listed (add, sub, neg, relu, leaky_relu, abs, identity, sum) have local derivatives
+# that are constants where they are defined: the numbers stored on the node are already exact,
+# and a constant's own derivative is 0.
+LOCAL_GRAD_RULES: dict[str, Callable[..., Grads]] = {
+    "mul": mul_grads,
+    "div": div_grads,
+    "pow": pow_grads,
+    "exp": exp_grads,
+    "log": log_grads,
+    "sqrt": sqrt_grads,
+    "tanh": tanh_grads,
+    "sigmoid": sigmoid_grads,
+    "softplus": softplus_grads,
+    "sin": sin_grads,
+    "cos": cos_grads,
+    "dot": dot_grads,
 }
+
+
+def local_grads_as_values(node: Value) -> Grads:
+    """``node``'s local derivatives as Values with graphs of their own (for create_graph=True)."""
+    rule = LOCAL_GRAD_RULES.get(node.op)
+    return rule(node, *node.inputs) if rule is not None else node.local_grads

@@ -2,7 +2,7 @@
 
     python demos/03_xor_neuron_vs_mlp.py [OUT_DIR]
 
-The training code is ``nn.lesson``'s (the same that ``chainrule lesson`` runs).
+The training code is ``chainrule.lesson``'s (the same that ``chainrule lesson`` runs).
 What to notice:
 - the single neuron, trained exactly as in the lesson (lr 0.1, 10000 steps), ends with
   both weights and the bias at 0 (to 1e-15) and answers 0.5 for all four inputs: its loss is log 2 = 0.6931,
@@ -17,8 +17,8 @@ import math
 
 from _common import output_dir
 
+from chainrule.lesson import MLP_STEPS, NEURON_STEPS, Training, train_mlp, train_single_neuron
 from nn.data import xor
-from nn.lesson import MLP_STEPS, NEURON_STEPS, Training, train_mlp, train_single_neuron
 
 
 def show(name: str, training: Training) -> None:

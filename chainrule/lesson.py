@@ -106,7 +106,7 @@ def run_lesson(out: Path) -> None:
     print()
 
     print("3. Pictures")
-    from autograd.draw import GraphvizMissing
+    from autograd.see.draw import GraphvizMissing
 
     loss = neuron_graph(neuron, X[1], y[1])
     paths = []

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 DEMOS = REPO / "demos"
 NUMBERED = sorted(DEMOS.glob("[0-9][0-9]_*.py"))
 
@@ -345,7 +345,7 @@ def test_cli_doc_examples_run_and_print_what_the_doc_shows(tmp_path):
         args = shlex.split(command)
         assert args[0] == "chainrule"
         result = subprocess.run(
-            [sys.executable, "-m", "autograd", *args[1:]],
+            [sys.executable, "-m", "chainrule", *args[1:]],
             capture_output=True,
             text=True,
             cwd=tmp_path,

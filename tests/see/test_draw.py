@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from autograd import GraphvizMissing, Value, draw_dot, render
-from autograd.draw import to_svg
+from autograd.see.draw import to_svg
 
 pytestmark = pytest.mark.skipif(
     not any(Path(d, "dot").exists() for d in os.environ.get("PATH", "").split(os.pathsep)),
@@ -112,7 +112,7 @@ def test_kinds_are_coloured():
     y = w * x + 1.0
     source = draw_dot(y, params=[w]).source
     colour = {m.group(1): m.group(2) for m in re.finditer(r'(v\d+) \[label=.*?fillcolor="(#\w+)"', source)}
-    from autograd.draw import COLOURS
+    from autograd.see.draw import COLOURS
 
     kinds = sorted(colour.values())
     assert kinds.count(COLOURS["parameter"]) == 1 and kinds.count(COLOURS["input"]) == 1

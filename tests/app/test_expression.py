@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from autograd.expression import ExpressionError, build_expression
+from chainrule.expression import ExpressionError, build_expression
 
 
 def test_lecture_neuron_gradients_by_hand():

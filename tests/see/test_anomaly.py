@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import sys
+import threading
 
 import pytest
 
-from autograd import AnomalyError, Value, detect_anomaly, ops
-from autograd import backward as backward_module
+from autograd import AnomalyError, Value, detect_anomaly
+from autograd.grad_mode import anomaly_mode
 
 
 def here() -> int:
@@ -68,7 +70,7 @@ def test_log0_and_div0_still_raise_their_own_errors_in_anomaly_mode():
 def test_off_by_default_nan_just_flows_and_hooks_are_removed_even_after_an_error():
     with pytest.raises(AnomalyError), detect_anomaly():
         Value(1e200) * Value(1e200)
-    assert ops.anomaly_check is None and backward_module.anomaly_backward is None
+    assert anomaly_mode.get() is None
     y = Value(float("nan")) + 1.0  # no anomaly mode: no error
     assert math.isnan(y.data)
 
@@ -92,4 +94,46 @@ def test_nested_blocks_keep_the_mode_until_the_outermost_ends():
             pass
         with pytest.raises(AnomalyError):
             Value(1e300) * 1e300
-    assert ops.anomaly_check is None
+    assert anomaly_mode.get() is None
+
+
+def test_the_mode_belongs_to_one_thread():
+    """A block in one thread neither checks nor is seen by another thread (as no_grad)."""
+    inside, release = threading.Event(), threading.Event()
+    seen_elsewhere: list[object] = []
+
+    def other_thread() -> None:
+        inside.wait(5)
+        seen_elsewhere.append(anomaly_mode.get())
+        seen_elsewhere.append((Value(1e200) * Value(1e200)).data)  # no error here
+        release.set()
+
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    with detect_anomaly():
+        inside.set()
+        release.wait(5)
+        with pytest.raises(AnomalyError):
+            Value(1e200) * Value(1e200)
+    worker.join(5)
+    assert seen_elsewhere == [None, math.inf]
+
+
+def test_the_mode_belongs_to_one_asyncio_task():
+    async def checked() -> str:
+        with detect_anomaly():
+            await asyncio.sleep(0.01)  # the other task runs while this block is open
+            try:
+                Value(1e200) * Value(1e200)
+            except AnomalyError:
+                return "raised"
+            return "silent"
+
+    async def unchecked() -> str:
+        await asyncio.sleep(0.005)
+        return "raised" if anomaly_mode.get() is not None else str((Value(1e200) * Value(1e200)).data)
+
+    async def both() -> list[str]:
+        return list(await asyncio.gather(checked(), unchecked()))
+
+    assert asyncio.run(both()) == ["raised", "inf"]

@@ -1,6 +1,6 @@
 """``render_steps(root, 'steps.html')``: a page to click through the backward pass, step by step.
 
-One self-contained HTML file: the graph as inline SVG (drawn by ``autograd/draw.py``), the
+One self-contained HTML file: the graph as inline SVG (drawn by ``autograd/see/draw.py``), the
 steps of ``backward_steps`` as JSON, and a little inline JavaScript (in
 ``page_template.html``) with prev/next buttons, a slider and the arrow keys. At each step the
 node whose gradient is being passed on is highlighted, its inputs too, the grads in the
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd.backward import topological_order
-from autograd.draw import to_svg
+from autograd.see.draw import to_svg
 from autograd.steps import backward_steps
 from autograd.value import Value, to_float
 
@@ -100,7 +100,7 @@ def render_steps(root: Value, path: str | Path, grad: float = 1.0, **options: An
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and doctype: this is HTML
     title = f"Backward pass of {root.label or 'the graph'}: {len(data['steps'])} steps"
     slots = {"TITLE": html.escape(title), "SVG": svg, "DATA": safe_json(data)}
-    template = resources.files("autograd").joinpath("page_template.html").read_text(encoding="utf-8")
+    template = resources.files("autograd.see").joinpath("page_template.html").read_text(encoding="utf-8")
     page = re.sub(r"\{\{(TITLE|SVG|DATA)\}\}", lambda m: slots[m.group(1)], template)  # one pass
     path.write_text(page, encoding="utf-8")
     return path

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 from autograd import Value, backward_steps, render_steps
-from autograd.page import safe_json
+from autograd.see.page import safe_json
 
 websocket = pytest.importorskip("websocket", reason="pip install websocket-client")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

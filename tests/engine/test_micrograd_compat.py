@@ -525,7 +525,7 @@ def test_micrograd_more_ops_expression():
 
 
 def load_demo():
-    path = Path(__file__).resolve().parent.parent / "demos" / "micrograd_demo.py"
+    path = Path(__file__).resolve().parents[2] / "demos" / "micrograd_demo.py"
     spec = importlib.util.spec_from_file_location("micrograd_demo", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -582,7 +582,7 @@ def test_micrograd_demo_loss_matches_pytorch():
 
 # --- docs/coming-from-micrograd.md: every example runs and gives what the page says ----------------------
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "coming-from-micrograd.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "coming-from-micrograd.md"
 
 
 def doc_examples() -> list[str]:

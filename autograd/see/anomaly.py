@@ -10,8 +10,10 @@ is ``nan`` with no hint where it started. Inside ``with detect_anomaly():``
   the node whose gradient was being passed on, the arithmetic
   ``local derivative × upstream = contribution``, and where that node was made.
 
-Off (the default) it costs the engine one ``is not None`` test per op and per backward
-call. The switch is process-wide, like a debugger setting; blocks may nest.
+The switch is the engine's ``anomaly_mode`` context variable (``autograd/grad_mode.py``),
+read in one place in ``ops.record()`` and one in ``backward()``: like ``no_grad()``, it holds
+for the block's own thread or asyncio task only, and blocks may nest. Off (the default) it
+costs the engine one context-variable read per op and per backward call.
 
 Creation sites are kept in a ``WeakKeyDictionary`` beside the graph (``Value`` has
 ``__slots__``), only while the mode is on, so nodes are freed as usual.
@@ -26,14 +28,13 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from autograd import backward as backward_module
 from autograd import ops
+from autograd.grad_mode import anomaly_mode
 from autograd.steps import backward_steps
 from autograd.value import Value, fmt
 
 _ENGINE_DIR = os.path.dirname(os.path.abspath(ops.__file__ or "")) + os.sep
 _sites: weakref.WeakKeyDictionary[Value, str] = weakref.WeakKeyDictionary()
-_depth = 0
 
 
 class AnomalyError(RuntimeError):
@@ -41,7 +42,7 @@ class AnomalyError(RuntimeError):
 
 
 def _caller_site() -> str:
-    """``file:line`` of the innermost frame outside the autograd package: the user's line."""
+    """``file:line`` of the innermost frame outside the autograd package (engine and tools)."""
     frame = sys._getframe(1)
     outermost = frame
     while frame is not None:
@@ -63,7 +64,7 @@ def _describe_inputs(node: Value) -> str:
 
 
 def check_new_node(node: Value) -> None:
-    """The forward check, called by ``ops.record`` for each node while anomaly mode is on."""
+    """The forward check, called by ``ops.record`` for each new node while anomaly mode is on."""
     site = _caller_site()
     _sites[node] = site
     if not math.isfinite(node.data):
@@ -88,6 +89,16 @@ def checked_backward(root: Value, grad: float) -> None:
                 )
 
 
+class _Checks:
+    """The two checks, as the engine's ``anomaly_mode`` expects them (``grad_mode.AnomalyChecks``)."""
+
+    check_node = staticmethod(check_new_node)
+    checked_backward = staticmethod(checked_backward)
+
+
+CHECKS = _Checks()
+
+
 @contextmanager
 def detect_anomaly() -> Iterator[None]:
     """Inside this block the first NaN or infinity, forward or backward, raises ``AnomalyError``.
@@ -96,16 +107,11 @@ def detect_anomaly() -> Iterator[None]:
             y = Value(1e200) * Value(1e200)     # overflows to inf
         # AnomalyError: detect_anomaly: mul produced inf from inputs (1e+200, 1e+200), at demo.py:2
 
-    Gradients under ``backward(create_graph=True)`` are not checked.
+    The mode belongs to the current thread or asyncio task, as ``no_grad()`` does. Gradients
+    under ``backward(create_graph=True)`` are not checked.
     """
-    global _depth
-    _depth += 1
-    ops.anomaly_check = check_new_node
-    backward_module.anomaly_backward = checked_backward
+    token = anomaly_mode.set(CHECKS)
     try:
         yield
     finally:
-        _depth -= 1
-        if _depth == 0:
-            ops.anomaly_check = None
-            backward_module.anomaly_backward = None
+        anomaly_mode.reset(token)

@@ -1,4 +1,4 @@
-"""The ``chainrule`` command (also ``python -m autograd``).
+"""The ``chainrule`` command (also ``python -m chainrule``).
 
     chainrule lesson [--out DIR]                 replay the seed lesson, write pictures
     chainrule graph "tanh(w*x + b)" x=2 w=-3 b=6.88 [-o graph.svg] [--steps page.html] [--no-grad]
@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from autograd.expression import ExpressionError, build_expression
+from chainrule.expression import ExpressionError, build_expression
 
 
 class UserError(Exception):
@@ -77,7 +77,7 @@ def _graph(args: argparse.Namespace) -> None:
         raise UserError(f"in the expression: {err}", exit_code=2) from None
     if root.op:
         root.label = "out"
-    from autograd import draw, page  # these need the graphviz package
+    from autograd.see import draw, page  # these need the graphviz package
 
     try:
         if args.steps:
@@ -96,13 +96,13 @@ def _graph(args: argparse.Namespace) -> None:
 
 
 def _lesson(args: argparse.Namespace) -> None:
-    from nn.lesson import run_lesson
+    from chainrule.lesson import run_lesson
 
     run_lesson(Path(args.out))
 
 
 def _train(args: argparse.Namespace) -> None:
-    from nn.train_command import TrainingError, run_training
+    from chainrule.train import TrainingError, run_training
 
     try:
         run_training(args)

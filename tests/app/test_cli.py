@@ -11,7 +11,7 @@ import pytest
 
 import nn
 
-CHAINRULE = [sys.executable, "-m", "autograd"]
+CHAINRULE = [sys.executable, "-m", "chainrule"]
 SCRIPT = Path(sys.executable).parent / "chainrule"
 
 
