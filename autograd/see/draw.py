@@ -20,13 +20,12 @@ Python package ``graphviz`` is imported when a picture is made, never by ``impor
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from autograd.backward import topological_order
+from autograd.see.dot_text import escape_record, escape_text, number
+from autograd.see.selection import NamedParameters, Selection, parent, select
 from autograd.value import Value
 
 if TYPE_CHECKING:
@@ -46,60 +45,11 @@ COLOURS = {
 }
 LEGEND = "blue: parameter    green: input    grey: constant    orange: output"
 
-Statement = tuple[str, dict[str, str]]  # a node's name and attributes
+Statement = tuple[str, dict[str, Any]]  # a node's name and attributes
 
 
 class GraphvizMissing(RuntimeError):
     """The Graphviz ``dot`` program (or the ``graphviz`` Python package) is not installed."""
-
-
-class NamedParameters(Protocol):
-    """What ``draw_dot`` needs from a model: ``nn.Module.named_parameters()``."""
-
-    def named_parameters(self) -> list[tuple[str, Value]]: ...
-
-
-# --- escaping ----------------------------------------------------------------------------------
-
-_RECORD_SPECIAL = frozenset('\\{}|<>" ')
-
-
-def escape_record(text: str) -> str:
-    """``text`` as literal characters inside one field of a DOT record label.
-
-    Record syntax gives ``{ } | < >`` and spaces a meaning and DOT strings give ``"`` and
-    backslash one; each gets a backslash. ``&`` becomes ``&amp;`` because Graphviz expands
-    entities such as ``&lt;`` in every label. Newlines become line breaks, other control
-    characters spaces.
-    """
-    out = []
-    for c in text:
-        if c in _RECORD_SPECIAL:
-            out.append("\\" + c)
-        elif c == "&":
-            out.append("&amp;")
-        elif c == "\n":
-            out.append("\\n")
-        elif ord(c) < 32 or c == "\x7f":
-            out.append("\\ ")
-        else:
-            out.append(c)
-    return "".join(out)
-
-
-def escape_text(text: str) -> str:
-    """``text`` for a plain label (op, edge, cluster title): backslash, ``"`` and ``&`` made literal."""
-    text = re.sub(r"[\x00-\x1f\x7f]", " ", text)
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
-
-
-def number(x: float) -> str:
-    """A number in a box: four decimals as in micrograd (-0.5000), scientific when tiny or huge."""
-    if math.isnan(x) or math.isinf(x):
-        return str(x)
-    if x == 0.0 or 1e-4 <= abs(x) < 1e6:
-        return f"{x:.4f}"
-    return f"{x:.3e}"
 
 
 # --- the graphviz package, imported on demand --------------------------------------------------
@@ -149,72 +99,7 @@ def _digraph(**attrs: Any) -> graphviz.Digraph:
     return graph
 
 
-# --- neurons and layers from parameter names ---------------------------------------------------
-
-
-def _parent(name: str) -> str:
-    """Drop trailing indices and then one name: ``layers.0.neurons.3.w.1`` -> ``layers.0.neurons.3``,
-    and ``layers.0.neurons.3`` -> ``layers.0`` (a parameter's neuron, a neuron's layer)."""
-    parts = name.split(".")
-    while parts and parts[-1].isdigit():
-        parts.pop()
-    return ".".join(parts[:-1])
-
-
-def _neurons(
-    order: list[Value], consumers: dict[Value, list[Value]], named: list[tuple[str, Value]]
-) -> dict[Value, str]:
-    """Which neuron each node belongs to, for the nodes that belong to one.
-
-    A parameter belongs to the neuron its name says. A computed node whose parameter inputs all
-    belong to neuron N belongs to N (the weighted sum); so does a one-input op applied to that
-    node (the activation); so does an unlabelled constant used only inside N.
-    """
-    member = {p: _parent(name) for name, p in named}
-    parameters = set(member)
-    weighted_sum: dict[Value, str] = {}
-    for node in reversed(order):  # inputs before consumers
-        if not node.inputs:
-            continue
-        owners = {member[c] for c in node.inputs if c in parameters}
-        if len(owners) == 1:
-            member[node] = weighted_sum[node] = owners.pop()
-        elif len(node.inputs) == 1 and node.inputs[0] in weighted_sum:
-            member[node] = weighted_sum[node.inputs[0]]
-    for node in order:
-        if not node.inputs and not node.label and node not in member:
-            users = {member.get(c, "") for c in consumers.get(node, [])}
-            if len(users) == 1 and "" not in users:
-                member[node] = users.pop()
-    return member
-
-
-def _neighbourhood(focus: Value, radius: int, consumers: dict[Value, list[Value]]) -> set[Value]:
-    """Every node within ``radius`` edges of ``focus``, edges taken in either direction."""
-    seen = {focus}
-    frontier = [focus]
-    for _ in range(radius):
-        reached = []
-        for node in frontier:
-            for other in (*node.inputs, *consumers.get(node, [])):
-                if other not in seen:
-                    seen.add(other)
-                    reached.append(other)
-        frontier = reached
-    return seen
-
-
-def _kind(node: Value, root: Value, parameters: set[Value]) -> str:
-    if node is root:
-        return "output"
-    if node in parameters:
-        return "parameter"
-    if node.inputs:
-        return "intermediate"
-    return "input" if node.label else "constant"
-
-
-# --- the picture -------------------------------------------------------------------------------
+# --- the picture: a selection (selection.py) drawn as records, ovals and edges -----------------
 
 
 def draw_dot(
@@ -236,15 +121,40 @@ def draw_dot(
     Nodes are named ``v<k>`` (k = position in ``topological_order(root)``, root ``v0``) with
     the op of ``v<k>`` drawn as ``v<k>_op``; collapsed neurons are ``neuron<j>``, in name order.
 
-    ``rankdir``: 'LR' (default), 'RL', 'TB' or 'BT'. ``show_grad``: include the grad field.
-    ``edge_labels``: write d(out)/d(in) on each edge, and after backward ``local × upstream =
-    contribution``. ``highlight``: colour parameters (known from ``params`` or ``model``),
-    inputs (labelled leaves), constants (unlabelled leaves) and the output. ``model``: anything
-    with ``named_parameters()`` (an ``nn`` model): clusters per layer and neuron, and with
-    ``collapse=True`` one box per neuron. ``focus``/``radius``: only the nodes within
-    ``radius`` edges of ``focus``. ``max_nodes``: raise ``ValueError`` rather than draw more
-    value boxes than this.
+    What to draw: ``params`` (Values to colour as parameters), ``model`` (anything with
+    ``named_parameters()``, such as an ``nn`` model: its parameters, and a cluster per layer
+    and neuron), ``collapse=True`` (one box per neuron; needs ``model``), ``focus``/``radius``
+    (only the nodes within ``radius`` edges of ``focus``), ``max_nodes`` (raise ``ValueError``
+    rather than draw more boxes than this).
+
+    How to draw it: ``rankdir`` 'LR' (default), 'RL', 'TB' or 'BT'; ``show_grad`` (the grad
+    field); ``edge_labels`` (d(out)/d(in) on each edge, and after backward ``local × upstream
+    = contribution``); ``highlight`` (colour parameters, inputs, constants and the output).
     """
+    _check_options(root, rankdir, max_nodes, radius, collapse, model)
+    selection = select(root, params=params, model=model, collapse=collapse, focus=focus, radius=radius)
+    count = selection.box_count()
+    if count > max_nodes:
+        raise ValueError(
+            f"draw_dot: {count} values to draw, more than max_nodes={max_nodes}. Draw less: "
+            "collapse=True with model= (one box per neuron), or focus=<a Value> with radius=1 or 2 "
+            "(its neighbourhood), or raise max_nodes."
+        )
+    loose, in_neuron, in_layer = _node_statements(selection, show_grad, highlight, focus)
+    graph = _digraph(graph_attr={"rankdir": rankdir}, node_attr={"fontsize": "11"})
+    for name, attrs in loose:
+        graph.node(name, **attrs)
+    _add_clusters(graph, in_neuron, in_layer, highlight)
+    for tail, head, attrs in _edge_statements(selection, show_grad, edge_labels):
+        graph.edge(tail, head, **attrs)
+    if highlight:
+        graph.attr(label=LEGEND, labelloc="b", fontsize="10", fontcolor="#666666")
+    return graph
+
+
+def _check_options(
+    root: object, rankdir: str, max_nodes: object, radius: object, collapse: bool, model: object
+) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__}")
     if rankdir not in ("LR", "RL", "TB", "BT"):
@@ -258,95 +168,80 @@ def draw_dot(
     if model is not None and not callable(getattr(model, "named_parameters", None)):
         raise TypeError(f"draw_dot: model must have named_parameters(), got {type(model).__name__}")
 
-    order = topological_order(root)
-    index = {node: k for k, node in enumerate(order)}
-    consumers: dict[Value, list[Value]] = {}
-    for node in order:
-        for child in node.inputs:
-            consumers.setdefault(child, []).append(node)
 
-    named = list(model.named_parameters()) if model is not None else []
-    parameters = {p for _, p in named}
-    for p in params if params is not None else ():
-        if not isinstance(p, Value):
-            raise TypeError(f"draw_dot: params must hold Values, got {type(p).__name__}")
-        parameters.add(p)
-    neuron_of = _neurons(order, consumers, named) if model is not None else {}
+def _record(fields: list[str]) -> Any:
+    """A record label from already-escaped fields, drawn top to bottom."""
+    return _graphviz().nohtml("{" + "|".join(fields) + "}")
 
-    shown: Collection[Value] = order
-    if focus is not None:
-        if focus not in index:
-            raise ValueError(f"draw_dot: focus {focus!r} is not in the graph under root")
-        shown = _neighbourhood(focus, radius, consumers)
 
-    # Collapsed, every node of a neuron is drawn as that neuron's one box.
-    neurons = sorted({neuron_of[n] for n in shown if collapse and n in neuron_of})
-    box_name = {neuron: f"neuron{j}" for j, neuron in enumerate(neurons)}
-    box_of = {n: box_name[neuron_of[n]] for n in shown if collapse and n in neuron_of}
-    count = len([n for n in shown if n not in box_of]) + len(neurons)
-    if count > max_nodes:
-        raise ValueError(
-            f"draw_dot: {count} values to draw, more than max_nodes={max_nodes}. Draw less: "
-            "collapse=True with model= (one box per neuron), or focus=<a Value> with radius=1 or 2 "
-            "(its neighbourhood), or raise max_nodes."
-        )
-
-    nohtml = _graphviz().nohtml
-    # Node statements by where they go: in a neuron's cluster, directly in a layer's, or loose.
+def _node_statements(
+    selection: Selection, show_grad: bool, highlight: bool, focus: Value | None
+) -> tuple[list[Statement], dict[str, list[Statement]], dict[str, list[Statement]]]:
+    """Every box and oval to draw, sorted by where it goes: loose, in a neuron's cluster, in a layer's."""
+    loose: list[Statement] = []
     in_neuron: dict[str, list[Statement]] = {}
     in_layer: dict[str, list[Statement]] = {}
-    loose: list[Statement] = []
 
-    def place(node: Value, name: str, attrs: dict[str, str]) -> None:
-        if node in neuron_of:
-            in_neuron.setdefault(neuron_of[node], []).append((name, attrs))
-        else:
-            loose.append((name, attrs))
+    def place(node: Value, statement: Statement) -> None:
+        neuron = selection.neuron_of.get(node)
+        (in_neuron.setdefault(neuron, []) if neuron is not None else loose).append(statement)
 
-    for node in order:
-        if node not in shown or node in box_of:
+    for node in selection.order:  # one record per value, and an oval for the op that made it
+        if node not in selection.shown or node in selection.box_of:
             continue
-        kind = _kind(node, root, parameters)
+        kind = selection.kind(node)
         fields = [escape_record(node.label), f"data {number(node.data)}"]
         if show_grad:
             fields.append(f"grad {number(node.grad)}")
-        attrs = {"label": nohtml("{" + "|".join(fields) + "}"), "shape": "record", "tooltip": kind}
+        attrs = {"label": _record(fields), "shape": "record", "tooltip": kind}
         if highlight:
             attrs.update(style="filled", fillcolor=COLOURS[kind])
-        if node is root or node is focus:
+        if node is selection.root or node is focus:
             attrs["penwidth"] = "2.5"
-        place(node, f"v{index[node]}", attrs)
+        name = f"v{selection.index[node]}"
+        place(node, (name, attrs))
         if node.inputs:
             op_attrs = {"label": escape_text(node.op), "shape": "ellipse", "fontsize": "10", "margin": "0.02"}
-            place(node, f"v{index[node]}_op", op_attrs)
+            place(node, (f"{name}_op", op_attrs))
 
-    for name, box in box_name.items():
-        members = [n for n in shown if box_of.get(n) == box]
-        out = next(n for n in members if not any(box_of.get(c) == box for c in consumers.get(n, [])))
-        fields = [escape_record(name or "neuron"), escape_record(out.op), f"data {number(out.data)}"]
+    for neuron, box in selection.boxes.items():  # one record per collapsed neuron
+        members = [n for n in selection.order if selection.box_of.get(n) == box]
+        out = next(
+            n
+            for n in members
+            if not any(selection.box_of.get(c) == box for c in selection.consumers.get(n, []))
+        )
+        fields = [escape_record(neuron or "neuron"), escape_record(out.op), f"data {number(out.data)}"]
         if show_grad:
             fields.append(f"grad {number(out.grad)}")
-        attrs = {"label": nohtml("{" + "|".join(fields) + "}"), "shape": "record", "tooltip": "neuron"}
+        attrs = {"label": _record(fields), "shape": "record", "tooltip": "neuron"}
         if highlight:
             attrs.update(style="filled,rounded", fillcolor="#e8dcf5")
-        in_layer.setdefault(_parent(name), []).append((box, attrs))
+        in_layer.setdefault(parent(neuron), []).append((box, attrs))
+    return loose, in_neuron, in_layer
 
-    backward_ran = root.grad != 0.0
+
+def _edge_statements(
+    selection: Selection, show_grad: bool, edge_labels: bool
+) -> list[tuple[str, str, dict[str, str]]]:
+    """Input -> op -> output edges; one edge between a collapsed box and anything else."""
+    backward_ran = selection.root.grad != 0.0
     edges: list[tuple[str, str, dict[str, str]]] = []
     box_edges: set[tuple[str, str]] = set()
-    for node in order:
-        if node not in shown or not node.inputs:
+    box_of, index = selection.box_of, selection.index
+    for node in selection.order:
+        if node not in selection.shown or not node.inputs:
             continue
         target = box_of.get(node, f"v{index[node]}_op")
         if node not in box_of:
             edges.append((target, f"v{index[node]}", {}))
         for child, local in zip(node.inputs, node.local_grads):
-            if child not in shown:
+            if child not in selection.shown:
                 continue
             source = box_of.get(child, f"v{index[child]}")
             if source == target:
                 continue
-            if child in box_of or node in box_of:  # one edge between a box and anything else
+            if child in box_of or node in box_of:
                 if (source, target) in box_edges:
                     continue
                 box_edges.add((source, target))
@@ -357,16 +252,7 @@ def draw_dot(
                     text = f"{number(local)} × {number(node.grad)} = {number(local * node.grad)}"
                 attrs = {"label": escape_text(text), "fontsize": "9", "fontcolor": "#555555"}
             edges.append((source, target, attrs))
-
-    graph = _digraph(graph_attr={"rankdir": rankdir}, node_attr={"fontsize": "11"})
-    for name, attrs in loose:
-        graph.node(name, **attrs)
-    _add_clusters(graph, in_neuron, in_layer, highlight)
-    for tail, head, attrs in edges:
-        graph.edge(tail, head, **attrs)
-    if highlight:
-        graph.attr(label=LEGEND, labelloc="b", fontsize="10", fontcolor="#666666")
-    return graph
+    return edges
 
 
 def _add_clusters(
@@ -376,13 +262,13 @@ def _add_clusters(
     highlight: bool,
 ) -> None:
     """One cluster per layer, holding a cluster per neuron and any collapsed neuron boxes."""
-    layers = sorted(set(in_layer) | {_parent(neuron) for neuron in in_neuron})
+    layers = sorted(set(in_layer) | {parent(neuron) for neuron in in_neuron})
     for n, layer in enumerate(layers):
         with graph.subgraph(name=f"cluster_layer_{n}") as outer:
             outer.attr(label=escape_text(layer or "model"), style="dashed", color="#888888", fontsize="10")
             for name, attrs in in_layer.get(layer, []):
                 outer.node(name, **attrs)
-            neurons = sorted(neuron for neuron in in_neuron if _parent(neuron) == layer)
+            neurons = sorted(neuron for neuron in in_neuron if parent(neuron) == layer)
             for m, neuron in enumerate(neurons):
                 with outer.subgraph(name=f"cluster_layer_{n}_neuron_{m}") as inner:
                     inner.attr(label=escape_text(neuron or "neuron"), style="rounded", color="#6a8fc7")
