@@ -3,6 +3,7 @@
     chainrule lesson [--out DIR]                 replay the seed lesson, write pictures
     chainrule graph "tanh(w*x + b)" x=2 w=-3 b=6.88 [-o graph.svg] [--steps page.html] [--no-grad]
     chainrule train {xor,moons,circles,blobs} [...]
+    chainrule --version
 
 Expected mistakes (bad arguments, an expression that does not parse, a missing Graphviz)
 end with a one-line message and a non-zero exit code, never a traceback.
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from chainrule import __version__
 from chainrule.expression import ExpressionError, build_expression
 
 
@@ -77,7 +79,7 @@ def _graph(args: argparse.Namespace) -> None:
         raise UserError(f"in the expression: {err}", exit_code=2) from None
     if root.op:
         root.label = "out"
-    from autograd.see import draw, page  # these need the graphviz package
+    from autograd.see import draw, page
 
     try:
         if args.steps:
@@ -89,8 +91,10 @@ def _graph(args: argparse.Namespace) -> None:
         for name, leaf in leaves.items():
             print(f"d/d{name} = {leaf.grad:.6g}")
         written.insert(0, draw.render(root, args.output, show_grad=not args.no_grad))
-    except draw.GraphvizMissing as err:
-        raise UserError(str(err)) from None
+    except draw.GraphvizMissing as err:  # no `dot` program: keep the DOT source, say how to draw it
+        source = Path(args.output).with_suffix(".dot")
+        source.write_text(draw.draw_dot(root, show_grad=not args.no_grad).source, encoding="utf-8")
+        raise UserError(f"{err}; wrote the DOT source to {source}") from None
     for path in written:
         print(f"wrote {path}")
 
@@ -117,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="chainrule",
         description="See backpropagation work: a scalar autograd engine for teaching.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     lesson = commands.add_parser(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import autograd
 from autograd import Value
+from chainrule.optional import DOT_HINT, missing_line, optional_import
 from nn.data import xor
 from nn.layers import MLP, Neuron
 from nn.losses import binary_cross_entropy, binary_cross_entropy_with_logits
@@ -106,18 +107,28 @@ def run_lesson(out: Path) -> None:
     print()
 
     print("3. Pictures")
-    from autograd.see.draw import GraphvizMissing
+    paths = _draw_neuron(neuron_graph(neuron, X[1], y[1]), out)
+    if optional_import("matplotlib") is None:
+        print(f"   ({missing_line('matplotlib', 'loss-curve plot')})")
+    else:
+        paths.append(_plot_losses(single, deep, out / "loss-curves.png"))
+    for path in paths:
+        print(f"   wrote {path}")
 
-    loss = neuron_graph(neuron, X[1], y[1])
+
+def _draw_neuron(loss: Value, out: Path) -> list[Path]:
+    """The step-through page, the graph's SVG and its DOT source; without ``dot``, the source only."""
     paths = []
     try:
         paths.append(autograd.render_steps(loss, out / "neuron-steps.html"))  # runs backward
         paths.append(autograd.render(loss, out / "neuron-graph.svg", edge_labels=True))
-    except GraphvizMissing as err:
-        print(f"   (no graph pictures: {err})")
-    paths.append(_plot_losses(single, deep, out / "loss-curves.png"))
-    for path in paths:
-        print(f"   wrote {path}")
+    except autograd.GraphvizMissing:
+        print(f"   ({DOT_HINT})")
+    if loss.grad == 0.0:  # the page, which runs the backward pass, could not be made
+        loss.backward()
+    source = out / "neuron-graph.dot"
+    source.write_text(autograd.draw_dot(loss, edge_labels=True).source, encoding="utf-8")
+    return [*paths, source]
 
 
 def _print_predictions(X: list[list[float]], y: list[int], training: Training) -> None:

@@ -12,9 +12,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import autograd
 from autograd import Value
+from chainrule.optional import missing_line, optional_import
 from nn import data as datasets
 from nn.layers import MLP
 from nn.losses import binary_cross_entropy_with_logits, cross_entropy, hinge, mse
@@ -80,8 +82,6 @@ def make_optimizer(name: str, params: list[Value], lr: float) -> Optimizer:
 
 def run_training(args: argparse.Namespace) -> None:
     """Train as the command line asks; print progress and the paths written."""
-    from tqdm import tqdm
-
     X, labels, classes = load_dataset(args.dataset, args.samples, args.seed)
     loss_name = args.loss or ("cross_entropy" if classes > 2 else "hinge")
     nout = classes if loss_name == "cross_entropy" else 1
@@ -99,8 +99,8 @@ def run_training(args: argparse.Namespace) -> None:
     schedule = LambdaLR(optimizer, lambda k: 1.0 - 0.9 * k / args.epochs)
 
     losses, accuracies = [], []
-    progress = tqdm(range(args.epochs), desc=f"{args.dataset} {args.optimizer}", unit="epoch")
-    for _ in progress:
+    progress = _progress_bar(args.epochs, f"{args.dataset} {args.optimizer}")
+    for _ in range(args.epochs):
         loss = loss_fn([model(x) for x in X])
         optimizer.zero_grad()
         loss.backward()
@@ -110,17 +110,33 @@ def run_training(args: argparse.Namespace) -> None:
             accuracy = sum(predict(model, x, loss_name) == y for x, y in zip(X, labels)) / len(X)
         losses.append(loss.data)
         accuracies.append(accuracy)
-        progress.set_postfix(loss=f"{loss.data:.4f}", accuracy=f"{accuracy:.0%}")
-    progress.close()
+        if progress is not None:
+            progress.update()
+            progress.set_postfix(loss=f"{loss.data:.4f}", accuracy=f"{accuracy:.0%}")
+    if progress is not None:
+        progress.close()
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     model_path = out / f"{args.dataset}-model.json"
     save(model, model_path)
-    plot_path = plot(model, X, labels, losses, accuracies, loss_name, out / f"{args.dataset}-training.png")
     print(f"final loss {losses[-1]:.4f}, accuracy {accuracies[-1]:.0%}")
-    print(f"wrote {plot_path}")
+    if optional_import("matplotlib") is None:
+        print(missing_line("matplotlib", "training plot"))
+    else:
+        picture = out / f"{args.dataset}-training.png"
+        plot_path = plot(model, X, labels, losses, accuracies, loss_name, picture)
+        print(f"wrote {plot_path}")
     print(f"wrote {model_path}")
+
+
+def _progress_bar(epochs: int, description: str) -> Any:
+    """A tqdm bar over the epochs, or None (saying which extra brings it) without tqdm."""
+    tqdm = optional_import("tqdm")
+    if tqdm is None:
+        print(missing_line("tqdm", "progress bar"))
+        return None
+    return tqdm.tqdm(total=epochs, desc=description, unit="epoch")
 
 
 def plot(

@@ -1,0 +1,93 @@
+"""What a bare ``pip install chainrule`` can do: every subcommand runs without the optional packages.
+
+matplotlib and tqdm are hidden by a folder, first on PYTHONPATH, whose ``matplotlib.py`` and
+``tqdm.py`` fail to import; the Graphviz ``dot`` program is hidden by an empty PATH. Each run
+must exit 0 (graph: 1, since its one picture cannot be drawn), write everything that does not
+need the missing piece, the DOT source included, and say in one line what to install.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chainrule.optional import DOT_HINT, missing_line
+
+pytestmark = pytest.mark.slow
+
+
+def run(tmp_path: Path, *args: str, hide: tuple[str, ...] = (), no_dot: bool = False):
+    env = dict(os.environ)
+    if hide:
+        fake = tmp_path / "hidden-packages"
+        fake.mkdir(exist_ok=True)
+        for name in hide:
+            (fake / f"{name}.py").write_text(f"raise ImportError('{name} hidden for the test')\n")
+        env["PYTHONPATH"] = str(fake)
+    if no_dot:
+        empty = tmp_path / "empty-bin"
+        empty.mkdir(exist_ok=True)
+        env["PATH"] = str(empty)
+    return subprocess.run(
+        [sys.executable, "-m", "chainrule", *args],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300,
+    )  # fmt: skip
+
+
+def test_missing_line_names_the_extra():
+    assert missing_line("matplotlib", "loss-curve plot") == (
+        "no loss-curve plot: it needs matplotlib; pip install 'chainrule[plot]' (or 'chainrule[cli]')"
+    )
+    assert "chainrule[progress]" in missing_line("tqdm", "progress bar")
+
+
+def test_lesson_without_matplotlib_writes_the_graphs_and_names_the_extra(tmp_path):
+    result = run(tmp_path, "lesson", "--out", "out", hide=("matplotlib",))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.count("chainrule[plot]") == 1
+    out = tmp_path / "out"
+    assert not (out / "loss-curves.png").exists()
+    for name in ("neuron-graph.svg", "neuron-steps.html", "neuron-graph.dot"):
+        assert (out / name).stat().st_size > 1000, name
+        assert f"wrote {Path('out') / name}" in result.stdout
+
+
+def test_lesson_without_dot_says_so_once_and_writes_the_dot_source(tmp_path):
+    result = run(tmp_path, "lesson", "--out", "out", no_dot=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(DOT_HINT) == 1
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == ["loss-curves.png", "neuron-graph.dot"]
+    source = (out / "neuron-graph.dot").read_text()
+    assert source.startswith("digraph")
+    # The neuron after training sits at w = b = 0, a = 0.5, for the sample x = (0, 1), y = 1:
+    # loss = -log a = log 2, dL/da = -1/a = -2, dL/dz = a - y = -0.5, dL/dw1 = dL/dz * x2 = -0.5,
+    # dL/dw0 = dL/dz * x1 = 0, dL/db = -0.5: the backward pass ran although no page was drawn.
+    for record in ("{loss|data 0.6931|grad 1.0000}", "{a|data 0.5000|grad -2.0000}",
+                   "|grad -0.5000}", "{x2|data 1.0000|"):  # fmt: skip
+        assert record in source, record
+    assert source.count("|grad -0.5000}") == 3  # z, w1 and b
+    assert "{w0|" in source and "|grad 0.0000}" in source
+
+
+def test_train_without_tqdm_or_matplotlib_trains_and_saves_the_model(tmp_path):
+    result = run(tmp_path, "train", "xor", "--epochs", "3", "--out", "out", hide=("tqdm", "matplotlib"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines.count(missing_line("tqdm", "progress bar")) == 1
+    assert lines.count(missing_line("matplotlib", "training plot")) == 1
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["xor-model.json"]
+    assert f"wrote {Path('out') / 'xor-model.json'}" in lines
+
+
+def test_graph_without_dot_keeps_the_dot_source_and_says_how_to_install(tmp_path):
+    result = run(tmp_path, "graph", "x*y + 1", "x=2", "y=-3", no_dot=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "apt-get install graphviz" in result.stderr and "graph.dot" in result.stderr
+    assert "d/dx = -3" in result.stdout and "d/dy = 2" in result.stdout  # hand-derived: d(xy+1)/dx = y
+    assert (tmp_path / "graph.dot").read_text().startswith("digraph")
+    assert not (tmp_path / "graph.svg").exists()
