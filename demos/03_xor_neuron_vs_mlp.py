@@ -30,7 +30,7 @@ def show(name: str, training: Training) -> None:
 
 
 def main() -> None:
-    out = output_dir("xor")
+    out = output_dir()
     neuron, single = train_single_neuron()
     show(f"one sigmoid neuron, {NEURON_STEPS} steps of lr 0.1 (the lesson's loop):", single)
     weights = ", ".join(f"{w.label} = {w.data:.1e}" for w in [*neuron.w, neuron.b])

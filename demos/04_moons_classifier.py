@@ -25,7 +25,7 @@ ALPHA = 1e-4
 
 
 def main() -> None:
-    out = output_dir("moons")
+    out = output_dir()
     steps = int(sys.argv[2]) if len(sys.argv) > 2 else 100
     X, labels = nn.data.make_moons(100, noise=0.1, seed=1)
     y = [2.0 * label - 1.0 for label in labels]  # -1 or +1, for the hinge loss

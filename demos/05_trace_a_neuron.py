@@ -25,7 +25,7 @@ from autograd import Value
 
 
 def main() -> None:
-    out = output_dir("trace")
+    out = output_dir()
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
     w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
     b = Value(6.8813735870195432, label="b")

@@ -11,8 +11,10 @@ What to notice:
 - ``explain(x, root)`` writes one derivative as a sum over paths; with fan-out (x used twice
   in f = x*y + x) there are two paths and their sum is x.grad;
 - OUT_DIR/steps.html (needs Graphviz) lets you click through the same steps in a browser.
-To stop *inside* the engine's loop with pdb, see demos/step_through.py and docs/debugging.md:
-    PYTHONPATH=. python -m pdb demos/step_through.py
+To stop *inside* the engine's loop with pdb, see demos/step_through.py and docs/debugging.md;
+from the repository root, find the chain-rule line, start pdb, then `b autograd/backward.py:NUMBER`:
+    grep -n "the chain rule; +=" autograd/backward.py
+    python -m pdb -m demos.step_through
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def neuron_loss() -> tuple[Value, dict[str, Value]]:
 
 
 def main() -> None:
-    out = output_dir("steps")
+    out = output_dir()
     loss, leaves = neuron_loss()
     print(f"L = (tanh(w*x + b) - 1)**2 = {loss.data}")
     print("the backward pass, step by step:")
@@ -68,7 +70,8 @@ def main() -> None:
         print(f"no page: {err}")
     else:
         print(f"wrote {page} (open it in a browser: prev/next, slider, arrow keys)")
-    print("in pdb: PYTHONPATH=. python -m pdb demos/step_through.py  (walk-through in docs/debugging.md)")
+    print("in pdb: python -m pdb -m demos.step_through")
+    print("        (demos/step_through.py; the walk-through is in docs/debugging.md)")
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ def train(
 
 
 def main() -> None:
-    out = output_dir("optimizers")
+    out = output_dir()
     start = nn.MLP(2, [4, 1], activation="tanh", seed=7).state_dict()
     runs = {
         "SGD lr 0.5": train(nn.SGD, 0.5, start),

@@ -22,7 +22,7 @@ import nn
 
 
 def main() -> None:
-    out = output_dir("torch")
+    out = output_dir()
     X, labels = nn.data.make_circles(60, noise=0.05, factor=0.5, seed=3)
     y = [2.0 * label - 1.0 for label in labels]
     model = nn.MLP(2, [8, 1], activation="tanh", seed=3)  # Linear, Tanh, Linear in torch

@@ -1,17 +1,31 @@
-"""Shared by the numbered demos: where to write pictures (not a demo itself)."""
+"""Shared by the numbered demos: the one folder they write into (not a demo itself).
+
+Every demo writes into the same folder, ``chainrule-demos/`` in the current directory, and
+prints where it is. To write elsewhere, give the folder as the demo's first argument
+(``python demos/05_trace_a_neuron.py pictures/``) or set ``CHAINRULE_DEMOS_OUT`` once for all
+of them; the argument wins over the variable. Each demo's files have names of their own, so
+the nine demos can share the folder.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
-import tempfile
 from pathlib import Path
 
+DEFAULT_FOLDER = "chainrule-demos"
+ENVIRONMENT_VARIABLE = "CHAINRULE_DEMOS_OUT"
 
-def output_dir(name: str) -> Path:
-    """The directory given as the first argument, else a fresh temporary one; created if needed."""
+
+def output_dir() -> Path:
+    """The demos' output folder (first argument, else $CHAINRULE_DEMOS_OUT, else ./chainrule-demos).
+
+    Created if needed, and printed, so a reader always knows where the pictures went.
+    """
     if len(sys.argv) > 1:
         out = Path(sys.argv[1])
     else:
-        out = Path(tempfile.mkdtemp(prefix=f"chainrule-{name}-"))
+        out = Path(os.environ.get(ENVIRONMENT_VARIABLE) or DEFAULT_FOLDER)
     out.mkdir(parents=True, exist_ok=True)
+    print(f"output folder: {out.resolve()}")
     return out

@@ -1,6 +1,12 @@
 """A backward pass to step through in pdb (see docs/debugging.md).
 
-    python -m pdb demos/step_through.py
+From the repository root, find the chain-rule line (this prints exactly one line, starting
+with its number), then start pdb on this demo and stop at that line:
+
+    grep -n "the chain rule; +=" autograd/backward.py
+    python -m pdb -m demos.step_through
+    (Pdb) b autograd/backward.py:NUMBER
+    (Pdb) c
 
 The numbers are chosen so every chain-rule value is easy to check by hand:
 

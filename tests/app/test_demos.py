@@ -121,7 +121,9 @@ def test_03_single_neuron_fails_and_mlp_solves_xor(tmp_path):
 def test_04_moons_classifier_learns_and_draws(tmp_path):
     out = run_demo("04_moons_classifier.py", tmp_path)
     # MLP(2, [16, 16, 1]): 16*(2+1) + 16*(16+1) + (16+1) parameters.
-    assert out.startswith(f"{16 * 3 + 16 * 17 + 17} parameters")
+    folder, rest = out.split("\n", 1)
+    assert folder == f"output folder: {tmp_path / 'out'}"
+    assert rest.startswith(f"{16 * 3 + 16 * 17 + 17} parameters")
     first = number_after(out, "step   0 loss")
     final = re.search(r"after 100 steps: loss (\S+), accuracy (\d+)%", out)
     assert final, out
@@ -198,8 +200,8 @@ def test_08_optimizers_same_start_and_first_step_sizes(tmp_path):
     assert (tmp_path / "out" / "optimizers.png").stat().st_size > 0
 
 
+@pytest.mark.torch
 def test_09_torch_model_computes_the_same(tmp_path):
-    pytest.importorskip("torch")
     out = run_demo("09_to_pytorch.py", tmp_path)
     assert "accuracy 100%" in out
     assert number_after(out, "output difference") < 1e-12
@@ -220,20 +222,44 @@ def test_09_without_torch_says_how_to_install(tmp_path):
     assert "PyTorch is not installed" in stdout and "pip install torch" in stdout
 
 
-def test_every_demo_accepts_no_arguments(tmp_path):
-    """Without OUT_DIR the demos write into a fresh temporary directory, never into the cwd."""
-    cwd, temp = tmp_path / "cwd", tmp_path / "temp"
-    cwd.mkdir()
-    temp.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "MPLBACKEND": "Agg", "TMPDIR": str(temp)}
-    for demo in ["01_perceptron_and_activations.py", "05_trace_a_neuron.py", "07_second_derivatives.py"]:
-        result = subprocess.run(
-            [sys.executable, str(DEMOS / demo)], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
-        )
-        assert result.returncode == 0, result.stderr
-    assert list(cwd.iterdir()) == []
-    written = [p.name for p in temp.glob("*/*")]
-    assert sorted(written) == ["neuron-nn.svg", "neuron.svg"]
+def run_in(cwd: Path, demo: str, *args: str, variable: str | None = None) -> str:
+    """Run a demo from ``cwd`` with ``CHAINRULE_DEMOS_OUT`` set to ``variable`` (None: unset)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MPLBACKEND": "Agg"}
+    env.pop("CHAINRULE_DEMOS_OUT", None)
+    if variable is not None:
+        env["CHAINRULE_DEMOS_OUT"] = variable
+    result = subprocess.run(
+        [sys.executable, str(DEMOS / demo), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_demos_write_into_one_printed_folder(tmp_path):
+    """Without an argument, every demo writes into ./chainrule-demos and prints where that is."""
+    for demo in ["01_perceptron_and_activations.py", "05_trace_a_neuron.py", "06_step_through_backprop.py"]:
+        out = run_in(tmp_path, demo)
+        if demo.startswith("05") or demo.startswith("06"):
+            assert f"output folder: {tmp_path / 'chainrule-demos'}" in out.splitlines()
+    assert [p.name for p in tmp_path.iterdir()] == ["chainrule-demos"]
+    written = sorted(p.name for p in (tmp_path / "chainrule-demos").iterdir())
+    assert written == ["neuron-nn.svg", "neuron.svg", "steps.html"]
+
+
+def test_the_demos_folder_is_overridable_by_variable_and_argument(tmp_path):
+    """$CHAINRULE_DEMOS_OUT sets the folder for every demo; a first argument wins over it."""
+    out = run_in(tmp_path, "05_trace_a_neuron.py", variable=str(tmp_path / "by-variable"))
+    assert f"output folder: {tmp_path / 'by-variable'}" in out.splitlines()
+    out = run_in(tmp_path, "06_step_through_backprop.py", "by-argument", variable="by-variable")
+    assert f"output folder: {tmp_path / 'by-argument'}" in out.splitlines()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["by-argument", "by-variable"]
+    assert sorted(p.name for p in (tmp_path / "by-variable").iterdir()) == ["neuron-nn.svg", "neuron.svg"]
+    assert [p.name for p in (tmp_path / "by-argument").iterdir()] == ["steps.html"]
 
 
 NOTEBOOK_RUNNER = """

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import graphviz
 import pytest
-import torch
 
 from autograd import Value
 
@@ -308,7 +307,8 @@ def test_tanh_written_with_exp_gives_the_same_grads():
     assert sorted(n.data for n in nodes if n._op == "" and n.label == "") == [1.0, 1.0, 2.0]
 
 
-def test_lecture_neuron_against_pytorch():
+@pytest.mark.torch
+def test_lecture_neuron_against_pytorch(torch):
     v = lecture_neuron()
     v["o"].backward()
     t = {k: torch.tensor(v[k].data, dtype=torch.float64, requires_grad=True) for k in LEAVES}
@@ -411,6 +411,8 @@ def train_lecture_mlp(steps: int, seed: int) -> tuple[list[float], list[float], 
 
 def train_reference_mlp(steps: int, seed: int) -> tuple[list[float], list[float], list[float]]:
     """The same network and loop in PyTorch float64, weights drawn in the same order."""
+    import torch
+
     rng = random.Random(seed)
     layers = []
     for nin, nout in [(3, 4), (4, 4), (4, 1)]:
@@ -441,6 +443,7 @@ def train_reference_mlp(steps: int, seed: int) -> tuple[list[float], list[float]
     return losses, ypred.tolist(), flat
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("seed", [0, 1])
 def test_lecture_mlp_training_matches_pytorch(seed):
     losses, ypred, params = train_lecture_mlp(20, seed)
@@ -464,7 +467,8 @@ def test_lecture_mlp_output_shapes():
 # --- micrograd's test/test_engine.py expressions, against PyTorch ------------------------------------
 
 
-def test_micrograd_sanity_check_expression():
+@pytest.mark.torch
+def test_micrograd_sanity_check_expression(torch):
     x = Value(-4.0)
     z = 2 * x + 2 + x
     q = z.relu() + z * x
@@ -484,7 +488,8 @@ def test_micrograd_sanity_check_expression():
     assert x.grad == xt.grad.item() == 46.0
 
 
-def test_micrograd_more_ops_expression():
+@pytest.mark.torch
+def test_micrograd_more_ops_expression(torch):
     a = Value(-4.0)
     b = Value(2.0)
     c = a + b
@@ -551,7 +556,8 @@ def test_micrograd_demo_reaches_full_accuracy():
     assert all(picture[r][c] == mark for (r, c), mark in marks.items())
 
 
-def test_micrograd_demo_loss_matches_pytorch():
+@pytest.mark.torch
+def test_micrograd_demo_loss_matches_pytorch(torch):
     # the demo's first loss and its gradient, recomputed in PyTorch from the same weights
     demo = load_demo()
     X, y = demo.make_data(1337)

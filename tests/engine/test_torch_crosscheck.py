@@ -1,10 +1,14 @@
-"""Random expression graphs with shared nodes, against PyTorch's autograd in float64."""
+"""Random expression graphs with shared nodes, against PyTorch's autograd in float64.
+
+PyTorch comes from the ``torch`` fixture (tests/conftest.py), so this module imports without it;
+a torch function in the tables is named by its path in ``torch``, such as ``"nn.functional.softplus"``.
+"""
 
 import math
 import random
+from operator import attrgetter
 
 import pytest
-import torch
 
 import autograd
 from autograd import Value, grad
@@ -12,18 +16,18 @@ from tests.oracles import close
 
 # Each entry: how to apply the op to a Value and to a 0-d tensor, and whether its input must be > 0.
 UNARY = [
-    ("tanh", lambda v: v.tanh(), torch.tanh, False),
-    ("sigmoid", lambda v: v.sigmoid(), torch.sigmoid, False),
+    ("tanh", lambda v: v.tanh(), "tanh", False),
+    ("sigmoid", lambda v: v.sigmoid(), "sigmoid", False),
     ("exp", lambda v: (v * 0.3).exp(), lambda t: (t * 0.3).exp(), False),
-    ("log", lambda v: v.log(), torch.log, True),
-    ("sqrt", lambda v: v.sqrt(), torch.sqrt, True),
-    ("relu", lambda v: v.relu(), torch.relu, False),
-    ("leaky_relu", lambda v: v.leaky_relu(), torch.nn.functional.leaky_relu, False),
-    ("softplus", lambda v: v.softplus(), torch.nn.functional.softplus, False),
-    ("sin", lambda v: v.sin(), torch.sin, False),
-    ("cos", lambda v: v.cos(), torch.cos, False),
-    ("abs", lambda v: abs(v), torch.abs, False),
-    ("neg", lambda v: -v, torch.neg, False),
+    ("log", lambda v: v.log(), "log", True),
+    ("sqrt", lambda v: v.sqrt(), "sqrt", True),
+    ("relu", lambda v: v.relu(), "relu", False),
+    ("leaky_relu", lambda v: v.leaky_relu(), "nn.functional.leaky_relu", False),
+    ("softplus", lambda v: v.softplus(), "nn.functional.softplus", False),
+    ("sin", lambda v: v.sin(), "sin", False),
+    ("cos", lambda v: v.cos(), "cos", False),
+    ("abs", lambda v: abs(v), "abs", False),
+    ("neg", lambda v: -v, "neg", False),
     ("square", lambda v: v**2, lambda t: t**2, False),
 ]
 BINARY = [
@@ -35,7 +39,12 @@ BINARY = [
 ]
 
 
-def build(rng: random.Random, n_leaves: int, n_ops: int):
+def on_tensor(torch, f):
+    """The tensor side of a table row: a function, or a name looked up in ``torch``."""
+    return attrgetter(f)(torch) if isinstance(f, str) else f
+
+
+def build(torch, rng: random.Random, n_leaves: int, n_ops: int):
     """The same random graph twice: as Values and as tensors. Nodes are reused (fan-out, diamonds)."""
     leaves = [rng.uniform(-2, 2) for _ in range(n_leaves)]
     ours = [Value(x) for x in leaves]
@@ -49,7 +58,7 @@ def build(rng: random.Random, n_leaves: int, n_ops: int):
             if positive:  # keep the argument in the domain: x**2 + 0.1 > 0
                 v, t = v * v + 0.1, t * t + 0.1
             nodes_v.append(fv(v))
-            nodes_t.append(ft(t))
+            nodes_t.append(on_tensor(torch, ft)(t))
         else:
             _, f = rng.choice(BINARY)
             i, j = rng.randrange(len(nodes_v)), rng.randrange(len(nodes_v))  # i == j allowed: a*a
@@ -62,9 +71,10 @@ def build(rng: random.Random, n_leaves: int, n_ops: int):
     return ours, theirs, root_v, root_t
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("seed", range(40))
-def test_random_graph_values_and_grads_match_torch(seed):
-    ours, theirs, root_v, root_t = build(random.Random(seed), n_leaves=4, n_ops=25)
+def test_random_graph_values_and_grads_match_torch(torch, seed):
+    ours, theirs, root_v, root_t = build(torch, random.Random(seed), n_leaves=4, n_ops=25)
     root_v.backward()
     root_t.backward()
     assert close(root_v.data, root_t.item())
@@ -73,23 +83,23 @@ def test_random_graph_values_and_grads_match_torch(seed):
         assert close(v.grad, expected), (v.grad, expected)
 
 
-def torch_second_derivative(f, x: float) -> float:
+def torch_second_derivative(torch, f, x: float) -> float:
     t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
-    (g,) = torch.autograd.grad(f(t), t, create_graph=True)
+    (g,) = torch.autograd.grad(on_tensor(torch, f)(t), t, create_graph=True)
     (h,) = torch.autograd.grad(g, t)
     return h.item()
 
 
 SECOND = [
-    ("tanh", lambda v: v.tanh(), torch.tanh, 0.7),
-    ("sigmoid", lambda v: v.sigmoid(), torch.sigmoid, -0.4),
-    ("exp", lambda v: v.exp(), torch.exp, 0.3),
-    ("log", lambda v: v.log(), torch.log, 1.7),
-    ("sqrt", lambda v: v.sqrt(), torch.sqrt, 2.2),
+    ("tanh", lambda v: v.tanh(), "tanh", 0.7),
+    ("sigmoid", lambda v: v.sigmoid(), "sigmoid", -0.4),
+    ("exp", lambda v: v.exp(), "exp", 0.3),
+    ("log", lambda v: v.log(), "log", 1.7),
+    ("sqrt", lambda v: v.sqrt(), "sqrt", 2.2),
     ("cube", lambda v: v**3, lambda t: t**3, -1.3),
-    ("softplus", lambda v: v.softplus(), torch.nn.functional.softplus, 0.2),
-    ("sin", lambda v: v.sin(), torch.sin, 0.5),
-    ("cos", lambda v: v.cos(), torch.cos, 0.5),
+    ("softplus", lambda v: v.softplus(), "nn.functional.softplus", 0.2),
+    ("sin", lambda v: v.sin(), "sin", 0.5),
+    ("cos", lambda v: v.cos(), "cos", 0.5),
     ("div", lambda v: 1 / (v * v + 1), lambda t: 1 / (t * t + 1), 0.8),
     ("pow_value", lambda v: v**v, lambda t: t**t, 1.3),
     (
@@ -101,9 +111,10 @@ SECOND = [
 ]
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize(("name", "fv", "ft", "x"), SECOND, ids=[s[0] for s in SECOND])
-def test_grad_of_grad_matches_torch_create_graph(name, fv, ft, x):
-    assert close(grad(grad(fv))(x), torch_second_derivative(ft, x), rel=1e-9)
+def test_grad_of_grad_matches_torch_create_graph(torch, name, fv, ft, x):
+    assert close(grad(grad(fv))(x), torch_second_derivative(torch, ft, x), rel=1e-9)
 
 
 def test_second_derivatives_against_hand_formulas():

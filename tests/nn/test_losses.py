@@ -3,8 +3,6 @@
 import math
 
 import pytest
-import torch
-import torch.nn.functional as F
 
 import nn
 from autograd import Value
@@ -25,6 +23,8 @@ def run(loss_fn, preds, targets, **kwargs):
 
 
 def run_torch(loss_fn, preds, targets):
+    import torch
+
     t = torch.tensor(preds, dtype=torch.float64, requires_grad=True)
     loss = loss_fn(t, torch.tensor(targets, dtype=torch.float64))
     loss.backward()
@@ -37,8 +37,10 @@ def assert_close_lists(a, b):
         assert close(x, y), (a, b)
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
-def test_mse(reduction):
+def test_mse(torch, reduction):
+    F = torch.nn.functional
     n = len(PS) if reduction == "mean" else 1
     value, grads = run(nn.mse, ZS, PS, reduction=reduction)
     assert close(value, sum((z - y) ** 2 for z, y in zip(ZS, PS)) / n)
@@ -48,8 +50,10 @@ def test_mse(reduction):
     assert_close_lists(grads, t_grads)
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
-def test_binary_cross_entropy(reduction):
+def test_binary_cross_entropy(torch, reduction):
+    F = torch.nn.functional
     n = len(PS) if reduction == "mean" else 1
     value, grads = run(nn.binary_cross_entropy, PS, YS_UNIT, reduction=reduction)
     hand = -sum(y * math.log(p) + (1 - y) * math.log(1 - p) for p, y in zip(PS, YS_UNIT)) / n
@@ -68,8 +72,10 @@ def test_binary_cross_entropy_clamps_zero_and_one():
     assert 0.0 <= value < 1e-11
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
-def test_binary_cross_entropy_with_logits(reduction):
+def test_binary_cross_entropy_with_logits(torch, reduction):
+    F = torch.nn.functional
     n = len(ZS) if reduction == "mean" else 1
     value, grads = run(nn.binary_cross_entropy_with_logits, ZS, YS_UNIT, reduction=reduction)
     sig = [1 / (1 + math.exp(-z)) for z in ZS]
@@ -83,7 +89,9 @@ def test_binary_cross_entropy_with_logits(reduction):
     assert_close_lists(grads, t_grads)
 
 
-def test_binary_cross_entropy_with_logits_is_stable_at_1000():
+@pytest.mark.torch
+def test_binary_cross_entropy_with_logits_is_stable_at_1000(torch):
+    F = torch.nn.functional
     zs, ys = [1000.0, -1000.0, 1000.0, -1000.0], [1.0, 0.0, 0.0, 1.0]
     value, grads = run(nn.binary_cross_entropy_with_logits, zs, ys, reduction="sum")
     assert value == 2000.0  # the right answers cost 0, the wrong ones 1000 each
@@ -94,8 +102,10 @@ def test_binary_cross_entropy_with_logits_is_stable_at_1000():
     assert value == t_value and grads == t_grads
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
-def test_hinge(reduction):
+def test_hinge(torch, reduction):
+    F = torch.nn.functional
     scores = [2.0, -0.5, 0.25, -3.0, 1.0]
     labels = [1.0, -1.0, -1.0, 1.0, 1.0]
     n = len(scores) if reduction == "mean" else 1
@@ -109,8 +119,10 @@ def test_hinge(reduction):
     assert_close_lists(grads, t_grads)
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
-def test_cross_entropy(reduction):
+def test_cross_entropy(torch, reduction):
+    F = torch.nn.functional
     rows = [[1.0, 2.0, -0.5], [0.3, 0.3, 4.0], [-2.0, 5.0, 1.0]]
     targets = [0, 2, 1]
     n = len(rows) if reduction == "mean" else 1
@@ -131,7 +143,9 @@ def test_cross_entropy(reduction):
     assert_close_lists([v.grad for row in vs for v in row], t.grad.flatten().tolist())
 
 
-def test_cross_entropy_single_row_and_large_logits():
+@pytest.mark.torch
+def test_cross_entropy_single_row_and_large_logits(torch):
+    F = torch.nn.functional
     row = [Value(1000.0), Value(-1000.0), Value(999.0)]
     loss = nn.cross_entropy(row, 2)
     loss.backward()

@@ -4,7 +4,6 @@ import math
 import random
 
 import pytest
-import torch
 
 import nn
 from autograd import Value
@@ -19,6 +18,8 @@ def gradient_sequence(seed):
 
 def run_both(ours, theirs, seed=0, schedule=None):
     """Apply the same gradients in both libraries; return both parameter lists after each step."""
+    import torch
+
     rng = random.Random(seed + 100)
     start = [rng.uniform(-1.0, 1.0) for _ in range(N_PARAMS)]
     params = [Value(x) for x in start]
@@ -62,8 +63,9 @@ SGD_CASES = [
 ]
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("kwargs", SGD_CASES)
-def test_sgd_matches_torch(kwargs):
+def test_sgd_matches_torch(torch, kwargs):
     history = run_both(
         lambda ps: nn.SGD(ps, lr=0.05, **kwargs), lambda ts: torch.optim.SGD(ts, lr=0.05, **kwargs)
     )
@@ -73,8 +75,9 @@ def test_sgd_matches_torch(kwargs):
 ADAM_CASES = [{}, {"lr": 0.1, "betas": (0.8, 0.9)}, {"lr": 0.01, "eps": 1e-3, "weight_decay": 0.2}]
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("kwargs", ADAM_CASES)
-def test_adam_matches_torch(kwargs):
+def test_adam_matches_torch(torch, kwargs):
     history = run_both(lambda ps: nn.Adam(ps, **kwargs), lambda ts: torch.optim.Adam(ts, **kwargs))
     assert_same_trajectory(history)
 
@@ -87,13 +90,15 @@ RMSPROP_CASES = [
 ]
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("kwargs", RMSPROP_CASES)
-def test_rmsprop_matches_torch(kwargs):
+def test_rmsprop_matches_torch(torch, kwargs):
     history = run_both(lambda ps: nn.RMSprop(ps, **kwargs), lambda ts: torch.optim.RMSprop(ts, **kwargs))
     assert_same_trajectory(history)
 
 
-def test_lambda_lr_matches_torch_with_micrograd_decay():
+@pytest.mark.torch
+def test_lambda_lr_matches_torch_with_micrograd_decay(torch):
     def decay(k):
         return 1.0 - 0.9 * k / 100
 

@@ -4,7 +4,6 @@ import builtins
 import math
 
 import pytest
-import torch
 
 import nn
 from autograd import Value
@@ -16,10 +15,11 @@ def assert_close(a, b):
     assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12), (a, b)
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize(
     "activation", [["relu", "relu", "linear"], ["tanh", "sigmoid", "tanh"], ["sigmoid", "linear", "sigmoid"]]
 )
-def test_to_torch_same_outputs_and_parameter_gradients(activation):
+def test_to_torch_same_outputs_and_parameter_gradients(torch, activation):
     model = nn.MLP(3, [5, 4, 2], activation=activation, seed=11)
     seq = model.to_torch()
     assert isinstance(seq, torch.nn.Sequential)
@@ -47,7 +47,8 @@ def test_to_torch_same_outputs_and_parameter_gradients(activation):
             assert_close(neuron.b.grad, linear.bias.grad[j].item())
 
 
-def test_from_torch_round_trip_and_foreign_network():
+@pytest.mark.torch
+def test_from_torch_round_trip_and_foreign_network(torch):
     torch.manual_seed(0)
     seq = torch.nn.Sequential(
         torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1), torch.nn.Identity()
@@ -61,7 +62,8 @@ def test_from_torch_round_trip_and_foreign_network():
     assert [p.data for p in back.parameters()] == [p.data for p in model.parameters()]
 
 
-def test_from_torch_rejects_what_it_cannot_convert():
+@pytest.mark.torch
+def test_from_torch_rejects_what_it_cannot_convert(torch):
     with pytest.raises(ValueError, match="module 1 is Dropout"):
         nn.MLP.from_torch(torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout()))
     with pytest.raises(ValueError, match="module 1 takes 3 inputs but the layer before gives 2"):

@@ -1,61 +1,102 @@
-"""Drive ``python -m pdb demos/step_through.py`` through stdin, as docs/debugging.md tells a reader to.
+"""Run docs/debugging.md's pdb walk-through word for word, and check every line it shows.
 
-The expected numbers are derived by hand in the demo's docstring: L = d*d with d = -4, so at
-the first chain-rule step node is L, node.grad = 1 and each of L's two inputs (d, d) gets
-local derivative d = -4: d.grad goes 0 -> -4 -> -8.
+The doc has two blocks: the shell commands (after ``<!-- pdb-shell -->``: a grep that must print
+exactly one line, the chain-rule line of ``backward()``, and ``python -m pdb -m
+demos.step_through``) and the pdb session (after ``<!-- pdb-session -->``: each ``(Pdb) ``
+command followed by what pdb prints). Both are run as written, from the repository root; only
+``python`` becomes this interpreter and the repository's path is shown as ``/…``.
+
+The numbers are derived by hand in the demo's docstring: L = d*d with d = -4, so at the first
+chain-rule step node is L, node.grad = 1 and each of L's two inputs (d, d) gets local
+derivative d = -4: d.grad goes 0 -> -4 -> -8, and the run ends with a.grad = 16, b.grad = -16.
 """
 
 from __future__ import annotations
 
-import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
+DOC = REPO / "docs" / "debugging.md"
 
 
-def chain_rule_line() -> int:
-    """The line of backward() that applies the chain rule (found, not hard-coded: the loop may move)."""
-    lines = (REPO / "autograd" / "backward.py").read_text().splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("def backward("))
-    return next(i + 1 for i in range(start, len(lines)) if re.search(r"child\.grad \+= ", lines[i]))
+def block_after(marker: str) -> list[str]:
+    """The lines of the fenced block that follows ``<!-- marker -->`` in the doc."""
+    text = DOC.read_text(encoding="utf-8")
+    match = re.search(rf"<!-- {marker} -->\n```[a-z]*\n(.*?)\n```", text, re.S)
+    assert match, f"docs/debugging.md has no block after <!-- {marker} -->"
+    return match.group(1).splitlines()
 
 
-def test_pdb_transcript_shows_the_chain_rule_values():
-    commands = [
-        f"b autograd/backward.py:{chain_rule_line()}",
-        "c",
-        "p node",
-        "p node_grad",
-        "p child, local_grad",
-        "n",
-        "p child.grad",
-        "c",
-        "p child.grad",
-        "n",
-        "p child.grad",
-        "clear 1",
-        "c",
-        "q",
-    ]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def shell_commands() -> list[tuple[str, list[str]]]:
+    """Each ``$ command`` of the shell block with the lines the doc shows it printing."""
+    commands: list[tuple[str, list[str]]] = []
+    for line in block_after("pdb-shell"):
+        if line.startswith("$ "):
+            commands.append((line[2:], []))
+        else:
+            commands[-1][1].append(line)
+    return commands
+
+
+def pdb_session() -> tuple[list[str], list[list[str]]]:
+    """The commands typed at ``(Pdb) `` and, for each, the lines the doc shows pdb printing."""
+    typed: list[str] = []
+    shown: list[list[str]] = []
+    for line in block_after("pdb-session"):
+        if line.startswith("(Pdb) "):
+            typed.append(line[len("(Pdb) ") :])
+            shown.append([])
+        else:
+            shown[-1].append(line)
+    return typed, shown
+
+
+def test_the_grep_prints_exactly_the_one_line_the_doc_shows():
+    (grep, shown), _ = shell_commands()
+    result = subprocess.run(["bash", "-c", grep], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == shown
+    assert len(shown) == 1 and "child.grad += local_grad * node_grad" in shown[0]
+
+
+def test_the_pdb_session_runs_word_for_word_and_prints_what_the_doc_shows():
+    (_, grep_output), (pdb_command, _) = shell_commands()
+    number = grep_output[0].split(":")[0]
+    typed, shown = pdb_session()
+    assert typed[0] == f"b autograd/backward.py:{number}"  # the line grep found, not a stale one
+    argv = shlex.split(pdb_command)
+    assert argv[:3] == ["python", "-m", "pdb"]
     result = subprocess.run(
-        [sys.executable, "-m", "pdb", "demos/step_through.py"],
-        input="\n".join(commands) + "\n",
+        [sys.executable, *argv[1:]],
+        input="\n".join(typed) + "\n",
         capture_output=True,
         text=True,
         cwd=REPO,
-        env=env,
-        timeout=60,
+        timeout=120,
     )
-    out = result.stdout
-    assert "Breakpoint 1 at" in out and "backward.py" in out
-    outputs = [chunk.strip() for chunk in out.split("(Pdb)")]
-    assert "Value(data=16.0, grad=1.0, op='mul', label='L')" in outputs  # p node
-    assert "1.0" in outputs  # p node_grad: dL/dL
-    assert "(Value(data=-4.0, grad=0.0, op='add', label='d'), -4.0)" in outputs  # child, local_grad = d
-    grads = [o for o in outputs if o in ("-4.0", "-8.0")]
-    assert grads == ["-4.0", "-4.0", "-8.0"]  # d.grad after the first +=, before and after the second
-    assert "a.grad = 16.0, b.grad = -16.0" in out  # the run completes with the hand-derived grads
+    printed = result.stdout.replace(str(REPO), "/…").split("(Pdb) ")
+    assert printed[0].splitlines()[0] == "> /…/demos/step_through.py(1)<module>()"  # pdb starts
+    answers = [chunk.splitlines() for chunk in printed[1:]]
+    assert len(answers) == len(typed), result.stdout
+    for command, expected, actual in zip(typed, shown, answers):
+        assert actual == expected, f"after (Pdb) {command}"
+    # the hand-derived numbers, whatever the doc says
+    assert ["Value(data=16.0, grad=1.0, op='mul', label='L')"] in answers  # p node
+    assert ["(Value(data=-4.0, grad=0.0, op='add', label='d'), -4.0)"] in answers  # p child, local_grad
+    assert [a for a in answers if a in (["-4.0"], ["-8.0"])] == [["-4.0"], ["-4.0"], ["-8.0"]]
+    assert "a.grad = 16.0, b.grad = -16.0" in result.stdout
+
+
+def test_the_demo_docstrings_give_the_docs_commands():
+    (grep, _), (pdb_command, _) = shell_commands()
+    for demo in ("step_through.py", "06_step_through_backprop.py"):
+        text = (REPO / "demos" / demo).read_text(encoding="utf-8")
+        assert grep in text and pdb_command in text, demo
