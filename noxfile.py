@@ -1,0 +1,43 @@
+"""The test suite on every supported Python, with nox (``pip install nox``; ``nox -l`` lists).
+
+    nox -s tests-3.11          the whole suite, PyTorch included (its CPU build)
+    nox -s no_torch            the suite without PyTorch on 3.10, 3.12 and 3.13: -m "not torch"
+    nox -s no_torch-3.12       one of them
+
+Each session makes a fresh venv from that Python, installs chainrule with the ``dev`` and ``cli``
+extras and runs pytest; extra arguments go to pytest (``nox -s no_torch -- -m "not slow"``
+replaces the marker expression). Graphviz's ``dot`` and Chromium come from the system (see the
+README). With pyenv, make the versions visible first, e.g.
+``PYENV_VERSION=3.11.7:3.10.13:3.12.1:3.13.0 nox``; .ci/run does that from ``pyenv latest``.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.error_on_missing_interpreters = True  # a missing Python fails, it is never skipped
+nox.options.sessions = ["tests", "no_torch"]
+
+# PyTorch's index of CPU-only wheels: on an ordinary Linux machine it gives torch's CPU build
+# instead of the CUDA one from PyPI. Where it cannot be reached, pip says so and goes on with
+# PyPI (no retries: about a second); see the README.
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+TORCH = "torch==2.13.0"
+
+
+@nox.session(python="3.11")
+def tests(session: nox.Session) -> None:
+    """The whole suite on 3.11, against PyTorch (CPU build) as the reference."""
+    session.install("-e", ".[dev,cli]")
+    session.install("--retries", "0", "--extra-index-url", TORCH_CPU_INDEX, TORCH)
+    session.run("python", "-m", "pytest", "-q", *session.posargs)
+
+
+@nox.session(python=["3.10", "3.12", "3.13"])
+def no_torch(session: nox.Session) -> None:
+    """Everything but the PyTorch comparisons, with torch not installed at all."""
+    session.install("-e", ".[dev,cli]")
+    no_torch_here = "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is not None)"
+    session.run("python", "-c", no_torch_here)  # fails if torch is installed: the run must prove it
+    session.run("python", "-m", "pytest", "-q", *(session.posargs or ["-m", "not torch"]))
