@@ -91,3 +91,14 @@ def test_graph_without_dot_keeps_the_dot_source_and_says_how_to_install(tmp_path
     assert "d/dx = -3" in result.stdout and "d/dy = 2" in result.stdout  # hand-derived: d(xy+1)/dx = y
     assert (tmp_path / "graph.dot").read_text().startswith("digraph")
     assert not (tmp_path / "graph.svg").exists()
+
+
+def test_version_is_the_installed_packages(tmp_path):
+    from importlib.metadata import version
+
+    import chainrule
+
+    result = run(tmp_path, "--version")
+    assert result.returncode == 0
+    assert result.stdout == f"chainrule {version('chainrule')}\n"
+    assert version("chainrule") == chainrule.__version__  # pyproject reads the version from chainrule
