@@ -8,7 +8,7 @@ What to notice:
   both weights and the bias at 0 (to 1e-15) and answers 0.5 for all four inputs: its loss is log 2 = 0.6931,
   and no line separates XOR's classes, so nothing better exists for one neuron;
 - MLP(2, [4, 1]) with tanh hidden units gets all four right.
-Writes OUT_DIR/xor-losses.png (default: a temporary directory).
+Writes OUT_DIR/xor-losses.png (default: chainrule-demos/, see demos/_common.py).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ What to notice:
   not 0 by lr (0.05), whatever the size of that gradient; RMSprop (alpha = 0.99) by
   lr / sqrt(1 - 0.99) = 10 × lr (0.1);
 - the loss columns side by side: which one gets to a small loss first, here, with these rates.
-Writes OUT_DIR/optimizers.png (default: a temporary directory).
+Writes OUT_DIR/optimizers.png (default: chainrule-demos/, see demos/_common.py).
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ What to notice:
 - the gradients agree too: one loss, backward in both, compared weight by weight;
 - ``MLP.from_torch(seq)`` goes the other way. PyTorch is optional: without it this demo
   trains, then says how to install torch, and stops.
-Writes OUT_DIR/circles-model.json, the trained model (nn.save; default: a temporary directory).
+Writes OUT_DIR/circles-model.json, the trained model (nn.save; default: chainrule-demos/,
+see demos/_common.py).
 """
 
 from __future__ import annotations
