@@ -63,7 +63,9 @@ def test_the_grep_prints_exactly_the_one_line_the_doc_shows():
     (grep, shown), _ = shell_commands()
     result = subprocess.run(["bash", "-c", grep], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == shown
+    assert result.stdout.splitlines() == shown, (
+        "autograd/backward.py's chain-rule line moved: update its number in docs/debugging.md section 4"
+    )
     assert len(shown) == 1 and "child.grad += local_grad * node_grad" in shown[0]
 
 
