@@ -1,7 +1,8 @@
 """The ``chainrule`` command (also ``python -m chainrule``).
 
     chainrule lesson [--out DIR]                 replay the seed lesson, write pictures
-    chainrule graph "tanh(w*x + b)" x=2 w=-3 b=6.88 [-o graph.svg] [--steps page.html] [--no-grad]
+    chainrule graph "tanh(w*x + b)" x=2 w=-3 b=6.88 [-o graph.svg] [--steps page.html]
+                                                 [--no-grad] [--edge-labels]
     chainrule train {xor,moons,circles,blobs} [...]
 
 Expected mistakes (bad arguments, an expression that does not parse, a missing Graphviz)
@@ -88,7 +89,8 @@ def _graph(args: argparse.Namespace) -> None:
         print(f"value: {args.expression} = {root.data:.6g}")
         for name, leaf in leaves.items():
             print(f"d/d{name} = {leaf.grad:.6g}")
-        written.insert(0, draw.render(root, args.output, show_grad=not args.no_grad))
+        picture = draw.render(root, args.output, show_grad=not args.no_grad, edge_labels=args.edge_labels)
+        written.insert(0, picture)
     except draw.GraphvizMissing as err:
         raise UserError(str(err)) from None
     for path in written:
@@ -142,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("-o", "--output", default="graph.svg", help="picture to write: .svg, .png or .pdf")
     graph.add_argument("--steps", metavar="PAGE.html", help="also write the step-through page")
     graph.add_argument("--no-grad", action="store_true", help="draw data only, without gradients")
+    graph.add_argument(
+        "--edge-labels",
+        action="store_true",
+        help="write on each edge: local derivative × upstream gradient = contribution",
+    )
     graph.set_defaults(run=_graph)
 
     train = commands.add_parser(

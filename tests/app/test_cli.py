@@ -141,3 +141,17 @@ def test_train_blobs_with_adam_and_cross_entropy(tmp_path):
     assert result.returncode == 0, result.stderr
     accuracy = int(result.stdout.split("accuracy ")[1].split("%")[0])
     assert accuracy >= 90
+
+
+def test_graph_edge_labels_show_the_chain_rule_and_are_readable(tmp_path):
+    from autograd.see.legibility import smallest_text
+
+    result = run("graph", "x*y", "x=3", "y=4", "--edge-labels", "-o", str(tmp_path / "g.svg"))
+    assert result.returncode == 0, result.stderr
+    text = svg_text(tmp_path / "g.svg")
+    # d(xy)/dx = y = 4 and d(xy)/dy = x = 3, each times the upstream grad 1
+    assert "4.0000 × 1.0000 = 4.0000" in text and "3.0000 × 1.0000 = 3.0000" in text
+    sizes = smallest_text((tmp_path / "g.svg").read_text())
+    assert sizes.node_px >= 14 and sizes.edge_px >= 12
+    plain = run("graph", "x*y", "x=3", "y=4", "-o", str(tmp_path / "plain.svg"))
+    assert plain.returncode == 0 and "×" not in svg_text(tmp_path / "plain.svg")
