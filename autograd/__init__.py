@@ -54,6 +54,7 @@ _SEEING_TOOLS = {
     "draw_dot": "draw",
     "render": "draw",
     "render_steps": "page",
+    "smallest_text": "legibility",
 }
 
 
@@ -94,6 +95,7 @@ __all__ = [
     "log",
     "no_grad",
     "relu",
+    "smallest_text",
     "render",
     "render_steps",
     "sigmoid",
