@@ -5,13 +5,20 @@
    It cannot learn XOR: no straight line puts (0,1) and (1,0) on one side and (0,0) and (1,1)
    on the other, so the best a single neuron can do is answer 0.5 everywhere.
 2. One hidden layer fixes that: MLP(2, [4, 1]) with tanh hidden units learns XOR.
-3. Pictures: the neuron's computation graph for one sample (data and grad on every node),
-   the step-through page of its backward pass, and both loss curves.
+3. Pictures: the untrained neuron's computation graph for one sample at the lesson's starting
+   weights (data and grad on every node, the chain rule on every edge), the same sample's loss
+   with the neuron drawn as one box, the step-through page of its backward pass, and both
+   loss curves.
+
+The lesson's numpy program starts from ``np.random.seed(1); weights = np.random.randn(2, 1)``
+and a zero bias; ``LESSON_WEIGHTS`` are those two numbers (numpy is not needed to run the
+lesson: ``demos/lesson_numpy.py`` and the tests draw them from numpy and compare).
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +33,8 @@ from nn.optim import SGD
 
 NEURON_STEPS = 10_000  # the lesson's loop
 MLP_STEPS = 1_000
+LESSON_WEIGHTS = (1.6243453636632417, -0.6117564136500754)  # np.random.seed(1); np.random.randn(2, 1)
+LESSON_SAMPLE = 1  # the picture's sample: x = (0, 1), target 1
 
 
 @dataclass
@@ -41,10 +50,21 @@ class Training:
         return sum((a > 0.5) == bool(y) for a, y in zip(self.outputs, labels)) / len(labels)
 
 
-def train_single_neuron(steps: int = NEURON_STEPS, seed: int = 1) -> tuple[Neuron, Training]:
-    """The lesson's sigmoid neuron on XOR: BCE of a = sigmoid(z), whose gradient in z is a - y."""
+def lesson_neuron() -> Neuron:
+    """The lesson's sigmoid neuron at its starting weights, its parameters named as the lesson
+    names them: w1, w2 and b."""
+    neuron = Neuron(2, activation="sigmoid")
+    for k, (w, start) in enumerate(zip(neuron.w, LESSON_WEIGHTS)):
+        w.data, w.label = start, f"w{k + 1}"
+    neuron.b.data = 0.0
+    return neuron
+
+
+def train_single_neuron(steps: int = NEURON_STEPS) -> tuple[Neuron, Training]:
+    """The lesson's sigmoid neuron on XOR from its starting weights: mean BCE of a = sigmoid(z),
+    whose gradient in z is the lesson's ``dz = a - y``, plain gradient descent with lr 0.1."""
     X, y = xor()
-    neuron = Neuron(2, activation="sigmoid", seed=seed)
+    neuron = lesson_neuron()
     return neuron, _train(neuron, lambda: binary_cross_entropy([neuron(x) for x in X], y), steps, lr=0.1)
 
 
@@ -75,7 +95,10 @@ def _train(model: Module, loss_fn: Callable[[], Value], steps: int, lr: float) -
 
 
 def neuron_graph(neuron: Neuron, x: list[float], target: float) -> Value:
-    """One sample through the neuron and its loss, with labelled nodes, ready to draw."""
+    """One sample through the neuron and its loss, with labelled nodes, ready to draw.
+
+    Returns the loss; its graph holds x1, x2, the neuron's w1, w2, b, then z, a and the loss.
+    """
     inputs = [Value(xi, f"x{i + 1}") for i, xi in enumerate(x)]
     a = neuron(inputs)
     a.label = "a"
@@ -85,6 +108,11 @@ def neuron_graph(neuron: Neuron, x: list[float], target: float) -> Value:
     return loss
 
 
+def neuron_output(loss: Value) -> Value:
+    """The node ``a`` of a ``neuron_graph``: the neuron's output under the loss."""
+    return next(node for node in autograd.topological_order(loss) if node.label == "a")
+
+
 def run_lesson(out: Path) -> None:
     """Print the lesson's story and write its pictures into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
@@ -92,7 +120,7 @@ def run_lesson(out: Path) -> None:
 
     print("1. The lesson's network: one sigmoid neuron, trained on XOR")
     print(f"   a = sigmoid(w1*x1 + w2*x2 + b); dz = a - y; lr 0.1; {NEURON_STEPS} steps")
-    neuron, single = train_single_neuron()
+    _, single = train_single_neuron()
     _print_predictions(X, y, single)
     print("   It fails, as the lesson warns: XOR is not linearly separable. No line puts (0,1)")
     print("   and (1,0) on one side and (0,0), (1,1) on the other, so the best one neuron can")
@@ -106,18 +134,43 @@ def run_lesson(out: Path) -> None:
     print()
 
     print("3. Pictures")
+    paths = _draw_pictures(out)
+    paths.append(_plot_losses(single, deep, out / "loss-curves.png"))
+    for path, what in paths:
+        print(f"   wrote {path}")
+        print(textwrap.fill(what, width=96, initial_indent="      ", subsequent_indent="      "))
+
+
+def _draw_pictures(out: Path) -> list[tuple[Path, str]]:
+    """The untrained neuron's graph, its loss, and the step-through page; each with what to see."""
     from autograd.see.draw import GraphvizMissing
 
-    loss = neuron_graph(neuron, X[1], y[1])
-    paths = []
+    X, y = xor()
+    x, target = X[LESSON_SAMPLE], y[LESSON_SAMPLE]
+    neuron = lesson_neuron()
+    w1, w2 = (f"{w:.4f}" for w in LESSON_WEIGHTS)
+    paths: list[tuple[Path, str]] = []
     try:
-        paths.append(autograd.render_steps(loss, out / "neuron-steps.html"))  # runs backward
-        paths.append(autograd.render(loss, out / "neuron-graph.svg", edge_labels=True))
+        loss = neuron_graph(neuron, x, target)
+        page = autograd.render_steps(loss, out / "neuron-steps.html", params=neuron.parameters())
+        paths.append((page, "click through the backward pass one chain-rule step at a time"))
+        a = neuron_output(loss)  # backward has run: every grad is d(loss)/d(node)
+        graph = autograd.render(a, out / "neuron-graph.svg", edge_labels=True, params=neuron.parameters())
+        paths.append(
+            (
+                graph,
+                f"the untrained neuron (w1 = {w1}, w2 = {w2}, b = 0) on x = ({x[0]:.0f}, {x[1]:.0f}), "
+                f"target {target}: parameters in blue, inputs in green; on each edge local derivative "
+                "× upstream grad = what it adds; x1 = 0, so w1 gets no gradient on this sample",
+            )
+        )
+        boxed = autograd.render(loss, out / "loss-graph.svg", edge_labels=True, model=neuron, collapse=True)
+        paths.append(
+            (boxed, "the loss of that sample with the neuron as one box: d(loss)/da = -1/a starts it")
+        )
     except GraphvizMissing as err:
         print(f"   (no graph pictures: {err})")
-    paths.append(_plot_losses(single, deep, out / "loss-curves.png"))
-    for path in paths:
-        print(f"   wrote {path}")
+    return paths
 
 
 def _print_predictions(X: list[list[float]], y: list[int], training: Training) -> None:
@@ -126,22 +179,20 @@ def _print_predictions(X: list[list[float]], y: list[int], training: Training) -
     print(f"   accuracy {training.accuracy:.0%}, final loss {training.losses[-1]:.4f}")
 
 
-def _plot_losses(single: Training, deep: Training, path: Path) -> Path:
-    import matplotlib
+def _plot_losses(single: Training, deep: Training, path: Path) -> tuple[Path, str]:
+    from chainrule import plots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = plots.pyplot()
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.plot(range(1, len(single.losses) + 1), single.losses, label="one sigmoid neuron (cannot learn XOR)")
     ax.plot(range(1, len(deep.losses) + 1), deep.losses, label="MLP(2, [4, 1]) with tanh")
     ax.axhline(math.log(2), color="grey", linestyle=":", label="log 2: answering 0.5 everywhere")
     ax.set_xscale("log")
-    ax.set_xlabel("training step")
-    ax.set_ylabel("binary cross-entropy")
+    ax.set_xlabel("training step (log scale)")
+    plots.loss_axis(ax, single.losses + deep.losses, "binary cross-entropy")
     ax.set_title("XOR: one neuron vs one hidden layer")
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
-    return path
+    return path, "the neuron's loss stops at log 2; the MLP's falls by orders of magnitude"

@@ -119,6 +119,9 @@ def run_training(args: argparse.Namespace) -> None:
     save(model, model_path)
     plot_path = plot(model, X, labels, losses, accuracies, loss_name, out / f"{args.dataset}-training.png")
     print(f"final loss {losses[-1]:.4f}, accuracy {accuracies[-1]:.0%}")
+    warning = divergence_warning(losses, args.lr or DEFAULT_LR[args.optimizer])
+    if warning:
+        print(f"warning: {warning}")
     print(f"wrote {plot_path}")
     print(f"wrote {model_path}")
 
@@ -132,31 +135,39 @@ def plot(
     loss_name: str,
     path: Path,
 ) -> Path:
-    """Loss curve on the left, decision regions with the data on the right."""
-    import matplotlib
+    """Loss (and accuracy) per epoch on the left, decision regions with the data on the right."""
+    from chainrule import plots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    xs, ys = [p[0] for p in X], [p[1] for p in X]
-    pad = 0.5
-    x0, x1, y0, y1 = min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad
-    steps = 60
-    gx = [x0 + (x1 - x0) * i / (steps - 1) for i in range(steps)]
-    gy = [y0 + (y1 - y0) * j / (steps - 1) for j in range(steps)]
-    with autograd.no_grad():
-        regions = [[predict(model, [u, v], loss_name) for u in gx] for v in gy]
-
+    plt = plots.pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
-    left.plot(range(1, len(losses) + 1), losses, label=f"{loss_name} loss")
-    left.plot(range(1, len(accuracies) + 1), accuracies, label="accuracy")
+    left.plot(range(1, len(losses) + 1), losses, color="black", label=f"{loss_name} loss")
     left.set_xlabel("epoch")
-    left.legend()
+    plots.loss_axis(left, losses, f"{loss_name} loss")
+    twin = left.twinx()
+    twin.plot(range(1, len(accuracies) + 1), accuracies, color="#CC79A7", linestyle="--", label="accuracy")
+    twin.set_ylabel("accuracy")
+    twin.set_ylim(0, 1.05)
+    left.legend(handles=left.get_lines() + twin.get_lines(), loc="center right")
     left.set_title("training")
-    right.contourf(gx, gy, regions, alpha=0.3, cmap="coolwarm", levels=len(set(labels)) - 1 or 1)
-    right.scatter(xs, ys, c=labels, cmap="coolwarm", edgecolors="black", s=25)
+    classes = max(len(set(labels)), 2)
+    with autograd.no_grad():
+        classify = lambda u, v: predict(model, [u, v], loss_name)  # noqa: E731
+        plots.decision_regions(right, classify, plots.bounds_of(X), classes)
+    plots.scatter_classes(right, X, labels)
+    right.legend(loc="upper right")
     right.set_title("decision regions and data")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def divergence_warning(losses: list[float], lr: float) -> str | None:
+    """A sentence for a full-batch run whose loss ended higher than it started (or not finite)."""
+    first, last = losses[0], losses[-1]
+    if last == last and last != float("inf") and last <= first:
+        return None
+    return (
+        f"the loss grew from {first:.4g} to {last:.4g}: the learning rate {lr:g} is too large "
+        f"for this model, so each step overshoots; try --lr {lr / 10:g}"
+    )

@@ -49,7 +49,14 @@ COLOURS = {
     "intermediate": "#ffffff",
     "output": "#ffe2b8",  # orange: the root
 }
-LEGEND = "blue: parameter    green: input    grey: constant    orange: output"
+NEURON_COLOUR = "#e8dcf5"  # purple: a collapsed neuron
+LEGEND = {  # the legend's entry for each colour, in the legend's order
+    "parameter": "blue: parameter",
+    "input": "green: input",
+    "constant": "grey: constant",
+    "output": "orange: output",
+    "neuron": "purple: neuron",
+}
 NODE_FONT = "11"  # pt: 14.7 px at natural size
 EDGE_FONT = "9.5"  # pt: 12.7 px at natural size
 READABLE_PX = (14.0, 12.0)  # node text, edge labels, fitted to SCREEN
@@ -183,8 +190,16 @@ def draw_dot(
     for tail, head, attrs in _edge_statements(selection, show_grad, edge_labels, compact):
         graph.edge(tail, head, **attrs)
     if highlight:
-        graph.attr(label=LEGEND, labelloc="b", fontsize=NODE_FONT, fontcolor="#555555")
+        graph.attr(label=legend(selection), labelloc="b", fontsize=NODE_FONT, fontcolor="#555555")
     return graph
+
+
+def legend(selection: Selection) -> str:
+    """The legend of the colours this picture uses, and of no other."""
+    drawn = {selection.kind(n) for n in selection.shown if n not in selection.box_of}
+    if selection.boxes:
+        drawn.add("neuron")
+    return "    ".join(text for kind, text in LEGEND.items() if kind in drawn)
 
 
 def _readable_layout(root: Value, boxes: int, options: dict[str, Any]) -> tuple[str, bool, str]:
@@ -291,7 +306,7 @@ def _node_statements(
         numbers = [f"data {number(out.data)}"] + ([f"grad {number(out.grad)}"] if show_grad else [])
         attrs = {"label": shape.record(names, numbers), "shape": "record", "tooltip": "neuron"}
         if highlight:
-            attrs.update(style="filled,rounded", fillcolor="#e8dcf5")
+            attrs.update(style="filled,rounded", fillcolor=NEURON_COLOUR)
         in_layer.setdefault(parent(neuron), []).append((box, attrs))
     return loose, in_neuron, in_layer
 

@@ -49,11 +49,11 @@ def test_lesson_replays_the_lesson_and_writes_pictures(tmp_path):
     assert "not linearly separable" in single
     assert "accuracy 100%" in mlp
     out = tmp_path / "out"
-    for name in ("neuron-graph.svg", "neuron-steps.html", "loss-curves.png"):
+    for name in ("neuron-graph.svg", "loss-graph.svg", "neuron-steps.html", "loss-curves.png"):
         assert (out / name).stat().st_size > 1000
         assert f"wrote {out / name}" in text
     words = svg_text(out / "neuron-graph.svg")
-    for label in ("w0", "w1", "b", "x1", "x2", "loss"):
+    for label in ("w1", "w2", "b", "x1", "x2", "z", "a"):
         assert label in words.split()
     assert (out / "loss-curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
