@@ -379,3 +379,26 @@ def test_tutorial_blocks_print_what_the_tutorial_shows():
     # The numbers the prose derives by hand: product rule, fan-out, sigmoid chain.
     assert "a.grad = -1.0: matches" in text  # d(ab + a)/da = b + 1 with b = -2
     assert "w.grad = 0.125: matches" in text  # sigmoid'(0) * x = 0.25 * 0.5
+
+
+@pytest.mark.slow
+def test_lesson_numpy_program_and_chainrule_agree(tmp_path):
+    import numpy as np
+
+    out = run_demo("lesson_numpy.py", tmp_path)
+    # The lesson's loop, run here as the oracle: after 100 iterations the weights are far from 0.
+    np.random.seed(1)
+    w, b = np.random.randn(2, 1), 0.0
+    X, y = np.array([[0, 0], [0, 1], [1, 0], [1, 1]]), np.array([[0], [1], [1], [0]])
+    for _ in range(10000):
+        a = 1 / (1 + np.exp(-(X @ w + b)))
+        w -= 0.1 * X.T @ (a - y) / 4
+        b -= 0.1 * float(np.sum(a - y)) / 4
+    numpy_part, chainrule_part = out.split("the same neuron in chainrule")
+    for part in (numpy_part, chainrule_part):
+        outputs = re.search(r"final output:\s+(.*)", part).group(1).split()
+        assert [float(v) for v in outputs] == pytest.approx(a.ravel().tolist(), abs=1e-6)
+    assert number_after(out, "after 100 iterations (weights still far from 0), largest difference:") < 1e-12
+    assert number_after(out, "largest difference:") < 1e-12
+    pyproject = (REPO / "pyproject.toml").read_text()
+    assert re.search(r"^dependencies = \[\]$", pyproject, re.M)  # numpy stays out of the runtime
