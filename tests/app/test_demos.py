@@ -69,6 +69,11 @@ def test_the_demos_are_numbered_in_the_lessons_order():
         "07_second_derivatives.py",
         "08_adam_sgd_rmsprop.py",
         "09_to_pytorch.py",
+        "10_activation_curves.py",
+        "11_mse_vs_cross_entropy.py",
+        "12_learning_rates.py",
+        "13_xor_boundaries.py",
+        "14_layer_diagram.py",
     ]
 
 
@@ -402,3 +407,64 @@ def test_lesson_numpy_program_and_chainrule_agree(tmp_path):
     assert number_after(out, "largest difference:") < 1e-12
     pyproject = (REPO / "pyproject.toml").read_text()
     assert re.search(r"^dependencies = \[\]$", pyproject, re.M)  # numpy stays out of the runtime
+
+
+@pytest.mark.slow
+def test_10_activation_slopes_match_the_formulas(tmp_path):
+    out = run_demo("10_activation_curves.py", tmp_path)
+    for z in (-4.0, -1.0, 0.0, 1.0, 4.0):
+        row = re.search(rf"^\s*{z:.1f}\s+(.*)$", out, re.M).group(1).split()
+        s, t = sigmoid(z), math.tanh(z)
+        expected = [s, s * (1 - s), t, 1 - t * t, max(z, 0.0), 1.0 if z > 0 else 0.0]
+        assert [float(v) for v in row] == pytest.approx(expected, abs=1e-4)
+    assert "sigmoid 0.2500, tanh 1.0000, relu 1.0000" in out
+    assert (tmp_path / "out" / "activations.png").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_11_cross_entropy_pushes_harder_when_confidently_wrong(tmp_path):
+    out = run_demo("11_mse_vs_cross_entropy.py", tmp_path)
+    a = sigmoid(-4.0)
+    assert number_after(out, "dL/dz  mse") == pytest.approx(2 * (a - 1) * a * (1 - a), abs=1e-4)
+    assert number_after(out, "cross-entropy") == pytest.approx(a - 1, abs=1e-4)
+    assert number_after(out, "ratio") == pytest.approx(1 / (2 * a * (1 - a)), abs=0.05)
+    mse_step = number_after(out, "mse: a after 60 steps 0.8758; first step with a > 0.5:")
+    ce_step = number_after(out, "cross_entropy: a after 60 steps 0.9815; first step with a > 0.5:")
+    assert ce_step < mse_step / 4
+
+
+@pytest.mark.slow
+def test_12_learning_rates_follow_the_error_factors(tmp_path):
+    out = run_demo("12_learning_rates.py", tmp_path)
+    # from w = b = 0 on y = 2x + 1: w's error shrinks by (1 - lr), b's by (1 - 2 lr) each step,
+    # and the loss is 0.5 * e_w**2 + e_b**2 (mean x**2 = 0.5, mean x = 0)
+    for lr in (0.05, 0.5, 1.2):
+        e_w, e_b = 2 * (1 - lr) ** 30, (1 - 2 * lr) ** 30
+        printed = re.search(rf"lr {lr}\s+loss 3.0000 -> (\S+) after 30 steps \((\w+)\)", out)
+        assert printed, out
+        assert float(printed.group(1)) == pytest.approx(0.5 * e_w**2 + e_b**2, rel=1e-3, abs=1e-17)
+        assert printed.group(2) == ("diverges" if lr > 1 else "converges")
+
+
+@pytest.mark.slow
+def test_13_neuron_line_is_straight_and_the_mlp_solves_xor(tmp_path):
+    out = run_demo("13_xor_boundaries.py", tmp_path)
+    line = re.search(r"class 1 where (\S+)\*x1 \+ (\S+)\*x2 \+ (\S+) > 0", out)
+    w1, w2, b = (float(v) for v in line.groups())
+    corners, labels = [(0, 0), (0, 1), (1, 0), (1, 1)], [0, 1, 1, 0]
+    right = sum((w1 * u + w2 * v + b > 0) == bool(y) for (u, v), y in zip(corners, labels))
+    assert number_after(out, "accuracy") == pytest.approx(100 * right / 4) and right <= 3
+    assert "MLP(2, [4, 1]): accuracy 100%" in out
+
+
+@pytest.mark.slow
+def test_14_layer_diagram_counts_and_largest_weights(tmp_path):
+    from chainrule.lesson import train_mlp
+
+    out = run_demo("14_layer_diagram.py", tmp_path)
+    assert "layers [2, 4, 1]: 12 weights, 5 biases" in out
+    model, _ = train_mlp()  # the same seeded run, here in the test's process
+    for k, layer in enumerate(model.layers):
+        largest = max(abs(w.data) for neuron in layer.neurons for w in neuron.w)
+        assert number_after(out, f"layer {k}: largest |w|") == pytest.approx(largest, abs=1e-4)
+    assert (tmp_path / "out" / "layer-diagram.png").stat().st_size > 0

@@ -1,0 +1,62 @@
+"""XOR's decision boundary: a straight line for one neuron, a curved one for the MLP.
+
+    python demos/13_xor_boundaries.py [OUT_DIR]
+
+A sigmoid neuron answers class 1 where w1*x1 + w2*x2 + b > 0: one side of a straight line.
+No line puts (0, 1) and (1, 0) on one side and (0, 0), (1, 1) on the other, so at most three
+of the four points can be right. The neuron is shown after NEURON_STEPS steps of the lesson's
+loop from the lesson's starting weights, while its line still exists (trained to the end, its
+weights shrink to 0 and the line dissolves into a = 0.5 everywhere). The MLP's hidden layer
+bends the boundary around the points and gets all four right.
+Writes OUT_DIR/xor-boundaries.png (default: a temporary directory).
+"""
+
+from __future__ import annotations
+
+from _common import output_dir
+
+import autograd
+from chainrule.lesson import train_mlp, train_single_neuron
+from nn.data import xor
+
+NEURON_STEPS = 100
+
+
+def main() -> None:
+    out = output_dir("xor-boundaries")
+    X, y = xor()
+    neuron, single = train_single_neuron(steps=NEURON_STEPS)
+    (w1, w2), b = (w.data for w in neuron.w), neuron.b.data
+    print(f"one neuron after {NEURON_STEPS} steps: class 1 where {w1:.4f}*x1 + {w2:.4f}*x2 + {b:.4f} > 0")
+    print(f"  a straight line; accuracy {single.accuracy:.0%} (no line can do better than 75%)")
+    mlp, deep = train_mlp()
+    print(f"MLP(2, [4, 1]): accuracy {deep.accuracy:.0%}, a boundary bent by the hidden layer")
+
+    from chainrule import plots
+
+    plt = plots.pyplot()
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.4))
+    bounds = (-0.5, 1.5, -0.5, 1.5)
+    with autograd.no_grad():
+        plots.decision_regions(axes[0], lambda u, v: int(neuron([u, v]).data > 0.5), bounds, 2, steps=120)
+        plots.decision_regions(axes[1], lambda u, v: int(mlp([u, v]).data > 0), bounds, 2, steps=120)
+    if abs(w2) > 1e-12:
+        axes[0].plot(
+            [-0.5, 1.5], [-(b + w1 * u) / w2 for u in (-0.5, 1.5)], color="black", label="the line z = 0"
+        )
+    axes[0].set_title(f"one sigmoid neuron: accuracy {single.accuracy:.0%}")
+    axes[1].set_title(f"MLP(2, [4, 1]): accuracy {deep.accuracy:.0%}")
+    for ax in axes:
+        plots.scatter_classes(ax, X, y)
+        ax.set_xlim(-0.5, 1.5)
+        ax.set_ylim(-0.5, 1.5)
+        ax.legend(loc="upper center", fontsize="small")
+    fig.tight_layout()
+    path = out / "xor-boundaries.png"
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
