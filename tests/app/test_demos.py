@@ -151,6 +151,11 @@ def test_05_neuron_gradients_and_svg(tmp_path):
     texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert "-3.0000 × 0.5000 = -1.5000" in texts  # the edge x1 -> mul, written by the chain rule
     ET.parse(tmp_path / "out" / "neuron-nn.svg")
+    from autograd.see.legibility import smallest_text
+
+    for name in ("neuron.svg", "neuron-nn.svg"):  # readable on a 1920 x 1080 projector
+        sizes = smallest_text((tmp_path / "out" / name).read_text())
+        assert sizes.node_px >= 14 and sizes.edge_px >= 12, (name, sizes)
 
 
 def test_06_trace_explain_and_page(tmp_path):
@@ -284,6 +289,15 @@ def test_tour_notebook_executes(tmp_path):
     text = "".join(out.get("text", "") for out in outputs)
     assert "o = 0.7071, do/dw1 = 1.0000, do/dx1 = -1.5000" in text  # 1 - tanh**2 = 0.5; x1 * 0.5, w1 * 0.5
     assert "x.grad = 5.0: matches" in text  # d(x*w + x)/dx = w + 1 with w = 4
+    from autograd.see.legibility import smallest_text
+
+    for out in svgs:  # every inline picture is readable on a 1920 x 1080 projector
+        sizes = smallest_text(out["data"]["image/svg+xml"])
+        assert sizes.node_px >= 14 and sizes.edge_px >= 12, sizes
+    collapsed = svgs[-1]["data"]["image/svg+xml"]  # the MLP, one box per neuron
+    assert collapsed.count(">tanh<") == 4 and ">softplus<" in collapsed  # the loss's softplus: an oval
+    assert collapsed.count(">dot<") == 1  # the linear output neuron's box
+    assert ">x1<" in collapsed and ">x2<" in collapsed  # the inputs are named, drawn as inputs
 
 
 def readme_python_blocks() -> list[str]:
