@@ -35,6 +35,7 @@ NEURON_STEPS = 10_000  # the lesson's loop
 MLP_STEPS = 1_000
 LESSON_WEIGHTS = (1.6243453636632417, -0.6117564136500754)  # np.random.seed(1); np.random.randn(2, 1)
 LESSON_SAMPLE = 1  # the picture's sample: x = (0, 1), target 1
+LINE_STEPS = 100  # the neuron drawn with its decision line (later its weights shrink to 0)
 
 
 @dataclass
@@ -127,7 +128,7 @@ def run_lesson(out: Path) -> None:
     print("   do is sit on the fence: w -> 0, b -> 0, a = 0.5 for every input (loss log 2 = 0.693).")
     print()
     print(f"2. Add a hidden layer: MLP(2, [4, 1]), tanh hidden units, {MLP_STEPS} steps")
-    _, deep = train_mlp()
+    mlp, deep = train_mlp()
     _print_predictions(X, y, deep)
     print("   The hidden layer maps the four points to new features in which they are")
     print("   linearly separable, so the output neuron can draw its line there.")
@@ -136,6 +137,15 @@ def run_lesson(out: Path) -> None:
     print("3. Pictures")
     paths = _draw_pictures(out)
     paths.append(_plot_losses(single, deep, out / "loss-curves.png"))
+    early, early_training = train_single_neuron(steps=LINE_STEPS)
+    path = plot_xor_boundaries(early, early_training, mlp, deep, out / "xor-boundaries.png")
+    paths.append(
+        (
+            path,
+            f"left, the neuron after {LINE_STEPS} steps: one straight line, so at most 3 of the 4 points "
+            "right; right, the MLP: its hidden layer bends the boundary around them",
+        )
+    )
     for path, what in paths:
         print(f"   wrote {path}")
         print(textwrap.fill(what, width=96, initial_indent="      ", subsequent_indent="      "))
@@ -196,3 +206,43 @@ def _plot_losses(single: Training, deep: Training, path: Path) -> tuple[Path, st
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path, "the neuron's loss stops at log 2; the MLP's falls by orders of magnitude"
+
+
+def plot_xor_boundaries(neuron: Neuron, single: Training, mlp: MLP, deep: Training, path: Path) -> Path:
+    """The single neuron's straight decision line beside the MLP's bent boundary, on XOR.
+
+    The neuron answers class 1 where a = sigmoid(w1 x1 + w2 x2 + b) > 0.5, i.e. on one side of
+    the line w1 x1 + w2 x2 + b = 0; the MLP (a logit output) where its output is > 0.
+    """
+    from chainrule import plots
+
+    X, y = xor()
+    (w1, w2), b = (w.data for w in neuron.w), neuron.b.data
+    plt = plots.pyplot()
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.4))
+    bounds = (-0.5, 1.5, -0.5, 1.5)
+    with autograd.no_grad():
+        plots.decision_regions(axes[0], lambda u, v: int(neuron([u, v]).data > 0.5), bounds, 2, steps=120)
+        plots.decision_regions(axes[1], lambda u, v: int(_logit(mlp, u, v) > 0), bounds, 2, steps=120)
+    if abs(w2) > 1e-12:
+        ends = [-(b + w1 * u) / w2 for u in (-0.5, 1.5)]
+        axes[0].plot([-0.5, 1.5], ends, color="black", label="its line, z = 0")
+    axes[0].set_title(f"one sigmoid neuron: accuracy {single.accuracy:.0%}")
+    axes[1].set_title(f"MLP(2, [4, 1]): accuracy {deep.accuracy:.0%}")
+    for ax in axes:
+        plots.scatter_classes(ax, X, y)
+        ax.set_xlim(-0.5, 1.5)
+        ax.set_ylim(-0.5, 1.5)
+        ax.legend(loc="upper center", fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def _logit(mlp: MLP, u: float, v: float) -> float:
+    """The one output of an MLP whose last layer has width 1 (a bare Value)."""
+    out = mlp([u, v])
+    if isinstance(out, list):
+        raise ValueError(f"plot_xor_boundaries: the MLP must have one output, got {len(out)}")
+    return out.data

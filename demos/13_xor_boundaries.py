@@ -15,16 +15,13 @@ from __future__ import annotations
 
 from _common import output_dir
 
-import autograd
-from chainrule.lesson import train_mlp, train_single_neuron
-from nn.data import xor
+from chainrule.lesson import plot_xor_boundaries, train_mlp, train_single_neuron
 
-NEURON_STEPS = 100
+NEURON_STEPS = 100  # as chainrule lesson draws it (LINE_STEPS)
 
 
 def main() -> None:
     out = output_dir("xor-boundaries")
-    X, y = xor()
     neuron, single = train_single_neuron(steps=NEURON_STEPS)
     (w1, w2), b = (w.data for w in neuron.w), neuron.b.data
     print(f"one neuron after {NEURON_STEPS} steps: class 1 where {w1:.4f}*x1 + {w2:.4f}*x2 + {b:.4f} > 0")
@@ -32,29 +29,7 @@ def main() -> None:
     mlp, deep = train_mlp()
     print(f"MLP(2, [4, 1]): accuracy {deep.accuracy:.0%}, a boundary bent by the hidden layer")
 
-    from chainrule import plots
-
-    plt = plots.pyplot()
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4.4))
-    bounds = (-0.5, 1.5, -0.5, 1.5)
-    with autograd.no_grad():
-        plots.decision_regions(axes[0], lambda u, v: int(neuron([u, v]).data > 0.5), bounds, 2, steps=120)
-        plots.decision_regions(axes[1], lambda u, v: int(mlp([u, v]).data > 0), bounds, 2, steps=120)
-    if abs(w2) > 1e-12:
-        axes[0].plot(
-            [-0.5, 1.5], [-(b + w1 * u) / w2 for u in (-0.5, 1.5)], color="black", label="the line z = 0"
-        )
-    axes[0].set_title(f"one sigmoid neuron: accuracy {single.accuracy:.0%}")
-    axes[1].set_title(f"MLP(2, [4, 1]): accuracy {deep.accuracy:.0%}")
-    for ax in axes:
-        plots.scatter_classes(ax, X, y)
-        ax.set_xlim(-0.5, 1.5)
-        ax.set_ylim(-0.5, 1.5)
-        ax.legend(loc="upper center", fontsize="small")
-    fig.tight_layout()
-    path = out / "xor-boundaries.png"
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    path = plot_xor_boundaries(neuron, single, mlp, deep, out / "xor-boundaries.png")
     print(f"wrote {path}")
 
 
