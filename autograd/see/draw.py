@@ -1,6 +1,7 @@
 """Pictures of a computation graph: ``draw_dot(root)`` builds Graphviz DOT, ``render`` writes files.
 
-As in micrograd's lecture pictures, each Value is a record box ``label | data | grad`` and
+As in micrograd's lecture pictures, each Value is a record box ``label | data | grad`` (an
+unlabelled value is named ``v<k>``, as ``backward_steps``, ``explain`` and the page name it) and
 each operation a small oval between its inputs and its output, read left to right. On top
 of that, for teaching:
 
@@ -280,16 +281,16 @@ def _node_statements(
         if node not in selection.shown or node in selection.box_of:
             continue
         kind = selection.kind(node)
-        names = [escape_record(node.label)]
+        name = f"v{selection.index[node]}"  # also the name a printed trace and the page use
+        names = [escape_record(node.label or name)]
         if shape.compact and node.inputs:
-            names = [escape_record(node.op)] + (names if node.label else [])
+            names.insert(0, escape_record(node.op))
         numbers = [f"data {number(node.data)}"] + ([f"grad {number(node.grad)}"] if show_grad else [])
         attrs = {"label": shape.record(names, numbers), "shape": "record", "tooltip": kind}
         if highlight:
             attrs.update(style="filled", fillcolor=COLOURS[kind])
         if node is selection.root or node is focus:
             attrs["penwidth"] = "2.5"
-        name = f"v{selection.index[node]}"
         place(node, (name, attrs))
         if node.inputs and not shape.compact:
             op_attrs = {"label": escape_text(node.op), "shape": "ellipse", "margin": "0.02"}
