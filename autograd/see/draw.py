@@ -69,7 +69,7 @@ AUTO_LAYOUTS = (  # (rankdir, compact, fields), tried in this order
     ("TB", True, "grid"),
     ("LR", True, "column"),
 )
-AUTO_MAX_BOXES = 300  # larger graphs are not measured: drawn left to right
+AUTO_MAX_BOXES = 150  # larger graphs are not measured (no layout makes them readable): drawn left to right
 
 Statement = tuple[str, dict[str, Any]]  # a node's name and attributes
 
