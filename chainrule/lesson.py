@@ -162,7 +162,9 @@ def _draw_pictures(out: Path) -> list[tuple[Path, str]]:
     paths: list[tuple[Path, str]] = []
     try:
         loss = neuron_graph(neuron, x, target)
-        page = autograd.render_steps(loss, out / "neuron-steps.html", params=neuron.parameters())
+        page = autograd.render_steps(
+            loss, out / "neuron-steps.html", params=neuron.parameters(), rankdir="auto"
+        )
         paths.append((page, "click through the backward pass one chain-rule step at a time"))
         a = neuron_output(loss)  # backward has run: every grad is d(loss)/d(node)
         graph = autograd.render(a, out / "neuron-graph.svg", edge_labels=True, params=neuron.parameters())

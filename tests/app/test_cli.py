@@ -49,7 +49,13 @@ def test_lesson_replays_the_lesson_and_writes_pictures(tmp_path):
     assert "not linearly separable" in single
     assert "accuracy 100%" in mlp
     out = tmp_path / "out"
-    for name in ("neuron-graph.svg", "loss-graph.svg", "neuron-steps.html", "loss-curves.png", "xor-boundaries.png"):
+    for name in (
+        "neuron-graph.svg",
+        "loss-graph.svg",
+        "neuron-steps.html",
+        "loss-curves.png",
+        "xor-boundaries.png",
+    ):
         assert (out / name).stat().st_size > 1000
         assert f"wrote {out / name}" in text
     words = svg_text(out / "neuron-graph.svg")

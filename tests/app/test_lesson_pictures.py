@@ -99,3 +99,37 @@ def test_loss_graph_draws_the_neuron_as_one_sigmoid_box(pictures):
 def test_lesson_pictures_are_readable_on_a_projector(pictures, name):
     sizes = smallest_text(pictures[name].read_text())
     assert sizes.node_px >= 14 and sizes.edge_px >= 12, sizes
+
+
+MEASURE = """(() => {
+  const sizes = [...document.querySelectorAll('#graph g.node text, #graph g.edge text')]
+    .filter(t => t.textContent.trim())
+    .map(t => ({edge: !!t.closest('g.edge'),
+                px: t.getScreenCTM().a * parseFloat(t.getAttribute('font-size')),
+                box: t.getBoundingClientRect().height}));
+  const node = sizes.filter(s => !s.edge);
+  return {count: node.length, px: Math.min(...node.map(s => s.px)), box: Math.min(...node.map(s => s.box))};
+})()"""
+
+
+@pytest.mark.slow
+def test_lesson_step_page_text_is_readable_at_1920_by_1080(pictures, tmp_path):
+    from tests.see.test_page_browser import CHROMIUM, Browser
+
+    if CHROMIUM is None:
+        pytest.fail("needs chromium")
+    browser = Browser(tmp_path / "profile")
+    try:
+        browser.send(
+            "Emulation.setDeviceMetricsOverride", width=1920, height=1080, deviceScaleFactor=1, mobile=False
+        )
+        browser.open(pictures["neuron-steps.html"])
+        sizes = browser.evaluate(MEASURE)
+    finally:
+        browser.close()
+    assert sizes["count"] >= 20  # every box's name, data and grad
+    assert sizes["px"] >= 14, sizes  # the font size as drawn on the screen
+    assert sizes["box"] >= 14, sizes  # and the height of the smallest text's box in the DOM
+    print(
+        f"lesson step page at 1920 x 1080: smallest node text {sizes['px']:.1f} px (box {sizes['box']:.1f} px)"
+    )
