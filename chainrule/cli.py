@@ -82,7 +82,7 @@ def _graph(args: argparse.Namespace) -> None:
 
     try:
         if args.steps:
-            written = [page.render_steps(root, args.steps)]  # the page runs the backward pass
+            written = [page.render_steps(root, args.steps, rankdir="auto")]  # runs the backward pass
         else:
             written = []
             root.backward()
