@@ -21,9 +21,12 @@ Call ``zero_grad()`` before each ``backward()``: leaves accumulate gradients.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Iterable
 
 from autograd import Value
+
+_data = operator.attrgetter("data")
 
 
 class Optimizer:
@@ -60,7 +63,7 @@ class Optimizer:
         data that is not a number is refused here, naming the parameter, before anything changes.
         """
         grads = [p.grad for p in self.params]
-        if any(type(g) is not float or type(p.data) is not float for g, p in zip(grads, self.params)):
+        if {*map(type, grads), *map(type, map(_data, self.params))} != {float}:  # C-speed check
             grads = [self._checked_number(i) for i in range(len(self.params))]
         if weight_decay == 0.0:
             return grads
