@@ -26,7 +26,7 @@ from functools import partial
 from typing import Any, Union
 
 from nn.layers import MLP, Layer, Neuron
-from nn.module import Module
+from nn.module import Module, check_parameter_value
 
 FORMAT = "chainrule.nn"
 VERSION = 1
@@ -47,12 +47,15 @@ def model_config(model: Module) -> tuple[str, dict[str, Any]]:
 def to_json(model: Module) -> str:
     """The file's text for ``model``."""
     name, config = model_config(model)
+    state = model.state_dict()
+    for key, x in state.items():  # what load would refuse is refused now, naming the weight
+        check_parameter_value(x, key, "save")
     document = {
         "format": FORMAT,
         "version": VERSION,
         "model": name,
         "config": config,
-        "state_dict": model.state_dict(),
+        "state_dict": state,
     }
     return json.dumps(document, indent=1, allow_nan=False)
 

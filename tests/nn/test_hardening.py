@@ -181,3 +181,17 @@ def test_from_torch_refuses_non_finite_weights_as_load_does(bad):
         seq[2].weight[0, 1] = bad
     with pytest.raises(ValueError, match=r"'layers\.1\.neurons\.0\.w\.1' must be finite"):
         nn.MLP.from_torch(seq)
+
+
+@pytest.mark.parametrize(
+    ("bad", "words"), [(math.nan, "must be finite, got nan"), ("abc", "must be a number, got str 'abc'")]
+)
+def test_save_refuses_a_weight_load_would_refuse_and_keeps_the_old_file(bad, words, tmp_path):
+    path = tmp_path / "model.json"
+    model = _model()
+    nn.save(model, path)
+    before = path.read_bytes()
+    model.layers[1].neurons[0].b.data = bad
+    with pytest.raises(ValueError, match=rf"save: 'layers\.1\.neurons\.0\.b' {words}"):
+        nn.save(model, path)
+    assert path.read_bytes() == before
