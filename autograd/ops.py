@@ -78,11 +78,11 @@ def log_of(x: Number) -> Number:
 
 
 def cos_of(x: Number) -> Number:
-    return cos(x) if isinstance(x, Value) else math.cos(x)
+    return cos(x) if isinstance(x, Value) else _cos(x)
 
 
 def sin_of(x: Number) -> Number:
-    return sin(x) if isinstance(x, Value) else math.sin(x)
+    return sin(x) if isinstance(x, Value) else _sin(x)
 
 
 def sigmoid_of(x: Number) -> Number:
@@ -90,7 +90,13 @@ def sigmoid_of(x: Number) -> Number:
 
 
 def power_of(x: Number, n: Number) -> Number:
-    return pow(x, n) if isinstance(x, Value) else _checked_pow(x, data_of(n))
+    """x**n inside a derivative: where it overflows, +-inf (a constant), for floats and Values alike."""
+    if isinstance(x, Value):
+        try:
+            return pow(x, n)
+        except OverflowError:
+            return _pow_or_inf(x.data, data_of(n))
+    return _pow_or_inf(x, data_of(n))
 
 
 # --- arithmetic -------------------------------------------------------------------------------
@@ -177,6 +183,15 @@ def _checked_pow(x: float, n: float) -> float:
         return float(x**n)
     except OverflowError:
         raise OverflowError(f"pow: {x!r} ** {n!r} is too large for a float") from None
+
+
+def _pow_or_inf(x: float, n: float) -> float:
+    """x**n for a derivative: +-inf where it overflows, as 1/x's derivative -1/x**2 does."""
+    try:
+        return float(x**n)
+    except OverflowError:
+        odd = n.is_integer() and n % 2.0 == 1.0
+        return -math.inf if x < 0.0 and odd else math.inf
 
 
 # --- functions of one input --------------------------------------------------------------------
@@ -299,8 +314,8 @@ def abs(a: Value) -> Value:
 
 
 def sin(a: Value) -> Value:
-    """sin(a)."""
-    return record(math.sin(a.data), "sin", (a,), sin_grads(None, (a.data,)))
+    """sin(a); NaN at a = +-inf, as in PyTorch."""
+    return record(_sin(a.data), "sin", (a,), sin_grads(None, (a.data,)))
 
 
 def sin_grads(out: Any, inputs: Inputs) -> Grads:
@@ -310,14 +325,22 @@ def sin_grads(out: Any, inputs: Inputs) -> Grads:
 
 
 def cos(a: Value) -> Value:
-    """cos(a)."""
-    return record(math.cos(a.data), "cos", (a,), cos_grads(None, (a.data,)))
+    """cos(a); NaN at a = +-inf, as in PyTorch."""
+    return record(_cos(a.data), "cos", (a,), cos_grads(None, (a.data,)))
 
 
 def cos_grads(out: Any, inputs: Inputs) -> Grads:
     """d/da = -sin(a)"""
     (a,) = inputs
     return (-sin_of(a),)
+
+
+def _sin(x: float) -> float:
+    return math.nan if math.isinf(x) else math.sin(x)  # math.sin(inf) raises ValueError
+
+
+def _cos(x: float) -> float:
+    return math.nan if math.isinf(x) else math.cos(x)
 
 
 def identity(a: Value) -> Value:

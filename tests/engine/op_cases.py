@@ -97,7 +97,7 @@ CASES: list[OpCase] = [
         lambda a: 1 / a,
         lambda a: (-1 / a**2,),
         ((0.2, 5.0),),
-        ((1e-3,), (-4.0,)),
+        ((1e-3,), (-4.0,), (1e-300,), (-1e-300,)),
     ),
     OpCase(
         "pow_frac",
