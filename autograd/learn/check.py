@@ -391,7 +391,7 @@ class _BackwardRunner:
                 forgot += 1
             if all(close(b, c, 1e-9) for b, c in zip(at_u, on_top)):
                 assigned += 1
-        checks = (
+        checks: tuple[Check, ...] = (
             Check("multiplies by the upstream gradient out.grad = 2.5", scaled, total),
             Check("adds to a grad that already holds 1.0 (a node used twice)", accumulated, total),
         )
