@@ -26,11 +26,20 @@ beginner writes also stops at Python's recursion limit, near a thousand ops deep
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from autograd.value import Value, to_float
 
 
-def naive_backward(root: Value, grad: float = 1.0) -> list[Value]:
-    """Run the naive (wrong) backward pass on ``root``; return the nodes in the order visited.
+class Visit(NamedTuple):
+    """One node's turn in the naive pass: the grad it held, and so passed on, at that moment."""
+
+    node: Value
+    grad: float
+
+
+def naive_backward(root: Value, grad: float = 1.0) -> list[Visit]:
+    """Run the naive (wrong) backward pass on ``root``; return each visit, in order.
 
     Computed nodes' grads are zeroed first, then ``root.grad += grad``, as in ``backward()``.
     Each computed node, the first time the depth-first walk reaches it (inputs in order),
@@ -42,7 +51,7 @@ def naive_backward(root: Value, grad: float = 1.0) -> list[Value]:
     grad = to_float(grad, "naive_backward")
     _zero_computed(root)
     root.grad += grad
-    visited: list[Value] = []
+    visited: list[Visit] = []
     seen: set[Value] = set()
     stack = [root]
     while stack:
@@ -50,7 +59,7 @@ def naive_backward(root: Value, grad: float = 1.0) -> list[Value]:
         if node in seen:
             continue
         seen.add(node)
-        visited.append(node)
+        visited.append(Visit(node, node.grad))
         for child, local_grad in zip(node.inputs, node.local_grads):
             child.grad += local_grad * node.grad  # passed on now, complete or not
         stack.extend(reversed(node.inputs))  # reversed: the first input is visited first

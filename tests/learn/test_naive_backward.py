@@ -19,7 +19,8 @@ def smallest_counterexample(x0: float = 2.0):
 def test_the_smallest_counterexample_gets_the_wrong_gradient():
     x, a, _b, y = smallest_counterexample(2.0)
     visited = naive_backward(y)
-    assert [v.label for v in visited] == ["y", "a", "x", "b"]  # a before b, which consumes it
+    assert [v.node.label for v in visited] == ["y", "a", "x", "b"]  # a before b, which consumes it
+    assert [v.grad for v in visited] == [1.0, 1.0, 4.0, 1.0]  # a passed on 1.0: b's share was missing
     assert x.grad == 4.0  # 2x: only the path through a alone
     assert a.grad == 1.0 + 2 * 4.0  # b's share (2a) arrived after a had passed its grad on
     x, _a, _b, y = smallest_counterexample(2.0)
