@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from autograd.value import fmt
 
+BLANK = "your derivative returned None: nothing to check (is it still blank, or missing a return?)."
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -85,8 +87,7 @@ def diagnose(
     if all(s.got is None for s in samples):
         if any(s.error for s in samples):
             return (f"{which}your derivative raised at every point ({samples[0].error}).",)
-        blank = "your derivative returned None: nothing to check (is it still blank, or missing a return?)."
-        return (which + blank,)
+        return (which + BLANK,)
     # A pattern that holds at every point of the domain, right ones too (a wrong formula may
     # also overflow at large |x|: those points do not count against it).
     whole = _whole_domain_pattern([s for s in samples if not s.large] or samples, names, uses)
@@ -106,7 +107,7 @@ def _whole_domain_pattern(samples: Sequence[Sample], names: Sequence[str], uses:
     if factor is not None:
         return (
             f"off by a constant factor of {_number(factor)}: yours is {_number(factor)} × the true "
-            f"derivative at every point (the true one is yours / {_number(factor)})."
+            f"derivative at every point (the true one is yours × {_number(1 / factor)})."
         )
     if samples[0].swapped is not None and all(
         s.swapped is not None and close(s.swapped, s.expected, s.tolerance) for s in samples
