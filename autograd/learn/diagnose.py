@@ -143,12 +143,12 @@ def _swap_text(name: str, uses: Uses) -> str:
     if uses.x and not uses.out:
         return (
             f"the input {name} is used where the output out is needed: with out in place of {name} "
-            f"yours is right (as in writing tanh' as 1 - {name}**2 instead of 1 - out**2)."
+            f"yours is right (as in 1 - {name}**2 for tanh' instead of 1 - out**2)."
         )
     if uses.out and not uses.x:
         return (
             f"the output out is used where the input {name} is needed: with {name} in place of out "
-            f"yours is right (as in writing sin' as cos(out) instead of cos({name}))."
+            f"yours is right (as in cos(out) for sin' instead of cos({name}), or exp(out) for exp')."
         )
     return (
         f"{name} and out are swapped: yours gives the true derivative when it is handed out where "

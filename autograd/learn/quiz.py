@@ -6,7 +6,7 @@ back) the quiz asks for it, one number per line:
 
     d(out)/d(n) = ?
 
-A right answer (within 0.5% or 0.005: four shown digits are enough) scores a point. A wrong one
+A right answer (within 0.5%: the four digits shown are enough) scores a point. A wrong one
 gets a hint, the chain rule for that node written out, every consumer's share
 
     n.grad = sum over consumers c of  d(c)/d(n) × c.grad      (local derivative × upstream)
@@ -106,8 +106,8 @@ def quiz(
 
     Reads one number per line from ``input`` (default: standard input) and writes questions,
     hints and the score to ``output`` (default: standard output). An answer a is right when
-    |a - true| <= tolerance × max(1, |true|). The pass really runs: afterwards every grad is
-    what ``root.backward()`` leaves.
+    |a - true| <= tolerance × |true| + 1e-9 (relative: 0 is no answer for 0.0001). The pass
+    really runs: afterwards every grad is what ``root.backward()`` leaves.
     """
     if not isinstance(root, Value):
         raise TypeError(f"quiz: root must be a Value, got {type(root).__name__}")
@@ -152,7 +152,7 @@ def _ask(question: Question, root_name: str, source: TextIO, sink: TextIO, toler
         answer = _read_number(prompt, source, sink)
         if answer is None:
             return None
-        if abs(answer - question.answer) <= tolerance * max(1.0, abs(question.answer)):
+        if abs(answer - question.answer) <= tolerance * abs(question.answer) + 1e-9:
             print(f"right: d{root_name}/d{question.name} = {fmt(question.answer)}", file=sink)
             return attempt
         if attempt == 1:

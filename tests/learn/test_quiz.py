@@ -77,3 +77,13 @@ def test_the_quiz_leaves_the_grads_backward_would():
 def test_a_root_that_is_not_a_value_is_refused():
     with pytest.raises(TypeError, match="quiz: root must be a Value, got float"):
         quiz(1.0)
+
+
+def test_a_small_gradient_is_not_answered_by_zero():
+    # tanh saturates: do/dn = 1 - tanh(3)**2 = 0.009866; 0 is 100% off, 0.009866 is right
+    n = Value(3.0, label="n")
+    o = n.tanh()
+    o.label = "o"
+    result, text = run(o, ["0", "0.009866"])
+    assert "not quite (0.0)" in text
+    assert (result.right, result.second_try) == (0, 1)

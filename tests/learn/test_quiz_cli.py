@@ -77,3 +77,25 @@ def test_importing_the_engine_loads_no_learning_or_seeing_tool():
         "assert 'autograd.learn.check' in sys.modules and 'autograd.see.draw' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_the_transcript_in_docs_cli_is_what_the_command_prints(monkeypatch, capsys):
+    import re
+    import shlex
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text()
+    block = re.search(r"```text\n\$ printf '(.*?)' \| (chainrule quiz .*?)\n(.*?)```", doc, re.S)
+    assert block, "docs/cli.md has no quiz transcript"
+    answers, command, shown = block.groups()
+    args = shlex.split(command)[2:]
+    code, out, _ = run_main(monkeypatch, capsys, args, answers.replace("\\n", "\n"))
+    assert code == 0
+    assert out.rstrip() == shown.rstrip()
+
+
+def test_quiz_has_help(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["quiz", "--help"])
+    assert stop.value.code == 0
+    assert "usage: chainrule quiz" in capsys.readouterr().out
