@@ -90,6 +90,7 @@ def check_op(
     ``domain`` is ``(lo, hi)`` for all inputs or one ``(lo, hi)`` per input; ``points`` points
     are tried there (seeded by ``seed``), and more at |x| = 100 and 1000 where forward is finite.
     """
+    _check_arguments("check_op", forward, derivative, points, seed)
     arity = arity_of(forward, "check_op")
     name = name or str(getattr(forward, "__name__", "op"))
     op = custom_op(forward, derivative, name=_safe_name(name))
@@ -123,6 +124,7 @@ def check_backward(
     derivative itself (as in ``check_op``) this recognises "forgot to multiply by the upstream
     gradient" and "``=`` instead of ``+=``".
     """
+    _check_arguments("check_backward", forward, backward, points, seed)
     arity = arity_of(forward, "check_backward")
     name = name or getattr(backward, "__name__", "backward")
     runner = _BackwardRunner(backward, arity)
@@ -146,6 +148,16 @@ def check_backward(
     return Report(report.name, report.checks + extra_checks, mistakes)
 
 
+def _check_arguments(where: str, forward: object, rule: object, points: object, seed: object) -> None:
+    """TypeError / ValueError naming the function for arguments it cannot work with."""
+    if not callable(forward) or not callable(rule):
+        raise TypeError(f"{where}: the forward rule and the derivative must be functions")
+    if isinstance(points, bool) or not isinstance(points, int) or points < 4:
+        raise ValueError(f"{where}: points must be an int >= 4, got {points!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"{where}: seed must be an int, got {type(seed).__name__}")
+
+
 @dataclass(frozen=True)
 class _Graded:
     name: str
@@ -161,6 +173,9 @@ def _grade(
     arity = len(domain)
     names = names_for(arity, forward)
     regular = [p for p in sample_points(domain, count, seed) if evaluate(forward, p) is not None]
+    if not regular:
+        where = title.split("(")[0]
+        raise ValueError(f"{where}: the forward rule gives no finite number anywhere in the domain {domain}")
     large = [p for p in large_points(domain) if evaluate(forward, p) is not None]
     per_input: list[list[Sample]] = [[] for _ in range(arity)]
     for point in regular + large:

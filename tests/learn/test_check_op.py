@@ -124,3 +124,32 @@ def test_a_derivative_that_raises_everywhere_is_named():
 def test_bad_domains_are_refused(domain):
     with pytest.raises(ValueError, match="check_op: .*domain"):
         check_op(tanh, lambda x, out: 1 - out**2, domain=domain)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"forward": 3}, TypeError, "check_op: the forward rule and the derivative must be functions"),
+        (
+            {"derivative": "1 - out**2"},
+            TypeError,
+            "check_op: the forward rule and the derivative must be functions",
+        ),
+        ({"points": 2}, ValueError, "check_op: points must be an int >= 4, got 2"),
+        ({"seed": 1.5}, TypeError, "check_op: seed must be an int, got float"),
+        (
+            {"forward": math.log, "domain": (-3, -1)},
+            ValueError,
+            "check_op: the forward rule gives no finite number",
+        ),
+    ],
+)
+def test_bad_arguments_are_refused_naming_check_op(kwargs, error, message):
+    arguments = {"forward": tanh, "derivative": lambda x, out: 1 - out**2, **kwargs}
+    with pytest.raises(error, match=message):
+        check_op(**arguments)
+
+
+def test_a_forward_undefined_on_part_of_the_domain_is_checked_where_it_is_defined():
+    report = check_op(math.log, lambda x, out: 1 / x, domain=(-3, 3))  # log: only x > 0
+    assert report.ok and report.checks[0].total == 16

@@ -122,3 +122,25 @@ def test_under_no_grad_a_custom_op_makes_a_leaf():
 def test_bad_input_is_refused_where_it_enters(make, error, message):
     with pytest.raises(error, match=message):
         make()
+
+
+def test_create_graph_through_an_op_of_two_inputs():
+    # h = sqrt(a² + b²): dh/da = a/h, and d²h/da² = b²/h³ (hand-derived); at (3, 4): 16/125
+    hypot_op = custom_op(hypot, hypot_derivative)
+    a, b = Value(3.0), Value(4.0)
+    h = hypot_op(a, b)
+    h.backward(create_graph=True)
+    da = a.grad
+    assert isinstance(da, Value) and close(da.data, 3 / 5)
+    a.grad, b.grad = 0.0, 0.0
+    da.backward()
+    assert close(a.grad, 16 / 125)
+    assert close(b.grad, -12 / 125)  # d²h/dadb = -ab/h³
+
+
+def test_a_custom_op_is_checked_by_anomaly_mode():
+    from autograd import AnomalyError, detect_anomaly
+
+    bad = custom_op(cube, lambda x, out: float("nan"), name="bad_cube")
+    with detect_anomaly(), pytest.raises(AnomalyError, match="bad_cube"):
+        bad(Value(1.0)).backward()
