@@ -17,6 +17,7 @@ such as the 2 in ``2*x``) are not asked. End of input ends the quiz with the sco
 
 from __future__ import annotations
 
+import builtins
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -104,14 +105,15 @@ def quiz(
 ) -> QuizResult:
     """Quiz the learner on the backward pass of ``root``; return the score.
 
-    Reads one number per line from ``input`` (default: standard input) and writes questions,
-    hints and the score to ``output`` (default: standard output). An answer a is right when
+    Reads one number per line from ``input`` (default: Python's ``input()``, which reads the
+    terminal, a pipe, or a notebook's text box) and writes questions, hints and the score to
+    ``output`` (default: standard output). An answer a is right when
     |a - true| <= tolerance × |true| + 1e-9 (relative: 0 is no answer for 0.0001). The pass
     really runs: afterwards every grad is what ``root.backward()`` leaves.
     """
     if not isinstance(root, Value):
         raise TypeError(f"quiz: root must be a Value, got {type(root).__name__}")
-    source = input if input is not None else sys.stdin
+    source = _Answers(input)
     sink = output if output is not None else sys.stdout
     names = node_names(root)
     root_name = names[root]
@@ -145,7 +147,29 @@ def _show_forward(root: Value, names: dict[Value, str], sink: TextIO) -> None:
             print(f"    {names[node]} = {fmt(node.data)}", file=sink)
 
 
-def _ask(question: Question, root_name: str, source: TextIO, sink: TextIO, tolerance: float) -> int | None:
+class _Answers:
+    """Where answers come from: the lines of a stream, or ``input()`` when no stream is given."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream
+
+    def readline(self) -> str | None:
+        """The next line without its newline; None at end of input."""
+        if self.stream is None:
+            try:
+                return builtins.input()
+            except EOFError:
+                return None
+        line = self.stream.readline()
+        return line.rstrip("\n") if line else None
+
+    def echoes(self) -> bool:
+        """Whether the typed answer is already on screen (a terminal echoes what is typed)."""
+        stream = self.stream if self.stream is not None else sys.stdin
+        return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _ask(question: Question, root_name: str, source: _Answers, sink: TextIO, tolerance: float) -> int | None:
     """Ask one question: 1 right first time, 2 right on the second try, 0 wrong, None: no input."""
     prompt = f"d{root_name}/d{question.name} = ? "
     for attempt in (1, 2):
@@ -161,16 +185,16 @@ def _ask(question: Question, root_name: str, source: TextIO, sink: TextIO, toler
     return 0
 
 
-def _read_number(prompt: str, source: TextIO, sink: TextIO) -> float | None:
+def _read_number(prompt: str, source: _Answers, sink: TextIO) -> float | None:
     """The next line that reads as a number; None at end of input. Other lines are asked again."""
     while True:
         print(prompt, end="", file=sink, flush=True)
         line = source.readline()
-        if not line:
+        if line is None:
             print(file=sink)
             return None
         text = line.strip()
-        if not source.isatty():  # scripted: show the answer read, as a terminal would
+        if not source.echoes():  # scripted: show the answer read, as a terminal would
             print(text, file=sink)
         try:
             return _parse(text)
