@@ -8,11 +8,15 @@
 The engine is ``value.py`` (the node), ``ops.py`` (every op's forward rule and derivative),
 ``backward.py`` (the order and the chain-rule loop), ``steps.py`` (the same pass one step at
 a time, and ``explain``), ``grad_mode.py`` (``no_grad`` and the anomaly switch),
-``functional.py`` (``grad``) and ``gradcheck.py``. It imports nothing else of the project.
+``functional.py`` (``grad``) and ``gradcheck.py``, with ``custom_op.py`` (a learner's own op)
+and ``naive.py`` (the backward pass without topological order, to show why it fails). It imports
+nothing else of the project.
 
 The tools that show the engine live in ``autograd.see`` (pictures, the step-through page,
 ``detect_anomaly``). Their names are importable from here too, but nothing of them is
 loaded until one is used: ``import autograd`` stays light, and it never imports Graphviz.
+The learning tools in ``autograd.learn`` (``check_op``, ``check_backward``, ``quiz``) load the
+same way.
 """
 
 from __future__ import annotations
