@@ -24,6 +24,7 @@ from __future__ import annotations
 import builtins
 import math
 import operator
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Union
 
@@ -413,7 +414,12 @@ LOCAL_GRAD_RULES: dict[str, Callable[..., Grads]] = {
 }
 
 
+# The rule of each live node made by a custom op (autograd/custom_op.py), kept per node, not per
+# name: an entry goes away with its node, and two custom ops may share a name.
+CUSTOM_RULES: weakref.WeakKeyDictionary[Value, Callable[..., Grads]] = weakref.WeakKeyDictionary()
+
+
 def local_grads_as_values(node: Value) -> Grads:
     """``node``'s local derivatives as Values with graphs of their own (for create_graph=True)."""
-    rule = LOCAL_GRAD_RULES.get(node.op)
+    rule = LOCAL_GRAD_RULES.get(node.op) or CUSTOM_RULES.get(node)
     return rule(node, node.inputs) if rule is not None else node.local_grads

@@ -2,6 +2,7 @@
 
     chainrule lesson [--out DIR]                 replay the seed lesson, write pictures
     chainrule graph "tanh(w*x + b)" x=2 w=-3 b=6.88 [-o graph.svg] [--steps page.html] [--no-grad]
+    chainrule quiz "tanh(w*x + b)" x=2 w=-3 b=6.88     predict each gradient, one per line
     chainrule train {xor,moons,circles,blobs} [...]
 
 Expected mistakes (bad arguments, an expression that does not parse, a missing Graphviz)
@@ -18,6 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+from autograd.value import Value
 from chainrule.expression import ExpressionError, build_expression
 
 
@@ -80,22 +82,28 @@ def _positive_float(text: str) -> float:
     return x
 
 
-def _graph(args: argparse.Namespace) -> None:
+def _expression(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
+    """The graph of ``args.expression`` with ``args.variables``; bad ones are a UserError (exit 2)."""
     names = [unicodedata.normalize("NFKC", name) for name, _ in args.variables]  # as Python reads names
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
         raise UserError(f"variable {twice[0]!r} is given twice", exit_code=2)
     variables = dict(args.variables)
-    if Path(args.output).suffix.lower() not in (".svg", ".png", ".pdf"):
-        raise UserError(f"-o {args.output}: the picture's name must end in .svg, .png or .pdf", exit_code=2)
-    if args.steps and Path(args.steps).suffix.lower() not in (".html", ".htm"):
-        raise UserError(f"--steps {args.steps}: the page's name must end in .html", exit_code=2)
     try:
         root, leaves = build_expression(args.expression, variables)
     except ExpressionError as err:
         raise UserError(f"in the expression: {err}", exit_code=2) from None
     if root.op:
         root.label = "out"
+    return root, leaves
+
+
+def _graph(args: argparse.Namespace) -> None:
+    if Path(args.output).suffix.lower() not in (".svg", ".png", ".pdf"):
+        raise UserError(f"-o {args.output}: the picture's name must end in .svg, .png or .pdf", exit_code=2)
+    if args.steps and Path(args.steps).suffix.lower() not in (".html", ".htm"):
+        raise UserError(f"--steps {args.steps}: the page's name must end in .html", exit_code=2)
+    root, leaves = _expression(args)
     from autograd.see import draw, page  # these need the graphviz package
 
     try:
@@ -114,6 +122,13 @@ def _graph(args: argparse.Namespace) -> None:
         raise UserError(str(err)) from None
     for path in written:
         print(f"wrote {path}")
+
+
+def _quiz(args: argparse.Namespace) -> None:
+    from autograd.learn.quiz import quiz
+
+    root, _ = _expression(args)
+    quiz(root)
 
 
 def _lesson(args: argparse.Namespace) -> None:
@@ -164,6 +179,16 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--steps", metavar="PAGE.html", help="also write the step-through page")
     graph.add_argument("--no-grad", action="store_true", help="draw data only, without gradients")
     graph.set_defaults(run=_graph)
+
+    quiz = commands.add_parser(
+        "quiz",
+        help="predict each gradient of an expression's backward pass before it is shown",
+        description="Build EXPRESSION, then walk its backward pass asking for each gradient "
+        "(one number per line on standard input; a wrong answer gets a hint and one more try).",
+    )
+    quiz.add_argument("expression", help='e.g. "tanh(w*x + b)"')
+    quiz.add_argument("variables", nargs="*", type=_assignment, metavar="NAME=NUMBER", help="e.g. x=2 w=-3")
+    quiz.set_defaults(run=_quiz)
 
     train = commands.add_parser(
         "train",
