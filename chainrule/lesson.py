@@ -116,7 +116,9 @@ def neuron_output(loss: Value) -> Value:
 
 def run_lesson(out: Path) -> None:
     """Print the lesson's story and write its pictures into ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
+    from chainrule.train import writable_folder
+
+    writable_folder(out)  # a bad --out fails now, not after the training
     X, y = xor()
 
     print("1. The lesson's network: one sigmoid neuron, trained on XOR")

@@ -10,7 +10,10 @@ from ``lr`` to ``lr / 10`` over the run, micrograd's schedule.
 from __future__ import annotations
 
 import argparse
+import math
+import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import autograd
@@ -25,7 +28,12 @@ DEFAULT_LR = {"sgd": 0.5, "adam": 0.02, "rmsprop": 0.01}
 
 
 class TrainingError(Exception):
-    """A combination of options that cannot work; reported as a usage error."""
+    """A combination of options that cannot work (a usage error, exit code 2), or a run that
+    diverged (exit code 1)."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def load_dataset(name: str, samples: int, seed: int) -> tuple[list[list[float]], list[int], int]:
@@ -80,8 +88,6 @@ def make_optimizer(name: str, params: list[Value], lr: float) -> Optimizer:
 
 def run_training(args: argparse.Namespace) -> None:
     """Train as the command line asks; print progress and the paths written."""
-    from tqdm import tqdm
-
     X, labels, classes = load_dataset(args.dataset, args.samples, args.seed)
     loss_name = args.loss or ("cross_entropy" if classes > 2 else "hinge")
     nout = classes if loss_name == "cross_entropy" else 1
@@ -98,32 +104,93 @@ def run_training(args: argparse.Namespace) -> None:
     optimizer = make_optimizer(args.optimizer, model.parameters(), args.lr or DEFAULT_LR[args.optimizer])
     schedule = LambdaLR(optimizer, lambda k: 1.0 - 0.9 * k / args.epochs)
 
-    losses, accuracies = [], []
-    progress = tqdm(range(args.epochs), desc=f"{args.dataset} {args.optimizer}", unit="epoch")
-    for _ in progress:
-        loss = loss_fn([model(x) for x in X])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        schedule.step()
-        with autograd.no_grad():
-            accuracy = sum(predict(model, x, loss_name) == y for x, y in zip(X, labels)) / len(X)
-        losses.append(loss.data)
-        accuracies.append(accuracy)
-        progress.set_postfix(loss=f"{loss.data:.4f}", accuracy=f"{accuracy:.0%}")
-    progress.close()
+    out = writable_folder(Path(args.out))  # before training: a bad --out fails in a second
+    plot_file = out / f"{args.dataset}-training.png"
+    run = train_epochs(model, loss_fn, optimizer, schedule, X, labels, loss_name, args)
+    losses, accuracies = run.losses, run.accuracies
+    if run.diverged:  # plot the run with the last finite weights; write no model
+        print(f"wrote {plot(model, X, labels, losses, accuracies, loss_name, plot_file)}")
+        lr = args.lr or DEFAULT_LR[args.optimizer]
+        raise TrainingError(f"{run.diverged} (lr {lr:g}); try a smaller --lr. No model written.", exit_code=1)
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     model_path = out / f"{args.dataset}-model.json"
     save(model, model_path)
-    plot_path = plot(model, X, labels, losses, accuracies, loss_name, out / f"{args.dataset}-training.png")
+    plot_path = plot(model, X, labels, losses, accuracies, loss_name, plot_file)
     print(f"final loss {losses[-1]:.4f}, accuracy {accuracies[-1]:.0%}")
     warning = divergence_warning(losses, args.lr or DEFAULT_LR[args.optimizer])
     if warning:
         print(f"warning: {warning}")
     print(f"wrote {plot_path}")
     print(f"wrote {model_path}")
+
+
+@dataclass
+class Run:
+    """What the epochs produced: a loss and an accuracy per finished epoch, and why it stopped
+    early if it diverged ('' when it did not)."""
+
+    losses: list[float] = field(default_factory=list)
+    accuracies: list[float] = field(default_factory=list)
+    diverged: str = ""
+
+
+def train_epochs(
+    model: MLP,
+    loss_fn: Callable[[list[Value | list[Value]]], Value],
+    optimizer: Optimizer,
+    schedule: LambdaLR,
+    X: list[list[float]],
+    labels: list[int],
+    loss_name: str,
+    args: argparse.Namespace,
+) -> Run:
+    """One full-batch step per epoch, stopping at the first loss or weight that is inf or nan.
+
+    On such a stop the model is put back to its weights at the start of the failing epoch
+    (all finite), so what is plotted is the last sound state and nothing non-finite is kept.
+    """
+    from tqdm import tqdm
+
+    run = Run()
+    progress = tqdm(range(args.epochs), desc=f"{args.dataset} {args.optimizer}", unit="epoch")
+    for epoch in progress:
+        last_good = model.state_dict()
+        try:
+            loss = loss_fn([model(x) for x in X])
+        except ArithmeticError:  # e.g. pow overflowing once the weights are huge
+            run.diverged = f"the loss overflowed at epoch {epoch + 1}"
+        else:
+            if not math.isfinite(loss.data):
+                run.diverged = f"loss became {loss.data} at epoch {epoch + 1}"
+        if run.diverged:
+            model.load_state_dict(last_good)
+            break
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        with autograd.no_grad():
+            accuracy = sum(predict(model, x, loss_name) == y for x, y in zip(X, labels)) / len(X)
+        run.losses.append(loss.data)
+        run.accuracies.append(accuracy)
+        progress.set_postfix(loss=f"{loss.data:.4f}", accuracy=f"{accuracy:.0%}")
+        if not all(math.isfinite(p.data) for p in model.parameters()):
+            run.diverged = f"the weights became inf or nan at epoch {epoch + 1}"
+            model.load_state_dict(last_good)
+            break
+    progress.close()
+    return run
+
+
+def writable_folder(folder: Path) -> Path:
+    """``folder``, created if need be, once a file could be written in it; else the OSError."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as err:  # name the folder, not the probe file
+        raise OSError(err.errno, err.strerror, str(folder)) from None
+    return folder
 
 
 def plot(

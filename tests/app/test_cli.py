@@ -11,6 +11,8 @@ import pytest
 
 import nn
 
+pytestmark = pytest.mark.slow  # subprocesses and trainings
+
 CHAINRULE = [sys.executable, "-m", "chainrule"]
 SCRIPT = Path(sys.executable).parent / "chainrule"
 

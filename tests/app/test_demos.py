@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs every demo and the notebook in subprocesses
+
 REPO = Path(__file__).resolve().parents[2]
 DEMOS = REPO / "demos"
 NUMBERED = sorted(DEMOS.glob("[0-9][0-9]_*.py"))
@@ -250,7 +252,6 @@ NOTEBOOK_RUNNER = """
 import sys
 import nbformat
 from nbclient import NotebookClient
-
 notebook = nbformat.read(sys.argv[1], as_version=4)
 NotebookClient(notebook, kernel_name="python3", timeout=300, resources={"metadata": {"path": sys.argv[3]}}).execute()
 nbformat.write(notebook, sys.argv[2])

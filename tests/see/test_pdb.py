@@ -13,6 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # runs python -m pdb in a subprocess
+
 REPO = Path(__file__).resolve().parents[2]
 
 
