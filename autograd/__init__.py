@@ -8,11 +8,15 @@
 The engine is ``value.py`` (the node), ``ops.py`` (every op's forward rule and derivative),
 ``backward.py`` (the order and the chain-rule loop), ``steps.py`` (the same pass one step at
 a time, and ``explain``), ``grad_mode.py`` (``no_grad`` and the anomaly switch),
-``functional.py`` (``grad``) and ``gradcheck.py``. It imports nothing else of the project.
+``functional.py`` (``grad``) and ``gradcheck.py``, with ``custom_op.py`` (a learner's own op)
+and ``naive.py`` (the backward pass without topological order, to show why it fails). It imports
+nothing else of the project.
 
 The tools that show the engine live in ``autograd.see`` (pictures, the step-through page,
 ``detect_anomaly``). Their names are importable from here too, but nothing of them is
 loaded until one is used: ``import autograd`` stays light, and it never imports Graphviz.
+The learning tools in ``autograd.learn`` (``check_op``, ``check_backward``, ``quiz``) load the
+same way.
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from autograd.backward import backward_order, topological_order
+from autograd.custom_op import CustomOp, custom_op
 from autograd.functional import grad, value_and_grad
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck
+from autograd.naive import naive_backward
 from autograd.ops import (
     cos,
     dot,
@@ -42,6 +48,8 @@ from autograd.steps import BackwardStep, backward_steps, explain
 from autograd.value import Value
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ below loads them
+    from autograd.learn.check import check_backward, check_op
+    from autograd.learn.quiz import quiz
     from autograd.see.anomaly import AnomalyError, detect_anomaly
     from autograd.see.draw import GraphvizMissing, draw_dot, render
     from autograd.see.page import render_steps
@@ -54,33 +62,44 @@ _SEEING_TOOLS = {
     "draw_dot": "draw",
     "render": "draw",
     "render_steps": "page",
+    "smallest_text": "legibility",
 }
+
+# The learning tools (autograd.learn: grading a learner's derivatives, the quiz), loaded the same way.
+_LEARNING_TOOLS = {"check_op": "check", "check_backward": "check", "quiz": "quiz"}
 
 
 def __getattr__(name: str) -> Any:
-    """Load a seeing tool the first time its name is asked for (PEP 562)."""
-    module = _SEEING_TOOLS.get(name)
-    if module is None:
+    """Load a seeing or learning tool the first time its name is asked for (PEP 562)."""
+    if name in _LEARNING_TOOLS:
+        module = f"autograd.learn.{_LEARNING_TOOLS[name]}"
+    elif name in _SEEING_TOOLS:
+        module = f"autograd.see.{_SEEING_TOOLS[name]}"
+    else:
         raise AttributeError(f"module 'autograd' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"autograd.see.{module}"), name)
+    value = getattr(importlib.import_module(module), name)
     globals()[name] = value  # the next lookup finds it directly
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_SEEING_TOOLS])
+    return sorted([*globals(), *_SEEING_TOOLS, *_LEARNING_TOOLS])
 
 
 __all__ = [
     "AnomalyError",
     "BackwardStep",
+    "CustomOp",
     "GradcheckError",
     "GradcheckReport",
     "GraphvizMissing",
     "Value",
     "backward_order",
     "backward_steps",
+    "check_backward",
+    "check_op",
     "cos",
+    "custom_op",
     "detect_anomaly",
     "dot",
     "draw_dot",
@@ -92,12 +111,15 @@ __all__ = [
     "is_grad_enabled",
     "leaky_relu",
     "log",
+    "naive_backward",
     "no_grad",
+    "quiz",
     "relu",
     "render",
     "render_steps",
     "sigmoid",
     "sin",
+    "smallest_text",
     "softplus",
     "sqrt",
     "sum",

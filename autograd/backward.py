@@ -19,7 +19,7 @@ from typing import Any
 
 from autograd.grad_mode import anomaly_mode
 from autograd.ops import local_grads_as_values
-from autograd.value import Value
+from autograd.value import Value, to_float
 
 
 def backward_order(root: Value) -> list[Value]:
@@ -73,6 +73,8 @@ def topological_order(root: Value) -> list[Value]:
 
 def backward(root: Value, grad: float = 1.0, create_graph: bool = False) -> None:
     """Set ``node.grad`` = d(root)/d(node) for every node under ``root`` (see Value.backward)."""
+    if type(grad) is not float and not (create_graph and isinstance(grad, Value)):
+        grad = to_float(grad, "backward: grad")  # a Value only with create_graph=True
     checks = anomaly_mode.get()
     if checks is not None and not create_graph:  # under detect_anomaly(): a checked pass
         checks.checked_backward(root, grad)
@@ -84,10 +86,23 @@ def backward(root: Value, grad: float = 1.0, create_graph: bool = False) -> None
     if create_graph:
         _backward_with_graph(order)
         return
-    for node in order:
-        node_grad = node.grad
-        for child, local_grad in zip(node.inputs, node.local_grads):
-            child.grad += local_grad * node_grad  # the chain rule; += sums over all paths
+    try:
+        for node in order:
+            node_grad = node.grad
+            for child, local_grad in zip(node.inputs, node.local_grads):
+                child.grad += local_grad * node_grad  # the chain rule; += sums over all paths
+    except BaseException as err:  # Ctrl-C, MemoryError: costs nothing on the normal path
+        add_note = getattr(err, "add_note", None)  # Python >= 3.11
+        if add_note is not None:
+            add_note(INTERRUPTED)
+        raise
+
+
+INTERRUPTED = (
+    "backward() was interrupted: the leaves (inputs and parameters) hold part of this pass's "
+    "gradients on top of what they held before. Call zero_grad() (or set each leaf's grad to 0.0) "
+    "and run backward() again."
+)
 
 
 def chain_rule_step(node: Value) -> None:

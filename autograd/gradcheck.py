@@ -63,16 +63,22 @@ def gradcheck(
     point = [to_float(x.data if isinstance(x, Value) else x, "gradcheck") for x in inputs]
     _, analytic = value_and_grad(f, argnums=range(len(point)))(*point)
 
-    def f_at(values: list[float]) -> float:
-        with no_grad():
-            return float(f(*[Value(v) for v in values]))
+    def f_at(values: list[float], i: int, sign: str) -> float:
+        try:
+            with no_grad():
+                return float(f(*[Value(v) for v in values]))
+        except (ValueError, ArithmeticError) as err:  # e.g. log of x - eps <= 0
+            raise ValueError(
+                f"gradcheck: f failed at input {i} = {point[i]!r} {sign} eps (eps={eps!r}), which left "
+                f"the domain of an op: {err}. Move the point away from the edge or pass a smaller eps="
+            ) from err
 
     numerical = []
     for i in range(len(point)):
         up, down = list(point), list(point)
         up[i] += eps
         down[i] -= eps
-        numerical.append((f_at(up) - f_at(down)) / (2.0 * eps))
+        numerical.append((f_at(up, i, "+") - f_at(down, i, "-")) / (2.0 * eps))
 
     errors = [abs(a - n) for a, n in zip(analytic, numerical)]
     worst = max(range(len(errors)), key=lambda i: errors[i] - atol - rtol * abs(numerical[i]))

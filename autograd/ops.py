@@ -9,7 +9,7 @@ needs: the chain rule at one node is
 Numbers given as operands (``x * 2``) become constant leaf Values, as in micrograd, so they
 appear in pictures and in ``inputs``.
 
-Each derivative is written once, as a rule ``<op>_grads(out, *inputs)`` right below its op.
+Each derivative is written once, as a rule ``<op>_grads(out, inputs)`` right below its op.
 The forward calls it with numbers and stores the numbers it returns on the node. For
 ``backward(create_graph=True)`` the same rule is called with the node and its input Values,
 and then returns Values with a graph of their own, ready to be differentiated again. The
@@ -24,13 +24,15 @@ from __future__ import annotations
 import builtins
 import math
 import operator
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Union
 
-from autograd.grad_mode import anomaly_mode, grad_enabled
+from autograd.grad_mode import recording
 from autograd.value import Operand, Value, to_float
 
 Number = Union[float, Value]  # a derivative rule works on floats and on Values alike
+Inputs = Any  # a rule's inputs: numbers (the forward pass) or Values (create_graph=True)
 Grads = tuple[Any, ...]  # a rule's result: one local derivative per input, numbers or Values
 
 
@@ -39,11 +41,11 @@ def record(data: float, op: str, inputs: tuple[Value, ...], local_grads: tuple[f
 
     Under ``detect_anomaly()`` the new node is also handed to the anomaly checks.
     """
-    if grad_enabled.get():
+    mode = recording.get()  # False under no_grad(), True, or the anomaly checks (grad_mode.py)
+    if mode:
         out = Value(data, "", op, inputs, local_grads)
-        checks = anomaly_mode.get()
-        if checks is not None:
-            checks.check_node(out)
+        if mode is not True:
+            mode.check_node(out)
         return out
     return Value(data)
 
@@ -77,11 +79,11 @@ def log_of(x: Number) -> Number:
 
 
 def cos_of(x: Number) -> Number:
-    return cos(x) if isinstance(x, Value) else math.cos(x)
+    return cos(x) if isinstance(x, Value) else _cos(x)
 
 
 def sin_of(x: Number) -> Number:
-    return sin(x) if isinstance(x, Value) else math.sin(x)
+    return sin(x) if isinstance(x, Value) else _sin(x)
 
 
 def sigmoid_of(x: Number) -> Number:
@@ -89,7 +91,13 @@ def sigmoid_of(x: Number) -> Number:
 
 
 def power_of(x: Number, n: Number) -> Number:
-    return pow(x, n) if isinstance(x, Value) else _checked_pow(x, data_of(n))
+    """x**n inside a derivative: where it overflows, +-inf (a constant), for floats and Values alike."""
+    if isinstance(x, Value):
+        try:
+            return pow(x, n)
+        except OverflowError:
+            return _pow_or_inf(x.data, data_of(n))
+    return _pow_or_inf(x, data_of(n))
 
 
 # --- arithmetic -------------------------------------------------------------------------------
@@ -115,11 +123,12 @@ def neg(a: Value) -> Value:
 def mul(a: Operand, b: Operand) -> Value:
     """a * b."""
     a, b = as_value(a, "mul"), as_value(b, "mul")
-    return record(a.data * b.data, "mul", (a, b), mul_grads(None, a.data, b.data))
+    return record(a.data * b.data, "mul", (a, b), mul_grads(None, (a.data, b.data)))
 
 
-def mul_grads(out: Any, a: Number, b: Number) -> Grads:
+def mul_grads(out: Any, inputs: Inputs) -> Grads:
     """d/da = b,  d/db = a"""
+    a, b = inputs
     return (b, a)
 
 
@@ -129,11 +138,12 @@ def div(a: Operand, b: Operand) -> Value:
     if b.data == 0.0:
         raise ZeroDivisionError(f"div: division by zero ({a.data!r} / {b.data!r})")
     out = a.data / b.data
-    return record(out, "div", (a, b), div_grads(out, a.data, b.data))
+    return record(out, "div", (a, b), div_grads(out, (a.data, b.data)))
 
 
-def div_grads(out: Number, a: Number, b: Number) -> Grads:
+def div_grads(out: Number, inputs: Inputs) -> Grads:
     """d/da = 1/b,  d/db = -a/b**2 = -out/b"""
+    _, b = inputs
     return (1.0 / b, -out / b)
 
 
@@ -146,19 +156,23 @@ def pow(a: Operand, b: Operand) -> Value:
     if x == 0.0 and n < 0.0:
         raise ZeroDivisionError(f"pow: 0.0 to the negative power {n!r}")
     out = _checked_pow(x, n)
-    return record(out, "pow", (a, b), pow_grads(out, x, n))
+    return record(out, "pow", (a, b), pow_grads(out, (x, n)))
 
 
-def pow_grads(out: Number, a: Number, b: Number) -> Grads:
+def pow_grads(out: Number, inputs: Inputs) -> Grads:
     """d/da = b * a**(b-1),  d/db = a**b * log(a) = out * log(a)
 
-    At a = 0: d/da is 0 for b = 0 and +inf for 0 < b < 1 (as in PyTorch). d/db is taken as 0
-    where a <= 0: there a**b is real only for whole-number b, and has no derivative in b.
+    d/da is 0 for b = 0 (a**0 = 1 everywhere) and +inf at a = 0 for 0 < b < 1 (as in
+    PyTorch). d/db is taken as 0 where a <= 0: there a**b is real only for whole-number b,
+    and has no derivative in b.
     """
+    a, b = inputs
     x, n = data_of(a), data_of(b)
     d_base: Number
-    if x == 0.0 and n < 1.0:
-        d_base = 0.0 if n == 0.0 else math.inf
+    if n == 0.0:
+        d_base = 0.0
+    elif x == 0.0 and n < 1.0:
+        d_base = math.inf
     else:
         d_base = b * power_of(a, b - 1.0)
     d_exponent: Number = out * log_of(a) if x > 0.0 else 0.0
@@ -172,6 +186,15 @@ def _checked_pow(x: float, n: float) -> float:
         raise OverflowError(f"pow: {x!r} ** {n!r} is too large for a float") from None
 
 
+def _pow_or_inf(x: float, n: float) -> float:
+    """x**n for a derivative: +-inf where it overflows, as 1/x's derivative -1/x**2 does."""
+    try:
+        return float(x**n)
+    except OverflowError:
+        odd = n.is_integer() and n % 2.0 == 1.0
+        return -math.inf if x < 0.0 and odd else math.inf
+
+
 # --- functions of one input --------------------------------------------------------------------
 
 
@@ -181,10 +204,10 @@ def exp(a: Value) -> Value:
         out = math.exp(a.data)
     except OverflowError:
         raise OverflowError(f"exp: e ** {a.data!r} is too large for a float") from None
-    return record(out, "exp", (a,), exp_grads(out, a.data))
+    return record(out, "exp", (a,), exp_grads(out, (a.data,)))
 
 
-def exp_grads(out: Number, a: Number) -> Grads:
+def exp_grads(out: Number, inputs: Inputs) -> Grads:
     """d/da = e**a = out"""
     return (out,)
 
@@ -195,11 +218,12 @@ def log(a: Value) -> Value:
     if x <= 0.0:
         raise ValueError(f"log: input must be > 0, got {x!r}")
     out = math.log(x)
-    return record(out, "log", (a,), log_grads(out, x))
+    return record(out, "log", (a,), log_grads(out, (x,)))
 
 
-def log_grads(out: Number, a: Number) -> Grads:
+def log_grads(out: Number, inputs: Inputs) -> Grads:
     """d/da = 1/a"""
+    (a,) = inputs
     return (1.0 / a,)
 
 
@@ -209,10 +233,10 @@ def sqrt(a: Value) -> Value:
     if x < 0.0:
         raise ValueError(f"sqrt: input must be >= 0, got {x!r}")
     out = math.sqrt(x)
-    return record(out, "sqrt", (a,), sqrt_grads(out, x))
+    return record(out, "sqrt", (a,), sqrt_grads(out, (x,)))
 
 
-def sqrt_grads(out: Number, a: Number) -> Grads:
+def sqrt_grads(out: Number, inputs: Inputs) -> Grads:
     """d/da = 1 / (2 sqrt(a)) = 0.5/out, and +inf at a = 0 (as in PyTorch)"""
     return (0.5 / out if data_of(out) != 0.0 else math.inf,)
 
@@ -220,10 +244,10 @@ def sqrt_grads(out: Number, a: Number) -> Grads:
 def tanh(a: Value) -> Value:
     """tanh(a) = (e**a - e**-a) / (e**a + e**-a)."""
     out = math.tanh(a.data)
-    return record(out, "tanh", (a,), tanh_grads(out, a.data))
+    return record(out, "tanh", (a,), tanh_grads(out, (a.data,)))
 
 
-def tanh_grads(out: Number, a: Number) -> Grads:
+def tanh_grads(out: Number, inputs: Inputs) -> Grads:
     """d/da = 1 - tanh(a)**2 = 1 - out**2"""
     return (1.0 - out * out,)
 
@@ -235,10 +259,10 @@ def sigmoid(a: Value) -> Value:
     sees a large positive argument: exact and finite at a = +-1000.
     """
     out = _sigmoid(a.data)
-    return record(out, "sigmoid", (a,), sigmoid_grads(out, a.data))
+    return record(out, "sigmoid", (a,), sigmoid_grads(out, (a.data,)))
 
 
-def sigmoid_grads(out: Number, a: Number) -> Grads:
+def sigmoid_grads(out: Number, inputs: Inputs) -> Grads:
     """d/da = sigmoid(a) (1 - sigmoid(a)) = out (1 - out)"""
     return (out * (1.0 - out),)
 
@@ -257,11 +281,12 @@ def softplus(a: Value) -> Value:
     """
     x = a.data
     out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-math.fabs(x)))
-    return record(out, "softplus", (a,), softplus_grads(out, x))
+    return record(out, "softplus", (a,), softplus_grads(out, (x,)))
 
 
-def softplus_grads(out: Number, a: Number) -> Grads:
+def softplus_grads(out: Number, inputs: Inputs) -> Grads:
     """d/da = sigmoid(a)"""
+    (a,) = inputs
     return (sigmoid_of(a),)
 
 
@@ -290,23 +315,33 @@ def abs(a: Value) -> Value:
 
 
 def sin(a: Value) -> Value:
-    """sin(a)."""
-    return record(math.sin(a.data), "sin", (a,), sin_grads(None, a.data))
+    """sin(a); NaN at a = +-inf, as in PyTorch."""
+    return record(_sin(a.data), "sin", (a,), sin_grads(None, (a.data,)))
 
 
-def sin_grads(out: Any, a: Number) -> Grads:
+def sin_grads(out: Any, inputs: Inputs) -> Grads:
     """d/da = cos(a)"""
+    (a,) = inputs
     return (cos_of(a),)
 
 
 def cos(a: Value) -> Value:
-    """cos(a)."""
-    return record(math.cos(a.data), "cos", (a,), cos_grads(None, a.data))
+    """cos(a); NaN at a = +-inf, as in PyTorch."""
+    return record(_cos(a.data), "cos", (a,), cos_grads(None, (a.data,)))
 
 
-def cos_grads(out: Any, a: Number) -> Grads:
+def cos_grads(out: Any, inputs: Inputs) -> Grads:
     """d/da = -sin(a)"""
+    (a,) = inputs
     return (-sin_of(a),)
+
+
+def _sin(x: float) -> float:
+    return math.nan if math.isinf(x) else math.sin(x)  # math.sin(inf) raises ValueError
+
+
+def _cos(x: float) -> float:
+    return math.nan if math.isinf(x) else math.cos(x)
 
 
 def identity(a: Value) -> Value:
@@ -342,13 +377,20 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
         inputs = as_values([*ws, *xs, bias], "dot")
     data = [v.data for v in inputs]
     out = builtins.sum(map(operator.mul, data[:n], data[n : 2 * n]), data[2 * n] if bias is not None else 0.0)
-    return record(out, "dot", inputs, dot_grads(out, *data))
+    return record(out, "dot", inputs, dot_grads(out, data))
 
 
-def dot_grads(out: Any, *inputs: Number) -> Grads:
-    """d/dw[i] = x[i],  d/dx[i] = w[i],  d/dbias = 1"""
+def dot_grads(out: Any, inputs: Any) -> Any:
+    """d/dw[i] = x[i],  d/dx[i] = w[i],  d/dbias = 1
+
+    ``inputs`` is ws, xs and maybe a bias, as a list of numbers or a tuple of Values; the
+    result is the same kind of sequence (joined slices: the fastest way to build it).
+    """
     n = len(inputs) // 2  # 2n inputs, or 2n + 1 with a bias
-    return (*inputs[n : 2 * n], *inputs[:n], *(1.0,) * (len(inputs) - 2 * n))
+    grads = inputs[n : 2 * n] + inputs[:n]
+    if len(inputs) > 2 * n:
+        grads += (1.0,)
+    return grads
 
 
 # --- the rules by op name, for backward(create_graph=True) --------------------------------------
@@ -372,7 +414,12 @@ LOCAL_GRAD_RULES: dict[str, Callable[..., Grads]] = {
 }
 
 
+# The rule of each live node made by a custom op (autograd/custom_op.py), kept per node, not per
+# name: an entry goes away with its node, and two custom ops may share a name.
+CUSTOM_RULES: weakref.WeakKeyDictionary[Value, Callable[..., Grads]] = weakref.WeakKeyDictionary()
+
+
 def local_grads_as_values(node: Value) -> Grads:
     """``node``'s local derivatives as Values with graphs of their own (for create_graph=True)."""
-    rule = LOCAL_GRAD_RULES.get(node.op)
-    return rule(node, *node.inputs) if rule is not None else node.local_grads
+    rule = LOCAL_GRAD_RULES.get(node.op) or CUSTOM_RULES.get(node)
+    return rule(node, node.inputs) if rule is not None else node.local_grads

@@ -10,7 +10,11 @@ A node holds four things about where it came from:
 and one thing the backward pass fills in: ``grad``, d(root)/d(this).
 
 Nothing on a node refers back to the node itself, so a graph is freed by reference
-counting the moment the last name for its root goes away.
+counting the moment the last name for its root goes away. The one exception is
+``backward(create_graph=True)``: then each leaf's ``grad`` is a Value whose graph usually
+contains the leaf itself (d(x*x)/dx = 2x refers to x), a reference cycle. It is freed as
+soon as the grads are reset (``zero_grad()``, or ``x.grad = 0.0``), else by Python's cycle
+collector.
 
 The arithmetic methods below only delegate: each operation's forward rule and its local
 derivatives live side by side in ``autograd/ops.py``. The backward pass is in
@@ -33,15 +37,26 @@ Operand = Union["Value", int, float]
 def to_float(x: object, where: str) -> float:
     """Return ``x`` as a float, or raise ``TypeError`` naming ``where`` and the type of ``x``.
 
-    Accepted: float, int, bool and every ``numbers.Real`` (Fraction, numpy scalars).
+    Accepted: float, int, bool and every ``numbers.Real`` (Fraction, numpy scalars), and
+    numpy's bool (not registered as a number, but a bool like Python's). An int too large for
+    a float (beyond about 1.8e308) is an ``OverflowError`` naming ``where``.
     """
     if type(x) is float:
         return x
-    if isinstance(x, numbers.Real):
-        return float(x)
+    if isinstance(x, numbers.Real) or _is_numpy_bool(x):
+        try:
+            return float(x)  # type: ignore[arg-type]
+        except OverflowError:
+            too_large = f"{type(x).__name__} too large for a float (beyond 1.8e308)"
+            raise OverflowError(f"{where}: {too_large}") from None
     if isinstance(x, Value):
         raise TypeError(f"{where}: expected a real number, got a Value (use its .data, or .detach())")
     raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {_clip(repr(x))}")
+
+
+def _is_numpy_bool(x: object) -> bool:
+    kind = type(x)
+    return kind.__module__ == "numpy" and kind.__name__ in ("bool", "bool_")
 
 
 def _clip(text: str, limit: int = 40) -> str:
@@ -249,9 +264,17 @@ class Value:
         every leaf's grad. Call ``zero_grad()`` on a model (or set ``p.grad = 0.0``) between
         steps.
 
-        ``grad`` is d(something)/d(self), 1.0 when self is the loss. With
-        ``create_graph=True`` the grads are themselves Values with a graph of their own, so
-        they can be differentiated again (second derivatives).
+        ``grad`` is d(something)/d(self), 1.0 when self is the loss: a number, or with
+        ``create_graph=True`` also a Value. With ``create_graph=True`` the grads are
+        themselves Values with a graph of their own, so they can be differentiated again
+        (second derivatives). Those graphs hold the leaves, a reference cycle until the grads
+        are reset (see the module docstring), and they were built from the numbers ``.data``
+        held at this call: changing a leaf's ``.data`` afterwards does not update them (there
+        is no version counter as in PyTorch), so run forward and backward again instead.
+
+        If the pass is interrupted (Ctrl-C), the leaves keep the part of this pass's gradients
+        added so far; the exception carries a note saying so. Call ``zero_grad()`` before the
+        next ``backward()``.
         """
         backward_pass.backward(self, grad, create_graph)
 

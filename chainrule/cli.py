@@ -1,7 +1,9 @@
 """The ``chainrule`` command (also ``python -m chainrule``).
 
     chainrule lesson [--out DIR]                 replay the seed lesson, write pictures
-    chainrule graph "tanh(w*x + b)" x=2 w=-3 b=6.88 [-o graph.svg] [--steps page.html] [--no-grad]
+    chainrule graph "tanh(w*x + b)" x=2 w=-3 b=6.88 [-o graph.svg] [--steps page.html]
+                                                 [--no-grad] [--edge-labels]
+    chainrule quiz "tanh(w*x + b)" x=2 w=-3 b=6.88     predict each gradient, one per line
     chainrule train {xor,moons,circles,blobs} [...]
     chainrule --version
 
@@ -12,10 +14,14 @@ end with a one-line message and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
+import itertools
+import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+from autograd.value import Value
 from chainrule import __version__
 from chainrule.expression import ExpressionError, build_expression
 
@@ -30,7 +36,7 @@ class UserError(Exception):
 
 def _assignment(text: str) -> tuple[str, float]:
     name, sep, number = text.partition("=")
-    if not sep or not name.isidentifier():
+    if not sep or not unicodedata.normalize("NFKC", name).isidentifier():
         raise argparse.ArgumentTypeError(f"expected NAME=NUMBER, got {text!r}")
     try:
         return name, float(number)
@@ -48,14 +54,24 @@ def _positive_int(text: str) -> int:
     return n
 
 
+MAX_PARAMETERS = 100_000  # a scalar engine trains a few thousand comfortably; this is minutes per epoch
+
+
 def _sizes(text: str) -> list[int]:
-    """Hidden layer sizes such as ``16,16``."""
+    """Hidden layer sizes such as ``16,16``, at most MAX_PARAMETERS weights in all."""
     try:
         sizes = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected sizes such as 16,16, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected sizes such as 16,16, got {text!r:.60}") from None
     if any(n < 1 for n in sizes):
-        raise argparse.ArgumentTypeError(f"layer sizes must be >= 1, got {text!r}")
+        raise argparse.ArgumentTypeError(f"layer sizes must be >= 1, got {text!r:.60}")
+    widths = [2, *sizes, 3]  # two inputs, at most three outputs
+    count = sum((fan_in + 1) * fan_out for fan_in, fan_out in itertools.pairwise(widths))
+    if count > MAX_PARAMETERS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r:.60} makes an MLP of about {count:,} parameters; the limit is {MAX_PARAMETERS:,} "
+            "(each parameter is a Python object: try 16,16)"
+        )
     return sizes
 
 
@@ -69,34 +85,57 @@ def _positive_float(text: str) -> float:
     return x
 
 
-def _graph(args: argparse.Namespace) -> None:
+def _expression(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
+    """The graph of ``args.expression`` with ``args.variables``; bad ones are a UserError (exit 2)."""
+    names = [unicodedata.normalize("NFKC", name) for name, _ in args.variables]  # as Python reads names
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise UserError(f"variable {twice[0]!r} is given twice", exit_code=2)
     variables = dict(args.variables)
-    if len(variables) != len(args.variables):
-        raise UserError("a variable is given twice", exit_code=2)
     try:
         root, leaves = build_expression(args.expression, variables)
     except ExpressionError as err:
         raise UserError(f"in the expression: {err}", exit_code=2) from None
     if root.op:
         root.label = "out"
+    return root, leaves
+
+
+def _graph(args: argparse.Namespace) -> None:
+    if Path(args.output).suffix.lower() not in (".svg", ".png", ".pdf"):
+        raise UserError(f"-o {args.output}: the picture's name must end in .svg, .png or .pdf", exit_code=2)
+    if args.steps and Path(args.steps).suffix.lower() not in (".html", ".htm"):
+        raise UserError(f"--steps {args.steps}: the page's name must end in .html", exit_code=2)
+    root, leaves = _expression(args)
     from autograd.see import draw, page
 
     try:
         if args.steps:
-            written = [page.render_steps(root, args.steps)]  # the page runs the backward pass
+            written = [page.render_steps(root, args.steps, rankdir="auto")]  # runs the backward pass
         else:
             written = []
             root.backward()
         print(f"value: {args.expression} = {root.data:.6g}")
         for name, leaf in leaves.items():
             print(f"d/d{name} = {leaf.grad:.6g}")
-        written.insert(0, draw.render(root, args.output, show_grad=not args.no_grad))
+        picture = draw.render(root, args.output, show_grad=not args.no_grad, edge_labels=args.edge_labels)
+        written.insert(0, picture)
     except draw.GraphvizMissing as err:  # no `dot` program: keep the DOT source, say how to draw it
         source = Path(args.output).with_suffix(".dot")
-        source.write_text(draw.draw_dot(root, show_grad=not args.no_grad).source, encoding="utf-8")
+        options = {"show_grad": not args.no_grad, "edge_labels": args.edge_labels}
+        source.write_text(draw.draw_dot(root, **options).source, encoding="utf-8")
         raise UserError(f"{err}; wrote the DOT source to {source}") from None
+    except ValueError as err:  # too many nodes to draw
+        raise UserError(str(err)) from None
     for path in written:
         print(f"wrote {path}")
+
+
+def _quiz(args: argparse.Namespace) -> None:
+    from autograd.learn.quiz import quiz
+
+    root, _ = _expression(args)
+    quiz(root)
 
 
 def _lesson(args: argparse.Namespace) -> None:
@@ -111,8 +150,8 @@ def _train(args: argparse.Namespace) -> None:
     try:
         run_training(args)
     except TrainingError as err:
-        raise UserError(str(err), exit_code=2) from None
-    except (OSError, ValueError) as err:  # --load of a missing or broken file
+        raise UserError(str(err), exit_code=err.exit_code) from None
+    except ValueError as err:  # --load of a broken file
         raise UserError(str(err)) from None
 
 
@@ -147,7 +186,22 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("-o", "--output", default="graph.svg", help="picture to write: .svg, .png or .pdf")
     graph.add_argument("--steps", metavar="PAGE.html", help="also write the step-through page")
     graph.add_argument("--no-grad", action="store_true", help="draw data only, without gradients")
+    graph.add_argument(
+        "--edge-labels",
+        action="store_true",
+        help="write on each edge: local derivative × upstream gradient = contribution",
+    )
     graph.set_defaults(run=_graph)
+
+    quiz = commands.add_parser(
+        "quiz",
+        help="predict each gradient of an expression's backward pass before it is shown",
+        description="Build EXPRESSION, then walk its backward pass asking for each gradient "
+        "(one number per line on standard input; a wrong answer gets a hint and one more try).",
+    )
+    quiz.add_argument("expression", help='e.g. "tanh(w*x + b)"')
+    quiz.add_argument("variables", nargs="*", type=_assignment, metavar="NAME=NUMBER", help="e.g. x=2 w=-3")
+    quiz.set_defaults(run=_quiz)
 
     train = commands.add_parser(
         "train",
@@ -185,9 +239,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModuleNotFoundError as err:
         print(f"chainrule {args.command}: error: {err}; pip install 'chainrule[cli]'", file=sys.stderr)
         return 1
+    except OSError as err:  # a file or folder that cannot be read or written
+        print(f"chainrule {args.command}: error: {_os_error_text(err)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as err:  # a bug: still one line, never a traceback (docs/cli.md)
+        text = f"{type(err).__name__}: {err}"
+        print(f"chainrule {args.command}: internal error ({text:.300}); please report it", file=sys.stderr)
+        return 1
     return 0
+
+
+def _os_error_text(err: OSError) -> str:
+    """``cannot write 'g.svg': No such file or directory``, from any OSError."""
+    if err.filename is None:
+        return str(err.strerror or err)
+    return f"{os.fsdecode(err.filename)!r}: {err.strerror or err}"
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ allowed tree is walked, without recursion, and each node becomes one engine oper
 from __future__ import annotations
 
 import ast
+import unicodedata
 from collections.abc import Callable, Mapping
 
 from autograd import ops
@@ -53,12 +54,25 @@ class ExpressionError(ValueError):
 def build_expression(text: str, variables: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
     """Return ``(root, leaves)``: the graph of ``text`` and one labelled leaf per variable.
 
-    Every variable used must be given and every variable given must be used.
+    Every variable used must be given and every variable given must be used. Names are
+    compared as Python's parser reads them, after NFKC normalisation (fullwidth ``ｘ`` is ``x``).
     """
+    variables = _normalised(variables)
     tree = _parse(text)
     _check(tree, variables)
     leaves = {name: Value(value, label=name) for name, value in variables.items()}
     return _build(tree.body, leaves), leaves
+
+
+def _normalised(variables: Mapping[str, float]) -> dict[str, float]:
+    """The variables keyed by their names as Python reads them; two spellings of one name: error."""
+    result: dict[str, float] = {}
+    for name, value in variables.items():
+        key = unicodedata.normalize("NFKC", name)
+        if key in result:
+            raise ExpressionError(f"variable {key!r} is given twice (as {name!r} and another spelling)")
+        result[key] = value
+    return result
 
 
 def _parse(text: str) -> ast.Expression:

@@ -10,7 +10,10 @@ from ``lr`` to ``lr / 10`` over the run, micrograd's schedule.
 from __future__ import annotations
 
 import argparse
+import math
+import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +30,12 @@ DEFAULT_LR = {"sgd": 0.5, "adam": 0.02, "rmsprop": 0.01}
 
 
 class TrainingError(Exception):
-    """A combination of options that cannot work; reported as a usage error."""
+    """A combination of options that cannot work (a usage error, exit code 2), or a run that
+    diverged (exit code 1)."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def load_dataset(name: str, samples: int, seed: int) -> tuple[list[list[float]], list[int], int]:
@@ -98,36 +106,98 @@ def run_training(args: argparse.Namespace) -> None:
     optimizer = make_optimizer(args.optimizer, model.parameters(), args.lr or DEFAULT_LR[args.optimizer])
     schedule = LambdaLR(optimizer, lambda k: 1.0 - 0.9 * k / args.epochs)
 
-    losses, accuracies = [], []
+    out = writable_folder(Path(args.out))  # before training: a bad --out fails in a second
+    plot_file = out / f"{args.dataset}-training.png"
+    run = train_epochs(model, loss_fn, optimizer, schedule, X, labels, loss_name, args)
+    losses, accuracies = run.losses, run.accuracies
+    if run.diverged:  # plot the run with the last finite weights; write no model
+        _write_plot(model, X, labels, losses, accuracies, loss_name, plot_file)
+        lr = args.lr or DEFAULT_LR[args.optimizer]
+        raise TrainingError(f"{run.diverged} (lr {lr:g}); try a smaller --lr. No model written.", exit_code=1)
+
+    model_path = out / f"{args.dataset}-model.json"
+    save(model, model_path)
+    print(f"final loss {losses[-1]:.4f}, accuracy {accuracies[-1]:.0%}")
+    warning = divergence_warning(losses, args.lr or DEFAULT_LR[args.optimizer])
+    if warning:
+        print(f"warning: {warning}")
+    _write_plot(model, X, labels, losses, accuracies, loss_name, plot_file)
+    print(f"wrote {model_path}")
+
+
+def _write_plot(
+    model: MLP,
+    X: list[list[float]],
+    labels: list[int],
+    losses: list[float],
+    accuracies: list[float],
+    loss_name: str,
+    path: Path,
+) -> None:
+    """Plot the run into ``path`` and say so; without matplotlib, say which extra brings it."""
+    if optional_import("matplotlib") is None:
+        print(missing_line("matplotlib", "training plot"))
+    else:
+        print(f"wrote {plot(model, X, labels, losses, accuracies, loss_name, path)}")
+
+
+@dataclass
+class Run:
+    """What the epochs produced: a loss and an accuracy per finished epoch, and why it stopped
+    early if it diverged ('' when it did not)."""
+
+    losses: list[float] = field(default_factory=list)
+    accuracies: list[float] = field(default_factory=list)
+    diverged: str = ""
+
+
+def train_epochs(
+    model: MLP,
+    loss_fn: Callable[[list[Value | list[Value]]], Value],
+    optimizer: Optimizer,
+    schedule: LambdaLR,
+    X: list[list[float]],
+    labels: list[int],
+    loss_name: str,
+    args: argparse.Namespace,
+) -> Run:
+    """One full-batch step per epoch, stopping at the first loss or weight that is inf or nan.
+
+    On such a stop the model is put back to its weights at the start of the failing epoch
+    (all finite), so what is plotted is the last sound state and nothing non-finite is kept.
+    """
+    run = Run()
     progress = _progress_bar(args.epochs, f"{args.dataset} {args.optimizer}")
-    for _ in range(args.epochs):
-        loss = loss_fn([model(x) for x in X])
+    for epoch in range(args.epochs):
+        last_good = model.state_dict()
+        try:
+            loss = loss_fn([model(x) for x in X])
+        except ArithmeticError:  # e.g. pow overflowing once the weights are huge
+            run.diverged = f"the loss overflowed at epoch {epoch + 1}"
+        else:
+            if not math.isfinite(loss.data):
+                run.diverged = f"loss became {loss.data} at epoch {epoch + 1}"
+        if run.diverged:
+            model.load_state_dict(last_good)
+            break
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         schedule.step()
         with autograd.no_grad():
             accuracy = sum(predict(model, x, loss_name) == y for x, y in zip(X, labels)) / len(X)
-        losses.append(loss.data)
-        accuracies.append(accuracy)
+        run.losses.append(loss.data)
+        run.accuracies.append(accuracy)
         if progress is not None:
             progress.update()
             progress.set_postfix(loss=f"{loss.data:.4f}", accuracy=f"{accuracy:.0%}")
+        if not all(math.isfinite(p.data) for p in model.parameters()):
+            run.diverged = f"the weights became inf or nan at epoch {epoch + 1}"
+            model.load_state_dict(last_good)
+            break
     if progress is not None:
         progress.close()
-
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    model_path = out / f"{args.dataset}-model.json"
-    save(model, model_path)
-    print(f"final loss {losses[-1]:.4f}, accuracy {accuracies[-1]:.0%}")
-    if optional_import("matplotlib") is None:
-        print(missing_line("matplotlib", "training plot"))
-    else:
-        picture = out / f"{args.dataset}-training.png"
-        plot_path = plot(model, X, labels, losses, accuracies, loss_name, picture)
-        print(f"wrote {plot_path}")
-    print(f"wrote {model_path}")
+    return run
 
 
 def _progress_bar(epochs: int, description: str) -> Any:
@@ -139,6 +209,17 @@ def _progress_bar(epochs: int, description: str) -> Any:
     return tqdm.tqdm(total=epochs, desc=description, unit="epoch")
 
 
+def writable_folder(folder: Path) -> Path:
+    """``folder``, created if need be, once a file could be written in it; else the OSError."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as err:  # name the folder, not the probe file
+        raise OSError(err.errno, err.strerror, str(folder)) from None
+    return folder
+
+
 def plot(
     model: MLP,
     X: list[list[float]],
@@ -148,31 +229,39 @@ def plot(
     loss_name: str,
     path: Path,
 ) -> Path:
-    """Loss curve on the left, decision regions with the data on the right."""
-    import matplotlib
+    """Loss (and accuracy) per epoch on the left, decision regions with the data on the right."""
+    from chainrule import plots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    xs, ys = [p[0] for p in X], [p[1] for p in X]
-    pad = 0.5
-    x0, x1, y0, y1 = min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad
-    steps = 60
-    gx = [x0 + (x1 - x0) * i / (steps - 1) for i in range(steps)]
-    gy = [y0 + (y1 - y0) * j / (steps - 1) for j in range(steps)]
-    with autograd.no_grad():
-        regions = [[predict(model, [u, v], loss_name) for u in gx] for v in gy]
-
+    plt = plots.pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
-    left.plot(range(1, len(losses) + 1), losses, label=f"{loss_name} loss")
-    left.plot(range(1, len(accuracies) + 1), accuracies, label="accuracy")
+    left.plot(range(1, len(losses) + 1), losses, color="black", label=f"{loss_name} loss")
     left.set_xlabel("epoch")
-    left.legend()
+    plots.loss_axis(left, losses, f"{loss_name} loss")
+    twin = left.twinx()
+    twin.plot(range(1, len(accuracies) + 1), accuracies, color="#CC79A7", linestyle="--", label="accuracy")
+    twin.set_ylabel("accuracy")
+    twin.set_ylim(0, 1.05)
+    left.legend(handles=left.get_lines() + twin.get_lines(), loc="center right")
     left.set_title("training")
-    right.contourf(gx, gy, regions, alpha=0.3, cmap="coolwarm", levels=len(set(labels)) - 1 or 1)
-    right.scatter(xs, ys, c=labels, cmap="coolwarm", edgecolors="black", s=25)
+    classes = max(len(set(labels)), 2)
+    with autograd.no_grad():
+        classify = lambda u, v: predict(model, [u, v], loss_name)  # noqa: E731
+        plots.decision_regions(right, classify, plots.bounds_of(X), classes)
+    plots.scatter_classes(right, X, labels)
+    right.legend(loc="upper right")
     right.set_title("decision regions and data")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def divergence_warning(losses: list[float], lr: float) -> str | None:
+    """A sentence for a full-batch run whose loss ended higher than it started (or not finite)."""
+    first, last = losses[0], losses[-1]
+    if last == last and last != float("inf") and last <= first:
+        return None
+    return (
+        f"the loss grew from {first:.4g} to {last:.4g}: the learning rate {lr:g} is too large "
+        f"for this model, so each step overshoots; try --lr {lr / 10:g}"
+    )

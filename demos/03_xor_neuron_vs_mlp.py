@@ -41,18 +41,16 @@ def main() -> None:
     show(f"MLP(2, [4, 1]) with tanh, {MLP_STEPS} steps of lr 0.5:", deep)
     print()
 
-    import matplotlib
+    from chainrule import plots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = plots.pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.plot(single.losses, label="one sigmoid neuron")
     ax.plot(deep.losses, label="MLP(2, [4, 1])")
     ax.axhline(math.log(2), color="grey", linestyle=":", label="log 2")
     ax.set_xscale("log")
-    ax.set_xlabel("step")
-    ax.set_ylabel("binary cross-entropy")
+    ax.set_xlabel("step (log scale)")
+    plots.loss_axis(ax, single.losses + deep.losses, "binary cross-entropy")
     ax.legend()
     fig.tight_layout()
     path = out / "xor-losses.png"

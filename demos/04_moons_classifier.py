@@ -55,19 +55,15 @@ def main() -> None:
 
 
 def plot(model: nn.MLP, X: list[list[float]], labels: list[int], path: Path) -> Path:
-    import matplotlib
+    """The decision regions and the data, in the class colours ``chainrule train`` uses."""
+    from chainrule import plots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    h = 0.1
-    xs = [-1.6 + h * i for i in range(int(4.2 / h) + 1)]
-    ys = [-1.1 + h * j for j in range(int(2.7 / h) + 1)]
-    with autograd.no_grad():  # no graph is needed to colour the background
-        grid = [[float(model([x, y]) > 0) for x in xs] for y in ys]
+    plt = plots.pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.contourf(xs, ys, grid, levels=[-0.5, 0.5, 1.5], colors=["#f4b6b6", "#b6c8f4"], alpha=0.8)
-    ax.scatter([p[0] for p in X], [p[1] for p in X], c=labels, cmap="bwr_r", edgecolors="k", s=25)
+    with autograd.no_grad():  # no graph is needed to colour the background
+        plots.decision_regions(ax, lambda u, v: int(model([u, v]).data > 0), plots.bounds_of(X), 2, steps=50)
+    plots.scatter_classes(ax, X, labels)
+    ax.legend(loc="upper right")
     ax.set_title("decision boundary: MLP(2, [16, 16, 1]) on make_moons")
     fig.tight_layout()
     fig.savefig(path, dpi=100)

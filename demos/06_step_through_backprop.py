@@ -63,9 +63,9 @@ def main() -> None:
     print(x.explain(f))
     print()
 
-    loss, _ = neuron_loss()  # fresh leaves: render_steps runs its own backward pass
+    loss, leaves = neuron_loss()  # fresh leaves: render_steps runs its own backward pass
     try:
-        page = autograd.render_steps(loss, out / "steps.html")
+        page = autograd.render_steps(loss, out / "steps.html", params=[leaves["w"], leaves["b"]])
     except autograd.GraphvizMissing as err:
         print(f"no page: {err}")
     else:

@@ -61,17 +61,14 @@ def main() -> None:
     for k in SHOW:
         print(f"{k:4d} " + "".join(f"{losses[k]:18.4f}" for losses, _ in runs.values()))
 
-    import matplotlib
+    from chainrule import plots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = plots.pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for name, (losses, _) in runs.items():
         ax.plot(losses, label=name)
-    ax.set_yscale("log")
     ax.set_xlabel("step")
-    ax.set_ylabel("BCE with logits")
+    plots.loss_axis(ax, [v for losses, _ in runs.values() for v in losses], "BCE with logits")
     ax.set_title("XOR, MLP(2, [4, 1]), same start")
     ax.legend()
     fig.tight_layout()

@@ -9,7 +9,7 @@ in place of micrograd's classes:
     step     p.data -= lr * p.grad, with lr falling from 1.0 to 0.1 over the 100 steps
 
 The loss is written out with Values as the notebook writes it; with chainrule's library the
-same thing is ``nn.hinge``, ``nn.SGD`` and ``nn.LambdaLR`` (see tests/test_nn_training.py).
+same thing is ``nn.hinge``, ``nn.SGD`` and ``nn.LambdaLR`` (see tests/nn/test_training.py).
 scikit-learn's ``make_moons`` is replaced by ``nn.data.make_moons``, and matplotlib's picture
 of the decision boundary by a character map.
 

@@ -93,7 +93,10 @@ def check_parameter_value(x: object, name: str, where: str) -> float:
     """``x`` as a float if it is a finite real number (not bool), else ``ValueError``."""
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise ValueError(f"{where}: {name!r} must be a number, got {type(x).__name__} {_clip(repr(x))}")
-    value = float(x)
+    try:
+        value = float(x)
+    except OverflowError:  # an int beyond 1.8e308
+        raise ValueError(f"{where}: {name!r} is too large for a float, got {_clip(repr(x))}") from None
     if not math.isfinite(value):
         raise ValueError(f"{where}: {name!r} must be finite, got {value!r}")
     return value

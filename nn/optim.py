@@ -21,9 +21,12 @@ Call ``zero_grad()`` before each ``backward()``: leaves accumulate gradients.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Iterable
 
 from autograd import Value
+
+_data = operator.attrgetter("data")
 
 
 class Optimizer:
@@ -53,10 +56,28 @@ class Optimizer:
         raise NotImplementedError
 
     def _gradients(self, weight_decay: float) -> list[float]:
-        """g = p.grad + weight_decay * p for each parameter (L2 penalty folded into the gradient)."""
+        """g = p.grad + weight_decay * p for each parameter (L2 penalty folded into the gradient).
+
+        Updates use numbers only: a grad that is a Value (after ``backward(create_graph=True)``)
+        contributes its ``.data``, as PyTorch's optimizers update under ``no_grad``. A grad or
+        data that is not a number is refused here, naming the parameter, before anything changes.
+        """
+        grads = [p.grad for p in self.params]
+        if {*map(type, grads), *map(type, map(_data, self.params))} != {float}:  # C-speed check
+            grads = [self._checked_number(i) for i in range(len(self.params))]
         if weight_decay == 0.0:
-            return [p.grad for p in self.params]
-        return [p.grad + weight_decay * p.data for p in self.params]
+            return grads
+        return [g + weight_decay * p.data for g, p in zip(grads, self.params)]
+
+    def _checked_number(self, i: int) -> float:
+        """Parameter i's grad as a float (a Value's grad gives its .data); TypeError if it is not one."""
+        p, name = self.params[i], type(self).__name__
+        if type(p.data) is not float:
+            raise TypeError(f"{name}.step: parameter {i} has data {p.data!r}, not a float")
+        grad = p.grad.data if isinstance(p.grad, Value) else p.grad
+        if isinstance(grad, bool) or not isinstance(grad, (int, float)):
+            raise TypeError(f"{name}.step: parameter {i} has grad {grad!r}, not a number")
+        return float(grad)
 
 
 class SGD(Optimizer):

@@ -16,15 +16,17 @@ number under the right name. Any failure is a ``ValueError`` naming the file and
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
+import secrets
 from collections.abc import Callable
 from functools import partial
 from typing import Any, Union
 
 from nn.layers import MLP, Layer, Neuron
-from nn.module import Module
+from nn.module import Module, check_parameter_value
 
 FORMAT = "chainrule.nn"
 VERSION = 1
@@ -45,12 +47,15 @@ def model_config(model: Module) -> tuple[str, dict[str, Any]]:
 def to_json(model: Module) -> str:
     """The file's text for ``model``."""
     name, config = model_config(model)
+    state = model.state_dict()
+    for key, x in state.items():  # what load would refuse is refused now, naming the weight
+        check_parameter_value(x, key, "save")
     document = {
         "format": FORMAT,
         "version": VERSION,
         "model": name,
         "config": config,
-        "state_dict": model.state_dict(),
+        "state_dict": state,
     }
     return json.dumps(document, indent=1, allow_nan=False)
 
@@ -73,15 +78,34 @@ def from_json(text: str, source: str = "<string>") -> Module:
         raise ValueError(f"{where}: state_dict must be an object, got {type(state).__name__}")
     build = _builder(document["model"], document["config"], len(state), where)
     model = build()
-    model.load_state_dict(state)
+    try:
+        model.load_state_dict(state)
+    except ValueError as e:  # a weight that is not a finite float: name the file too
+        raise ValueError(f"{where}: {e}") from None
     return model
 
 
 def save(model: Module, path: PathLike) -> None:
-    """Write ``model``'s architecture and weights to ``path`` as JSON."""
+    """Write ``model``'s architecture and weights to ``path`` as JSON, all or nothing.
+
+    The text goes to a temporary file in the same folder, which is flushed to disk and then
+    renamed over ``path`` (``os.replace`` is atomic). A failure on the way (a full disk,
+    Ctrl-C) removes the temporary file and leaves whatever ``path`` held before untouched.
+    """
     text = to_json(model)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
+    folder, name = os.path.split(os.path.abspath(path))
+    temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # mode as open() gives
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def load(path: PathLike) -> Module:
@@ -111,6 +135,8 @@ def _parse(text: str, where: str) -> Any:
         return json.loads(text, parse_constant=reject_constant, object_pairs_hook=no_repeats)
     except json.JSONDecodeError as e:
         raise ValueError(f"{where}: not valid JSON (truncated or corrupt?): {e}") from None
+    except ValueError as e:  # e.g. an integer longer than Python's digit limit
+        raise ValueError(f"{where}: {e}") from None
     except RecursionError:
         raise ValueError(f"{where}: JSON nested too deeply") from None
 

@@ -48,7 +48,8 @@ def mlp_to_torch(model: MLP) -> Any:
 
 def mlp_from_torch(seq: Any) -> MLP:
     """An MLP with the weights of ``seq``: Linear modules, each optionally followed by one of
-    ReLU, Tanh, Sigmoid or Identity. Anything else raises ``ValueError`` naming the module."""
+    ReLU, Tanh, Sigmoid or Identity. Anything else raises ``ValueError`` naming the module,
+    and so does a NaN or infinite weight (naming the parameter, as ``nn.load`` does)."""
     torch = import_torch("MLP.from_torch")
     if not isinstance(seq, torch.nn.Sequential):
         raise TypeError(f"MLP.from_torch: expected a torch.nn.Sequential, got {type(seq).__name__}")
@@ -81,11 +82,12 @@ def mlp_from_torch(seq: Any) -> MLP:
     if not linears:
         raise ValueError("MLP.from_torch: the Sequential has no Linear layer")
     model = MLP(linears[0].in_features, [m.out_features for m in linears], activation=activations, seed=0)
-    for layer, linear in zip(model.layers, linears):
+    state = {}
+    for i, linear in enumerate(linears):
         weight = linear.weight.detach().to(torch.float64).tolist()
         bias = linear.bias.detach().to(torch.float64).tolist()
-        for neuron, row, b in zip(layer.neurons, weight, bias):
-            for w, x in zip(neuron.w, row):
-                w.data = float(x)
-            neuron.b.data = float(b)
+        for j, (row, b) in enumerate(zip(weight, bias)):
+            state.update({f"layers.{i}.neurons.{j}.w.{k}": float(x) for k, x in enumerate(row)})
+            state[f"layers.{i}.neurons.{j}.b"] = float(b)
+    model.load_state_dict(state)  # refuses NaN and inf as nn.load does, naming the weight
     return model

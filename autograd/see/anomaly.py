@@ -10,7 +10,7 @@ is ``nan`` with no hint where it started. Inside ``with detect_anomaly():``
   the node whose gradient was being passed on, the arithmetic
   ``local derivative × upstream = contribution``, and where that node was made.
 
-The switch is the engine's ``anomaly_mode`` context variable (``autograd/grad_mode.py``),
+The switch is the engine's ``anomaly_checks`` context (``autograd/grad_mode.py``),
 read in one place in ``ops.record()`` and one in ``backward()``: like ``no_grad()``, it holds
 for the block's own thread or asyncio task only, and blocks may nest. Off (the default) it
 costs the engine one context-variable read per op and per backward call.
@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from autograd import ops
-from autograd.grad_mode import anomaly_mode
+from autograd.grad_mode import anomaly_checks
 from autograd.steps import backward_steps
 from autograd.value import Value, fmt
 
@@ -110,8 +110,5 @@ def detect_anomaly() -> Iterator[None]:
     The mode belongs to the current thread or asyncio task, as ``no_grad()`` does. Gradients
     under ``backward(create_graph=True)`` are not checked.
     """
-    token = anomaly_mode.set(CHECKS)
-    try:
+    with anomaly_checks(CHECKS):
         yield
-    finally:
-        anomaly_mode.reset(token)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import re
 
+from autograd.value import Value
+
 _RECORD_SPECIAL = frozenset('\\{}|<>" ')
 
 
@@ -20,6 +22,7 @@ def escape_record(text: str) -> str:
     entities such as ``&lt;`` in every label. Newlines become line breaks, other control
     characters spaces.
     """
+    _check_str(text)
     out = []
     for c in text:
         if c in _RECORD_SPECIAL:
@@ -36,13 +39,29 @@ def escape_record(text: str) -> str:
 
 
 def escape_text(text: str) -> str:
-    """``text`` for a plain label (op, edge, cluster title): backslash, ``"`` and ``&`` made literal."""
+    """``text`` for a plain label (op, edge, cluster title): backslash, ``"``, ``&`` and ``<`` made literal.
+
+    ``<`` gets a backslash (Graphviz draws ``\\<`` as ``<``) so that text such as ``<b>op</b>``
+    never reaches DOT as an HTML-like label, which the graphviz package would pass on unquoted.
+    """
+    _check_str(text)
     text = re.sub(r"[\x00-\x1f\x7f]", " ", text)
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    return text.replace("<", "\\<")
+
+
+def _check_str(text: object) -> None:
+    """Labels, op names and parameter names must be str (``v.label = 123`` is caught here)."""
+    if type(text) is not str:
+        raise TypeError(f"draw: a label must be a str, got {type(text).__name__} {text!r:.40}")
 
 
 def number(x: float) -> str:
     """A number in a box: four decimals as in micrograd (-0.5000), scientific when tiny or huge."""
+    if isinstance(x, Value):  # a grad after backward(create_graph=True)
+        x = x.data
+    if not isinstance(x, (int, float)):  # e.g. ``v.data = "abc"`` set after construction
+        raise TypeError(f"draw: data and grad must be numbers, got {type(x).__name__} {x!r:.40}")
     if math.isnan(x) or math.isinf(x):
         return str(x)
     if x == 0.0 or 1e-4 <= abs(x) < 1e6:

@@ -1,6 +1,7 @@
 """Pictures of a computation graph: ``draw_dot(root)`` builds Graphviz DOT, ``render`` writes files.
 
-As in micrograd's lecture pictures, each Value is a record box ``label | data | grad`` and
+As in micrograd's lecture pictures, each Value is a record box ``label | data | grad`` (an
+unlabelled value is named ``v<k>``, as ``backward_steps``, ``explain`` and the page name it) and
 each operation a small oval between its inputs and its output, read left to right. On top
 of that, for teaching:
 
@@ -11,7 +12,11 @@ of that, for teaching:
 - ``model=`` groups a neural network's nodes into a cluster per layer and per neuron, and
   ``collapse=True`` draws one box per neuron instead;
 - ``focus=node, radius=r`` draws only what is within r edges of one node;
-- ``max_nodes`` refuses a picture too big to read, saying how to make it smaller.
+- ``max_nodes`` refuses a picture too big to read, saying how to make it smaller;
+- ``rankdir="auto"`` (``render``'s default) lays the graph out left to right or top to bottom,
+  with each op in an oval or written in its output's box (``compact=True``), whichever is
+  first readable on a 1920 × 1080 screen (``legibility.py``: node text >= 14 px, edge labels
+  >= 12 px), else whichever comes closest.
 
 User text (labels, parameter names) is escaped for DOT, so ``x<b>"q"{d}|e`` or
 ``<script>`` is drawn verbatim and never read as markup. Graphviz is needed only here: the
@@ -21,10 +26,12 @@ Python package ``graphviz`` is imported when a picture is made, never by ``impor
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from autograd.see.dot_text import escape_record, escape_text, number
+from autograd.see.legibility import smallest_text
 from autograd.see.selection import NamedParameters, Selection, parent, select
 from autograd.value import Value
 
@@ -43,7 +50,26 @@ COLOURS = {
     "intermediate": "#ffffff",
     "output": "#ffe2b8",  # orange: the root
 }
-LEGEND = "blue: parameter    green: input    grey: constant    orange: output"
+NEURON_COLOUR = "#e8dcf5"  # purple: a collapsed neuron
+LEGEND = {  # the legend's entry for each colour, in the legend's order
+    "parameter": "blue: parameter",
+    "input": "green: input",
+    "constant": "grey: constant",
+    "output": "orange: output",
+    "neuron": "purple: neuron",
+}
+NODE_FONT = "11"  # pt: 14.7 px at natural size
+EDGE_FONT = "9.5"  # pt: 12.7 px at natural size
+READABLE_PX = (14.0, 12.0)  # node text, edge labels, fitted to SCREEN
+SCREEN = (1920, 1080)
+AUTO_LAYOUTS = (  # (rankdir, compact, fields), tried in this order
+    ("LR", False, "row"),
+    ("TB", False, "row"),
+    ("TB", True, "row"),
+    ("TB", True, "grid"),
+    ("LR", True, "column"),
+)
+AUTO_MAX_BOXES = 150  # larger graphs are not measured (no layout makes them readable): drawn left to right
 
 Statement = tuple[str, dict[str, Any]]  # a node's name and attributes
 
@@ -106,6 +132,8 @@ def draw_dot(
     root: Value,
     *,
     rankdir: str = "LR",
+    compact: bool = False,
+    fields: str | None = None,
     show_grad: bool = True,
     edge_labels: bool = False,
     highlight: bool = True,
@@ -127,12 +155,25 @@ def draw_dot(
     (only the nodes within ``radius`` edges of ``focus``), ``max_nodes`` (raise ``ValueError``
     rather than draw more boxes than this).
 
-    How to draw it: ``rankdir`` 'LR' (default), 'RL', 'TB' or 'BT'; ``show_grad`` (the grad
+    How to draw it: ``rankdir`` 'LR' (default), 'RL', 'TB', 'BT' or 'auto' (the first of
+    ``AUTO_LAYOUTS`` readable at 1920 × 1080, measured by running ``dot``); ``compact`` (each op
+    written in its output's box instead of an oval of its own); ``fields`` (a box's fields in one
+    'row', one 'column', or a 'grid' of names beside numbers; by default a row left to right
+    and a column top to bottom); ``show_grad`` (the grad
     field); ``edge_labels`` (d(out)/d(in) on each edge, and after backward ``local × upstream
     = contribution``); ``highlight`` (colour parameters, inputs, constants and the output).
     """
     _check_options(root, rankdir, max_nodes, radius, collapse, model)
+    if fields not in (None, "row", "column", "grid"):
+        raise ValueError(f"draw_dot: fields must be 'row', 'column' or 'grid', got {fields!r}")
     selection = select(root, params=params, model=model, collapse=collapse, focus=focus, radius=radius)
+    if rankdir == "auto":
+        options: dict[str, Any] = dict(show_grad=show_grad, edge_labels=edge_labels, highlight=highlight)
+        options.update(params=params)
+        options.update(model=model, collapse=collapse, focus=focus, radius=radius, max_nodes=max_nodes)
+        rankdir, compact, fields = _readable_layout(root, selection.box_count(), options)
+    if fields is None:
+        fields = "row" if rankdir in ("LR", "RL") else "column"
     count = selection.box_count()
     if count > max_nodes:
         raise ValueError(
@@ -140,16 +181,50 @@ def draw_dot(
             "collapse=True with model= (one box per neuron), or focus=<a Value> with radius=1 or 2 "
             "(its neighbourhood), or raise max_nodes."
         )
-    loose, in_neuron, in_layer = _node_statements(selection, show_grad, highlight, focus)
-    graph = _digraph(graph_attr={"rankdir": rankdir}, node_attr={"fontsize": "11"})
+    shape = _BoxShape(rankdir in ("LR", "RL"), compact, fields)
+    loose, in_neuron, in_layer = _node_statements(selection, show_grad, highlight, focus, shape)
+    graph_attr = {"rankdir": rankdir, "ranksep": "0.2", "nodesep": "0.2"}
+    graph = _digraph(graph_attr=graph_attr, node_attr={"fontsize": NODE_FONT, "height": "0.3"})
     for name, attrs in loose:
         graph.node(name, **attrs)
     _add_clusters(graph, in_neuron, in_layer, highlight)
-    for tail, head, attrs in _edge_statements(selection, show_grad, edge_labels):
+    for tail, head, attrs in _edge_statements(selection, show_grad, edge_labels, compact):
         graph.edge(tail, head, **attrs)
     if highlight:
-        graph.attr(label=LEGEND, labelloc="b", fontsize="10", fontcolor="#666666")
+        graph.attr(label=legend(selection), labelloc="b", fontsize=NODE_FONT, fontcolor="#555555")
     return graph
+
+
+def legend(selection: Selection) -> str:
+    """The legend of the colours this picture uses, and of no other."""
+    drawn = {selection.kind(n) for n in selection.shown if n not in selection.box_of}
+    if selection.boxes:
+        drawn.add("neuron")
+    return "    ".join(text for kind, text in LEGEND.items() if kind in drawn)
+
+
+def _readable_layout(root: Value, boxes: int, options: dict[str, Any]) -> tuple[str, bool, str]:
+    """The first of ``AUTO_LAYOUTS`` whose text is readable fitted to ``SCREEN``, else the best one.
+
+    Each candidate is laid out by ``dot`` and measured with ``legibility.smallest_text``; without
+    ``dot``, or for more than ``AUTO_MAX_BOXES`` boxes, the answer is left to right with ovals.
+    """
+    if boxes > AUTO_MAX_BOXES:
+        return AUTO_LAYOUTS[0]
+    best, best_score = AUTO_LAYOUTS[0], -1.0
+    for layout in AUTO_LAYOUTS:
+        rankdir, compact, fields = layout
+        graph = draw_dot(root, rankdir=rankdir, compact=compact, fields=fields, **options)
+        try:
+            sizes = smallest_text(graph.pipe(format="svg", encoding="utf-8"), SCREEN)
+        except GraphvizMissing:
+            return AUTO_LAYOUTS[0]
+        score = min(sizes.node_px / READABLE_PX[0], sizes.edge_px / READABLE_PX[1])
+        if score >= 1.0:
+            return layout
+        if score > best_score:
+            best, best_score = layout, score
+    return best
 
 
 def _check_options(
@@ -157,8 +232,8 @@ def _check_options(
 ) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__}")
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"draw_dot: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
+    if rankdir not in ("LR", "RL", "TB", "BT", "auto"):
+        raise ValueError(f"draw_dot: rankdir must be 'LR', 'RL', 'TB', 'BT' or 'auto', got {rankdir!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw_dot: max_nodes must be an int >= 1, got {max_nodes!r}")
     if isinstance(radius, bool) or not isinstance(radius, int) or radius < 0:
@@ -169,15 +244,31 @@ def _check_options(
         raise TypeError(f"draw_dot: model must have named_parameters(), got {type(model).__name__}")
 
 
-def _record(fields: list[str]) -> Any:
-    """A record label from already-escaped fields, drawn top to bottom."""
-    return _graphviz().nohtml("{" + "|".join(fields) + "}")
+@dataclass(frozen=True)
+class _BoxShape:
+    """How a value's box is laid out: ``fields`` 'row', 'column' or 'grid' (names | numbers);
+    ``compact``: the op that made the value is written in its box instead of an oval."""
+
+    sideways: bool  # the graph flows left to right (Graphviz turns records by 90 degrees)
+    compact: bool
+    fields: str
+
+    def record(self, names: list[str], numbers: list[str]) -> Any:
+        """A record label from already-escaped fields."""
+        if self.fields == "grid":
+            text = "{" + "|".join(names) + "}|{" + "|".join(numbers) + "}"
+            return _graphviz().nohtml("{" + text + "}" if self.sideways else text)
+        text = "|".join(names + numbers)
+        flipped = (self.fields == "row") == self.sideways  # braces turn a record's fields
+        return _graphviz().nohtml("{" + text + "}" if flipped else text)
 
 
 def _node_statements(
-    selection: Selection, show_grad: bool, highlight: bool, focus: Value | None
+    selection: Selection, show_grad: bool, highlight: bool, focus: Value | None, shape: _BoxShape
 ) -> tuple[list[Statement], dict[str, list[Statement]], dict[str, list[Statement]]]:
-    """Every box and oval to draw, sorted by where it goes: loose, in a neuron's cluster, in a layer's."""
+    """Every box and oval to draw, sorted by where it goes: loose, in a neuron's cluster, in a layer's.
+
+    ``shape.compact``: no ovals; a computed value's box starts with the op that made it."""
     loose: list[Statement] = []
     in_neuron: dict[str, list[Statement]] = {}
     in_layer: dict[str, list[Statement]] = {}
@@ -190,18 +281,19 @@ def _node_statements(
         if node not in selection.shown or node in selection.box_of:
             continue
         kind = selection.kind(node)
-        fields = [escape_record(node.label), f"data {number(node.data)}"]
-        if show_grad:
-            fields.append(f"grad {number(node.grad)}")
-        attrs = {"label": _record(fields), "shape": "record", "tooltip": kind}
+        name = f"v{selection.index[node]}"  # also the name a printed trace and the page use
+        names = [escape_record(node.label or name)]
+        if shape.compact and node.inputs:
+            names.insert(0, escape_record(node.op))
+        numbers = [f"data {number(node.data)}"] + ([f"grad {number(node.grad)}"] if show_grad else [])
+        attrs = {"label": shape.record(names, numbers), "shape": "record", "tooltip": kind}
         if highlight:
             attrs.update(style="filled", fillcolor=COLOURS[kind])
         if node is selection.root or node is focus:
             attrs["penwidth"] = "2.5"
-        name = f"v{selection.index[node]}"
         place(node, (name, attrs))
-        if node.inputs:
-            op_attrs = {"label": escape_text(node.op), "shape": "ellipse", "fontsize": "10", "margin": "0.02"}
+        if node.inputs and not shape.compact:
+            op_attrs = {"label": escape_text(node.op), "shape": "ellipse", "margin": "0.02"}
             place(node, (f"{name}_op", op_attrs))
 
     for neuron, box in selection.boxes.items():  # one record per collapsed neuron
@@ -211,20 +303,20 @@ def _node_statements(
             for n in members
             if not any(selection.box_of.get(c) == box for c in selection.consumers.get(n, []))
         )
-        fields = [escape_record(neuron or "neuron"), escape_record(out.op), f"data {number(out.data)}"]
-        if show_grad:
-            fields.append(f"grad {number(out.grad)}")
-        attrs = {"label": _record(fields), "shape": "record", "tooltip": "neuron"}
+        names = [escape_record(neuron or "neuron"), escape_record(out.op)]
+        numbers = [f"data {number(out.data)}"] + ([f"grad {number(out.grad)}"] if show_grad else [])
+        attrs = {"label": shape.record(names, numbers), "shape": "record", "tooltip": "neuron"}
         if highlight:
-            attrs.update(style="filled,rounded", fillcolor="#e8dcf5")
+            attrs.update(style="filled,rounded", fillcolor=NEURON_COLOUR)
         in_layer.setdefault(parent(neuron), []).append((box, attrs))
     return loose, in_neuron, in_layer
 
 
 def _edge_statements(
-    selection: Selection, show_grad: bool, edge_labels: bool
+    selection: Selection, show_grad: bool, edge_labels: bool, compact: bool = False
 ) -> list[tuple[str, str, dict[str, str]]]:
-    """Input -> op -> output edges; one edge between a collapsed box and anything else."""
+    """Input -> op -> output edges (input -> output when ``compact``); one edge between a
+    collapsed box and anything else."""
     backward_ran = selection.root.grad != 0.0
     edges: list[tuple[str, str, dict[str, str]]] = []
     box_edges: set[tuple[str, str]] = set()
@@ -232,8 +324,8 @@ def _edge_statements(
     for node in selection.order:
         if node not in selection.shown or not node.inputs:
             continue
-        target = box_of.get(node, f"v{index[node]}_op")
-        if node not in box_of:
+        target = box_of.get(node, f"v{index[node]}" if compact else f"v{index[node]}_op")
+        if node not in box_of and not compact:
             edges.append((target, f"v{index[node]}", {}))
         for child, local in zip(node.inputs, node.local_grads):
             if child not in selection.shown:
@@ -250,7 +342,7 @@ def _edge_statements(
                 text = number(local)
                 if backward_ran and show_grad:
                     text = f"{number(local)} × {number(node.grad)} = {number(local * node.grad)}"
-                attrs = {"label": escape_text(text), "fontsize": "9", "fontcolor": "#555555"}
+                attrs = {"label": escape_text(text), "fontsize": EDGE_FONT, "fontcolor": "#444444"}
             edges.append((source, target, attrs))
     return edges
 
@@ -265,7 +357,7 @@ def _add_clusters(
     layers = sorted(set(in_layer) | {parent(neuron) for neuron in in_neuron})
     for n, layer in enumerate(layers):
         with graph.subgraph(name=f"cluster_layer_{n}") as outer:
-            outer.attr(label=escape_text(layer or "model"), style="dashed", color="#888888", fontsize="10")
+            outer.attr(label=escape_text(layer or "model"), style="dashed", color="#888888")
             for name, attrs in in_layer.get(layer, []):
                 outer.node(name, **attrs)
             neurons = sorted(neuron for neuron in in_neuron if parent(neuron) == layer)
@@ -281,13 +373,15 @@ def _add_clusters(
 def render(root: Value, path: str | Path, **options: Any) -> Path:
     """Draw the graph under ``root`` into ``path``: SVG, PNG or PDF by its suffix. Returns the path.
 
-    ``options`` are ``draw_dot``'s. Raises ``GraphvizMissing`` (saying how to install it)
+    ``options`` are ``draw_dot``'s, except that ``rankdir`` defaults to 'auto' (the layout
+    readable on a 1920 × 1080 screen). Raises ``GraphvizMissing`` (saying how to install it)
     when the ``dot`` program is not installed.
     """
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("svg", "png", "pdf"):
         raise ValueError(f"render: the file name must end in .svg, .png or .pdf, got {str(path)!r}")
+    options.setdefault("rankdir", "auto")
     data = draw_dot(root, **options).pipe(format=fmt)
     path.write_bytes(data)
     return path

@@ -94,7 +94,7 @@ def select(
 
     selection = Selection(root, order, index, consumers, shown, parameters)
     if model is not None:
-        selection.neuron_of = neurons(order, consumers, named)
+        selection.neuron_of = neurons(order, consumers, named, _activations(model, named))
     if collapse:
         names = sorted({selection.neuron_of[n] for n in shown if n in selection.neuron_of})
         selection.boxes = {neuron: f"neuron{j}" for j, neuron in enumerate(names)}
@@ -113,15 +113,41 @@ def parent(name: str) -> str:
     return ".".join(parts[:-1])
 
 
+def _activations(model: NamedParameters, named: list[tuple[str, Value]]) -> dict[str, str]:
+    """Each neuron's activation op, read from the model: the neuron named ``layers.0.neurons.3``
+    is ``model.layers[0].neurons[3]``, and its ``activation`` attribute ('tanh', 'linear', ...).
+    Neurons the model does not describe this way are left out."""
+    found: dict[str, str] = {}
+    for neuron in {parent(name) for name, _ in named}:
+        obj: object = model
+        for part in neuron.split(".") if neuron else []:
+            try:
+                obj = obj[int(part)] if part.isdigit() else getattr(obj, part)  # type: ignore[index]
+            except (AttributeError, IndexError, KeyError, TypeError):
+                obj = None
+                break
+        activation = getattr(obj, "activation", None)
+        if isinstance(activation, str):
+            found[neuron] = activation
+    return found
+
+
 def neurons(
-    order: list[Value], consumers: dict[Value, list[Value]], named: list[tuple[str, Value]]
+    order: list[Value],
+    consumers: dict[Value, list[Value]],
+    named: list[tuple[str, Value]],
+    activations: dict[str, str] | None = None,
 ) -> dict[Value, str]:
     """Which neuron each node belongs to, for the nodes that belong to one.
 
     A parameter belongs to the neuron its name says. A computed node whose parameter inputs all
-    belong to neuron N belongs to N (the weighted sum); so does a one-input op applied to that
-    node (the activation); so does an unlabelled constant used only inside N.
+    belong to neuron N belongs to N (the weighted sum); so does the activation applied to that
+    sum, a one-input op whose name is N's activation in ``activations`` (so a linear neuron
+    keeps none, and a loss's softplus or log is never folded in; for a model that does not
+    say, a relu, tanh or sigmoid that is the sum's only consumer); so does an unlabelled
+    constant used only inside N.
     """
+    activations = activations or {}
     member = {p: parent(name) for name, p in named}
     parameters = set(member)
     weighted_sum: dict[Value, str] = {}
@@ -132,13 +158,23 @@ def neurons(
         if len(owners) == 1:
             member[node] = weighted_sum[node] = owners.pop()
         elif len(node.inputs) == 1 and node.inputs[0] in weighted_sum:
-            member[node] = weighted_sum[node.inputs[0]]
+            neuron = weighted_sum[node.inputs[0]]
+            if activations.get(neuron, _guess(node, consumers)) == node.op:
+                member[node] = neuron
     for node in order:
         if not node.inputs and not node.label and node not in member:
             users = {member.get(c, "") for c in consumers.get(node, [])}
             if len(users) == 1 and "" not in users:
                 member[node] = users.pop()
     return member
+
+
+def _guess(node: Value, consumers: dict[Value, list[Value]]) -> str:
+    """The activation a neuron whose model does not name it is taken to have, seen from ``node``
+    (a one-input op on the neuron's weighted sum): ``node.op`` when it is a usual activation
+    and the sum's only use, else 'linear'."""
+    only_use = len(consumers.get(node.inputs[0], [])) == 1
+    return node.op if only_use and node.op in ("relu", "tanh", "sigmoid") else "linear"
 
 
 def neighbourhood(focus: Value, radius: int, consumers: dict[Value, list[Value]]) -> set[Value]:

@@ -60,17 +60,22 @@ def test_lesson_without_dot_says_so_once_and_writes_the_dot_source(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.count(DOT_HINT) == 1
     out = tmp_path / "out"
-    assert sorted(p.name for p in out.iterdir()) == ["loss-curves.png", "neuron-graph.dot"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "loss-curves.png",
+        "neuron-graph.dot",
+        "xor-boundaries.png",
+    ]
     source = (out / "neuron-graph.dot").read_text()
     assert source.startswith("digraph")
-    # The neuron after training sits at w = b = 0, a = 0.5, for the sample x = (0, 1), y = 1:
-    # loss = -log a = log 2, dL/da = -1/a = -2, dL/dz = a - y = -0.5, dL/dw1 = dL/dz * x2 = -0.5,
-    # dL/dw0 = dL/dz * x1 = 0, dL/db = -0.5: the backward pass ran although no page was drawn.
-    for record in ("{loss|data 0.6931|grad 1.0000}", "{a|data 0.5000|grad -2.0000}",
-                   "|grad -0.5000}", "{x2|data 1.0000|"):  # fmt: skip
+    # The untrained neuron (w1, w2, b) = (1.6243, -0.6118, 0) on x = (0, 1), y = 1, by hand:
+    # z = w2 = -0.6118, a = sigmoid(z) = 0.3517, loss = -log a; dL/da = -1/a = -2.8437,
+    # dL/dz = a - y = -0.6483 = dL/dw2 = dL/db (x2 = 1), dL/dw1 = dL/dz * x1 = 0,
+    # dL/dx1 = dL/dz * w1 = -1.0531, dL/dx2 = dL/dz * w2 = 0.3966: backward ran without the page.
+    for record in ("{a|data 0.3517|grad -2.8437}", "{z|data -0.6118|grad -0.6483}",
+                   "{w1|data 1.6243|grad 0.0000}", "{w2|data -0.6118|grad -0.6483}",
+                   "{b|data 0.0000|grad -0.6483}", "{x1|data 0.0000|grad -1.0531}",
+                   "{x2|data 1.0000|grad 0.3966}"):  # fmt: skip
         assert record in source, record
-    assert source.count("|grad -0.5000}") == 3  # z, w1 and b
-    assert "{w0|" in source and "|grad 0.0000}" in source
 
 
 def test_train_without_tqdm_or_matplotlib_trains_and_saves_the_model(tmp_path):

@@ -10,6 +10,8 @@ import nn
 from autograd import Value
 from bench import floor, profile, run, workloads
 
+pytestmark = pytest.mark.slow  # subprocesses and trainings
+
 
 def test_moons_step_engine_floor_and_micrograd_agree():
     X, y = workloads.moons_data(n=20, seed=3)

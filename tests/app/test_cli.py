@@ -11,6 +11,8 @@ import pytest
 
 import nn
 
+pytestmark = pytest.mark.slow  # subprocesses and trainings
+
 CHAINRULE = [sys.executable, "-m", "chainrule"]
 SCRIPT = Path(sys.executable).parent / "chainrule"
 
@@ -49,11 +51,17 @@ def test_lesson_replays_the_lesson_and_writes_pictures(tmp_path):
     assert "not linearly separable" in single
     assert "accuracy 100%" in mlp
     out = tmp_path / "out"
-    for name in ("neuron-graph.svg", "neuron-steps.html", "loss-curves.png"):
+    for name in (
+        "neuron-graph.svg",
+        "loss-graph.svg",
+        "neuron-steps.html",
+        "loss-curves.png",
+        "xor-boundaries.png",
+    ):
         assert (out / name).stat().st_size > 1000
         assert f"wrote {out / name}" in text
     words = svg_text(out / "neuron-graph.svg")
-    for label in ("w0", "w1", "b", "x1", "x2", "loss"):
+    for label in ("w1", "w2", "b", "x1", "x2", "z", "a"):
         assert label in words.split()
     assert (out / "loss-curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -141,3 +149,17 @@ def test_train_blobs_with_adam_and_cross_entropy(tmp_path):
     assert result.returncode == 0, result.stderr
     accuracy = int(result.stdout.split("accuracy ")[1].split("%")[0])
     assert accuracy >= 90
+
+
+def test_graph_edge_labels_show_the_chain_rule_and_are_readable(tmp_path):
+    from autograd.see.legibility import smallest_text
+
+    result = run("graph", "x*y", "x=3", "y=4", "--edge-labels", "-o", str(tmp_path / "g.svg"))
+    assert result.returncode == 0, result.stderr
+    text = svg_text(tmp_path / "g.svg")
+    # d(xy)/dx = y = 4 and d(xy)/dy = x = 3, each times the upstream grad 1
+    assert "4.0000 × 1.0000 = 4.0000" in text and "3.0000 × 1.0000 = 3.0000" in text
+    sizes = smallest_text((tmp_path / "g.svg").read_text())
+    assert sizes.node_px >= 14 and sizes.edge_px >= 12
+    plain = run("graph", "x*y", "x=3", "y=4", "-o", str(tmp_path / "plain.svg"))
+    assert plain.returncode == 0 and "×" not in svg_text(tmp_path / "plain.svg")

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs every demo and the notebook in subprocesses
+
 REPO = Path(__file__).resolve().parents[2]
 DEMOS = REPO / "demos"
 NUMBERED = sorted(DEMOS.glob("[0-9][0-9]_*.py"))
@@ -69,6 +71,11 @@ def test_the_demos_are_numbered_in_the_lessons_order():
         "07_second_derivatives.py",
         "08_adam_sgd_rmsprop.py",
         "09_to_pytorch.py",
+        "10_activation_curves.py",
+        "11_mse_vs_cross_entropy.py",
+        "12_learning_rates.py",
+        "13_xor_boundaries.py",
+        "14_layer_diagram.py",
     ]
 
 
@@ -148,6 +155,11 @@ def test_05_neuron_gradients_and_svg(tmp_path):
     texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert "-3.0000 × 0.5000 = -1.5000" in texts  # the edge x1 -> mul, written by the chain rule
     ET.parse(tmp_path / "out" / "neuron-nn.svg")
+    from autograd.see.legibility import smallest_text
+
+    for name in ("neuron.svg", "neuron-nn.svg"):  # readable on a 1920 x 1080 projector
+        sizes = smallest_text((tmp_path / "out" / name).read_text())
+        assert sizes.node_px >= 14 and sizes.edge_px >= 12, (name, sizes)
 
 
 def test_06_trace_explain_and_page(tmp_path):
@@ -266,7 +278,6 @@ NOTEBOOK_RUNNER = """
 import sys
 import nbformat
 from nbclient import NotebookClient
-
 notebook = nbformat.read(sys.argv[1], as_version=4)
 NotebookClient(notebook, kernel_name="python3", timeout=300, resources={"metadata": {"path": sys.argv[3]}}).execute()
 nbformat.write(notebook, sys.argv[2])
@@ -305,6 +316,15 @@ def test_tour_notebook_executes(tmp_path):
     text = "".join(out.get("text", "") for out in outputs)
     assert "o = 0.7071, do/dw1 = 1.0000, do/dx1 = -1.5000" in text  # 1 - tanh**2 = 0.5; x1 * 0.5, w1 * 0.5
     assert "x.grad = 5.0: matches" in text  # d(x*w + x)/dx = w + 1 with w = 4
+    from autograd.see.legibility import smallest_text
+
+    for out in svgs:  # every inline picture is readable on a 1920 x 1080 projector
+        sizes = smallest_text(out["data"]["image/svg+xml"])
+        assert sizes.node_px >= 14 and sizes.edge_px >= 12, sizes
+    collapsed = svgs[-1]["data"]["image/svg+xml"]  # the MLP, one box per neuron
+    assert collapsed.count(">tanh<") == 4 and ">softplus<" in collapsed  # the loss's softplus: an oval
+    assert collapsed.count(">dot<") == 1  # the linear output neuron's box
+    assert ">x1<" in collapsed and ">x2<" in collapsed  # the inputs are named, drawn as inputs
 
 
 def readme_python_blocks() -> list[str]:
@@ -405,3 +425,88 @@ def test_tutorial_blocks_print_what_the_tutorial_shows():
     # The numbers the prose derives by hand: product rule, fan-out, sigmoid chain.
     assert "a.grad = -1.0: matches" in text  # d(ab + a)/da = b + 1 with b = -2
     assert "w.grad = 0.125: matches" in text  # sigmoid'(0) * x = 0.25 * 0.5
+
+
+@pytest.mark.slow
+def test_lesson_numpy_program_and_chainrule_agree(tmp_path):
+    import numpy as np
+
+    out = run_demo("lesson_numpy.py", tmp_path)
+    # The lesson's loop, run here as the oracle: after 100 iterations the weights are far from 0.
+    np.random.seed(1)
+    w, b = np.random.randn(2, 1), 0.0
+    X, y = np.array([[0, 0], [0, 1], [1, 0], [1, 1]]), np.array([[0], [1], [1], [0]])
+    for _ in range(10000):
+        a = 1 / (1 + np.exp(-(X @ w + b)))
+        w -= 0.1 * X.T @ (a - y) / 4
+        b -= 0.1 * float(np.sum(a - y)) / 4
+    numpy_part, chainrule_part = out.split("the same neuron in chainrule")
+    for part in (numpy_part, chainrule_part):
+        outputs = re.search(r"final output:\s+(.*)", part).group(1).split()
+        assert [float(v) for v in outputs] == pytest.approx(a.ravel().tolist(), abs=1e-6)
+    assert number_after(out, "after 100 iterations (weights still far from 0), largest difference:") < 1e-12
+    assert number_after(out, "largest difference:") < 1e-12
+    pyproject = (REPO / "pyproject.toml").read_text()
+    runtime = re.search(r"^dependencies = \[(.*)\]$", pyproject, re.M)
+    assert runtime and runtime.group(1) == '"graphviz>=0.20"'  # numpy stays out of the runtime
+
+
+@pytest.mark.slow
+def test_10_activation_slopes_match_the_formulas(tmp_path):
+    out = run_demo("10_activation_curves.py", tmp_path)
+    for z in (-4.0, -1.0, 0.0, 1.0, 4.0):
+        row = re.search(rf"^\s*{z:.1f}\s+(.*)$", out, re.M).group(1).split()
+        s, t = sigmoid(z), math.tanh(z)
+        expected = [s, s * (1 - s), t, 1 - t * t, max(z, 0.0), 1.0 if z > 0 else 0.0]
+        assert [float(v) for v in row] == pytest.approx(expected, abs=1e-4)
+    assert "sigmoid 0.2500, tanh 1.0000, relu 1.0000" in out
+    assert (tmp_path / "out" / "activations.png").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_11_cross_entropy_pushes_harder_when_confidently_wrong(tmp_path):
+    out = run_demo("11_mse_vs_cross_entropy.py", tmp_path)
+    a = sigmoid(-4.0)
+    assert number_after(out, "dL/dz  mse") == pytest.approx(2 * (a - 1) * a * (1 - a), abs=1e-4)
+    assert number_after(out, "cross-entropy") == pytest.approx(a - 1, abs=1e-4)
+    assert number_after(out, "ratio") == pytest.approx(1 / (2 * a * (1 - a)), abs=0.05)
+    mse_step = number_after(out, "mse: a after 60 steps 0.8758; first step with a > 0.5:")
+    ce_step = number_after(out, "cross_entropy: a after 60 steps 0.9815; first step with a > 0.5:")
+    assert ce_step < mse_step / 4
+
+
+@pytest.mark.slow
+def test_12_learning_rates_follow_the_error_factors(tmp_path):
+    out = run_demo("12_learning_rates.py", tmp_path)
+    # from w = b = 0 on y = 2x + 1: w's error shrinks by (1 - lr), b's by (1 - 2 lr) each step,
+    # and the loss is 0.5 * e_w**2 + e_b**2 (mean x**2 = 0.5, mean x = 0)
+    for lr in (0.05, 0.5, 1.2):
+        e_w, e_b = 2 * (1 - lr) ** 30, (1 - 2 * lr) ** 30
+        printed = re.search(rf"lr {lr}\s+loss 3.0000 -> (\S+) after 30 steps \((\w+)\)", out)
+        assert printed, out
+        assert float(printed.group(1)) == pytest.approx(0.5 * e_w**2 + e_b**2, rel=1e-3, abs=1e-17)
+        assert printed.group(2) == ("diverges" if lr > 1 else "converges")
+
+
+@pytest.mark.slow
+def test_13_neuron_line_is_straight_and_the_mlp_solves_xor(tmp_path):
+    out = run_demo("13_xor_boundaries.py", tmp_path)
+    line = re.search(r"class 1 where (\S+)\*x1 \+ (\S+)\*x2 \+ (\S+) > 0", out)
+    w1, w2, b = (float(v) for v in line.groups())
+    corners, labels = [(0, 0), (0, 1), (1, 0), (1, 1)], [0, 1, 1, 0]
+    right = sum((w1 * u + w2 * v + b > 0) == bool(y) for (u, v), y in zip(corners, labels))
+    assert number_after(out, "accuracy") == pytest.approx(100 * right / 4) and right <= 3
+    assert "MLP(2, [4, 1]): accuracy 100%" in out
+
+
+@pytest.mark.slow
+def test_14_layer_diagram_counts_and_largest_weights(tmp_path):
+    from chainrule.lesson import train_mlp
+
+    out = run_demo("14_layer_diagram.py", tmp_path)
+    assert "layers [2, 4, 1]: 12 weights, 5 biases" in out
+    model, _ = train_mlp()  # the same seeded run, here in the test's process
+    for k, layer in enumerate(model.layers):
+        largest = max(abs(w.data) for neuron in layer.neurons for w in neuron.w)
+        assert number_after(out, f"layer {k}: largest |w|") == pytest.approx(largest, abs=1e-4)
+    assert (tmp_path / "out" / "layer-diagram.png").stat().st_size > 0

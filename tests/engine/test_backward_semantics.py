@@ -161,6 +161,7 @@ def test_detach_stops_gradients():
     assert x.grad == 4.0  # only through the direct edge: d is a constant
 
 
+@pytest.mark.slow
 def test_million_op_chain_forward_and_backward():
     x = Value(0.5)
     y = x

@@ -538,6 +538,7 @@ def load_demo():
     return module
 
 
+@pytest.mark.slow
 def test_micrograd_demo_reaches_full_accuracy():
     demo = load_demo()
     lines: list[str] = []

@@ -1,7 +1,8 @@
 """Random expression graphs with shared nodes, against PyTorch's autograd in float64.
 
-PyTorch comes from the ``torch`` fixture (tests/conftest.py), so this module imports without it;
-a torch function in the tables is named by its path in ``torch``, such as ``"nn.functional.softplus"``.
+PyTorch comes from the ``torch`` fixture (tests/conftest.py) or is imported inside the helpers,
+so this module imports without it; a torch function in SECOND is named by its path in
+``torch``, such as ``"nn.functional.softplus"``.
 """
 
 import math
@@ -12,58 +13,33 @@ import pytest
 
 import autograd
 from autograd import Value, grad
+from tests.engine.op_cases import CASES, sample_points
 from tests.oracles import close
 
-# Each entry: how to apply the op to a Value and to a 0-d tensor, and whether its input must be > 0.
-UNARY = [
-    ("tanh", lambda v: v.tanh(), "tanh", False),
-    ("sigmoid", lambda v: v.sigmoid(), "sigmoid", False),
-    ("exp", lambda v: (v * 0.3).exp(), lambda t: (t * 0.3).exp(), False),
-    ("log", lambda v: v.log(), "log", True),
-    ("sqrt", lambda v: v.sqrt(), "sqrt", True),
-    ("relu", lambda v: v.relu(), "relu", False),
-    ("leaky_relu", lambda v: v.leaky_relu(), "nn.functional.leaky_relu", False),
-    ("softplus", lambda v: v.softplus(), "nn.functional.softplus", False),
-    ("sin", lambda v: v.sin(), "sin", False),
-    ("cos", lambda v: v.cos(), "cos", False),
-    ("abs", lambda v: abs(v), "abs", False),
-    ("neg", lambda v: -v, "neg", False),
-    ("square", lambda v: v**2, lambda t: t**2, False),
-]
-BINARY = [
-    ("add", lambda a, b: a + b),
-    ("sub", lambda a, b: a - b),
-    ("mul", lambda a, b: a * b),
-    ("div", lambda a, b: a / (b * b + 0.5)),
-    ("const", lambda a, b: 2.5 * a - b / 4 + 1),
-]
+RANDOM_GRAPH_CASES = [case for case in CASES if case.arity <= 2]
 
 
-def on_tensor(torch, f):
-    """The tensor side of a table row: a function, or a name looked up in ``torch``."""
-    return attrgetter(f)(torch) if isinstance(f, str) else f
+def into_domain(x, lo: float, hi: float, tanh):
+    """Map any number smoothly into (lo, hi), so every op of a random graph gets a valid input."""
+    return lo + (hi - lo) * (tanh(x) + 1) / 2
 
 
-def build(torch, rng: random.Random, n_leaves: int, n_ops: int):
-    """The same random graph twice: as Values and as tensors. Nodes are reused (fan-out, diamonds)."""
+def build(rng: random.Random, n_leaves: int, n_ops: int):
+    """The same random graph twice: as Values and as tensors. Ops come from the shared table;
+    nodes are reused (fan-out, diamonds, a * a)."""
+    import torch
+
     leaves = [rng.uniform(-2, 2) for _ in range(n_leaves)]
     ours = [Value(x) for x in leaves]
     theirs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in leaves]
     nodes_v, nodes_t = list(ours), list(theirs)
     for _ in range(n_ops):
-        if rng.random() < 0.5:
-            _, fv, ft, positive = rng.choice(UNARY)
-            i = rng.randrange(len(nodes_v))
-            v, t = nodes_v[i], nodes_t[i]
-            if positive:  # keep the argument in the domain: x**2 + 0.1 > 0
-                v, t = v * v + 0.1, t * t + 0.1
-            nodes_v.append(fv(v))
-            nodes_t.append(on_tensor(torch, ft)(t))
-        else:
-            _, f = rng.choice(BINARY)
-            i, j = rng.randrange(len(nodes_v)), rng.randrange(len(nodes_v))  # i == j allowed: a*a
-            nodes_v.append(f(nodes_v[i], nodes_v[j]))
-            nodes_t.append(f(nodes_t[i], nodes_t[j]))
+        case = rng.choice(RANDOM_GRAPH_CASES)
+        picks = [rng.randrange(len(nodes_v)) for _ in case.domains]  # repeats allowed: a * a
+        args_v = [into_domain(nodes_v[k], lo, hi, Value.tanh) for k, (lo, hi) in zip(picks, case.domains)]
+        args_t = [into_domain(nodes_t[k], lo, hi, torch.tanh) for k, (lo, hi) in zip(picks, case.domains)]
+        nodes_v.append(case.apply(*args_v))
+        nodes_t.append(case.torch(torch, *args_t))
     # the root sums a few nodes so that many paths lead to the leaves
     picks = [rng.randrange(len(nodes_v)) for _ in range(4)] + [len(nodes_v) - 1]
     root_v = autograd.sum([nodes_v[k] for k in picks])
@@ -73,14 +49,80 @@ def build(torch, rng: random.Random, n_leaves: int, n_ops: int):
 
 @pytest.mark.torch
 @pytest.mark.parametrize("seed", range(40))
-def test_random_graph_values_and_grads_match_torch(torch, seed):
-    ours, theirs, root_v, root_t = build(torch, random.Random(seed), n_leaves=4, n_ops=25)
+def test_random_graph_values_and_grads_match_torch(seed):
+    ours, theirs, root_v, root_t = build(random.Random(seed), n_leaves=4, n_ops=25)
     root_v.backward()
     root_t.backward()
     assert close(root_v.data, root_t.item())
     for v, t in zip(ours, theirs):
         expected = 0.0 if t.grad is None else t.grad.item()
         assert close(v.grad, expected), (v.grad, expected)
+
+
+def torch_value_and_grads(case, point):
+    import torch
+
+    ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
+    out = case.torch(torch, *ts)
+    grads = torch.autograd.grad(out, ts, allow_unused=True)
+    return out.item(), [0.0 if g is None else g.item() for g in grads]
+
+
+def finite_forward(case, point) -> bool:
+    """True where the forward value is a finite float (exp(1000) overflows: no backward to compare)."""
+    try:
+        return math.isfinite(case.value(*point))
+    except (OverflowError, ValueError, ZeroDivisionError):
+        return False
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_each_op_matches_torch_at_random_and_edge_points(case):
+    for point in sample_points(case, 8, seed=2) + [p for p in case.edges if finite_forward(case, p)]:
+        vs = [Value(x) for x in point]
+        out = case.apply(*vs)
+        out.backward()
+        value, grads = torch_value_and_grads(case, point)
+        assert close(out.data, value), (point, out.data, value)
+        for v, g in zip(vs, grads):
+            assert v.grad == g or close(v.grad, g), (point, v.grad, g)
+
+
+def our_hessian(case, point) -> list[list[float]]:
+    """Row i: the gradient of df/dx_i, from backward(create_graph=True) and a second backward."""
+    vs = [Value(x) for x in point]
+    case.apply(*vs).backward(create_graph=True)
+    first = [v.grad for v in vs]
+    rows = []
+    for g in first:
+        for v in vs:
+            v.grad = 0.0
+        if isinstance(g, Value):
+            g.backward()
+            rows.append([v.grad for v in vs])
+        else:  # a constant first derivative: its derivative is 0
+            rows.append([0.0] * len(vs))
+    return rows
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_second_derivatives_of_each_op_match_torch(torch, case):
+    """The full Hessian of every op, dot and sum included (their create_graph rules are checked here)."""
+    for point in sample_points(case, 3, seed=3):
+        ts = tuple(torch.tensor(x, dtype=torch.float64) for x in point)
+        expected = torch.autograd.functional.hessian(lambda *xs: case.torch(torch, *xs), ts)
+        ours = our_hessian(case, point)
+        for i, row in enumerate(ours):
+            for j, h in enumerate(row):
+                want = expected[i][j].item()
+                assert close(h, want, rel=1e-9, abs_=1e-10), (case.name, point, i, j, h, want)
+
+
+def on_tensor(torch, f):
+    """The tensor side of a SECOND row: a function, or a name looked up in ``torch``."""
+    return attrgetter(f)(torch) if isinstance(f, str) else f
 
 
 def torch_second_derivative(torch, f, x: float) -> float:

@@ -10,6 +10,8 @@ import pytest
 import autograd
 import nn
 
+pytestmark = pytest.mark.slow  # subprocesses and trainings
+
 
 @pytest.mark.parametrize("form", ["sigmoid neuron + BCE", "linear neuron + BCE with logits"])
 def test_lesson_single_sigmoid_neuron_cannot_learn_xor(form):

@@ -273,3 +273,27 @@ def test_clusters_with_a_real_nn_mlp():
     assert len(re.findall(r"\bv\d+_op \[", first)) == 2
     collapsed = draw_dot(loss, model=model, collapse=True).source
     assert len(re.findall(r"\bneuron\d+ \[", collapsed)) == 4  # one box per neuron
+
+
+def test_unlabelled_boxes_show_the_name_the_trace_uses():
+    from autograd.steps import node_names
+
+    o, _ = neuron()
+    o.backward()
+    names = node_names(o)
+    nodes = groups(svg_tree(o), "node")
+    for node, name in names.items():
+        k = next(k for k, n in enumerate(autograd_order(o)) if n is node)
+        assert texts(nodes[f"v{k}"])[0] == name  # 'x1' for a labelled leaf, 'v3' for x1*w1
+    unnamed = [name for node, name in names.items() if not node.label]
+    assert unnamed and all(re.fullmatch(r"v\d+", name) for name in unnamed)
+    boxed = {texts(g)[0] for k, g in nodes.items() if not k.endswith("_op")}
+    for step in o.backward_steps():  # every name a printed step uses is in a box
+        named = set(re.findall(r"\b([A-Za-z_]\w*)\.grad \+=", str(step))) | {str(step).split()[2]}
+        assert named <= boxed, (named, boxed)
+
+
+def autograd_order(root: Value) -> list[Value]:
+    from autograd import topological_order
+
+    return topological_order(root)

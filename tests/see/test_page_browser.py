@@ -31,9 +31,10 @@ from autograd.see.page import safe_json
 
 websocket = pytest.importorskip("websocket", reason="pip install websocket-client")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or shutil.which("dot") is None, reason="needs chromium and Graphviz"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None or shutil.which("dot") is None, reason="needs chromium and Graphviz"),
+]
 SCREENSHOT_DIR = os.environ.get("CHAINRULE_SCREENSHOT_DIR")  # set it to keep a screenshot
 
 

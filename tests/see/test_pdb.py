@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # runs python -m pdb in a subprocess
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "debugging.md"

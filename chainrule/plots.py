@@ -1,0 +1,89 @@
+"""One look for every plot the project draws: class colours, decision regions, loss curves.
+
+The class colours are Okabe and Ito's palette for colour-blind viewers (blue, orange, bluish
+green, then vermillion, sky blue, reddish purple), each class also with a marker of its own
+(circle, square, triangle, ...), so two classes stay apart in grey print too. ``chainrule
+train``, ``chainrule lesson`` and the demos all plot through these helpers, so class 0 is the
+same blue circle everywhere.
+
+A loss curve goes on a log scale when the losses span more than two orders of magnitude
+(``LOG_SPAN``), since a linear axis then shows a drop to zero and hides everything after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+CLASS_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7")
+CLASS_MARKERS = ("o", "s", "^", "D", "v", "P")
+LOG_SPAN = 100.0  # max / min of the positive losses above which the loss axis is logarithmic
+
+
+def pyplot() -> Any:
+    """matplotlib.pyplot with the file-only Agg backend (no window is ever opened)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def class_colour(k: int) -> str:
+    """The colour of class ``k`` (the palette repeats after six classes)."""
+    return CLASS_COLOURS[k % len(CLASS_COLOURS)]
+
+
+def scatter_classes(ax: Any, X: Sequence[Sequence[float]], labels: Sequence[int]) -> None:
+    """The points of each class in its colour and marker, labelled 'class k' for the legend."""
+    for k in sorted(set(labels)):
+        points = [x for x, y in zip(X, labels) if y == k]
+        ax.scatter(
+            [p[0] for p in points],
+            [p[1] for p in points],
+            c=class_colour(k),
+            marker=CLASS_MARKERS[k % len(CLASS_MARKERS)],
+            edgecolors="black",
+            linewidths=0.6,
+            s=36,
+            label=f"class {k}",
+            zorder=3,
+        )
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+
+
+def decision_regions(
+    ax: Any,
+    classify: Callable[[float, float], int],
+    bounds: tuple[float, float, float, float],
+    classes: int,
+    steps: int = 80,
+) -> None:
+    """Shade the plane ``(x0, x1, y0, y1)`` by the class ``classify(u, v)`` picks, in light tints
+    of the class colours."""
+    from matplotlib.colors import ListedColormap
+
+    x0, x1, y0, y1 = bounds
+    gx = [x0 + (x1 - x0) * i / (steps - 1) for i in range(steps)]
+    gy = [y0 + (y1 - y0) * j / (steps - 1) for j in range(steps)]
+    regions = [[classify(u, v) for u in gx] for v in gy]
+    cmap = ListedColormap([class_colour(k) for k in range(classes)])
+    levels = [k - 0.5 for k in range(classes + 1)]
+    ax.contourf(gx, gy, regions, levels=levels, cmap=cmap, alpha=0.25)
+
+
+def bounds_of(X: Sequence[Sequence[float]], pad: float = 0.5) -> tuple[float, float, float, float]:
+    """The data's extent plus ``pad`` on every side: ``(x0, x1, y0, y1)``."""
+    xs, ys = [p[0] for p in X], [p[1] for p in X]
+    return min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad
+
+
+def loss_axis(ax: Any, losses: Sequence[float], label: str = "loss") -> None:
+    """Label the loss axis and make it logarithmic when the losses span orders of magnitude."""
+    positive = [v for v in losses if v > 0 and v == v and v != float("inf")]
+    if positive and max(positive) / min(positive) > LOG_SPAN:
+        ax.set_yscale("log")
+        label += " (log scale)"
+    ax.set_ylabel(label)

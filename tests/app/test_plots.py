@@ -1,0 +1,61 @@
+"""One plot style everywhere: the class palette, its legend and axis labels, the log loss axis."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from chainrule import plots
+
+matplotlib = pytest.importorskip("matplotlib")
+
+
+def luminance(hex_colour: str) -> float:
+    """Relative luminance (WCAG) of a #rrggbb colour."""
+    channels = [int(hex_colour[k : k + 2], 16) / 255 for k in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_the_first_three_classes_differ_in_colour_marker_and_lightness():
+    colours = [plots.class_colour(k) for k in range(3)]
+    assert colours == ["#0072B2", "#E69F00", "#009E73"]  # Okabe & Ito's blue, orange, bluish green
+    assert len(set(plots.CLASS_MARKERS[:3])) == 3
+    # none is white-ish on a light background (the old blobs plot's third class was white)
+    assert all(luminance(c) < 0.6 for c in colours)
+    # blue and orange, the two-class pair, stay apart for a viewer who sees only lightness
+    assert abs(luminance(colours[0]) - luminance(colours[1])) > 0.2
+
+
+def test_scatter_has_a_legend_entry_per_class_and_axis_labels():
+    plt = plots.pyplot()
+    fig, ax = plt.subplots()
+    plots.scatter_classes(ax, [[0, 0], [1, 1], [2, 0], [0, 2]], [0, 1, 2, 1])
+    _, labels = ax.get_legend_handles_labels()
+    assert labels == ["class 0", "class 1", "class 2"]
+    assert ax.get_xlabel() == "x1" and ax.get_ylabel() == "x2"
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("losses", "scale"),
+    [([0.7, 0.69, 0.6931], "linear"), ([1.0, 0.1, 0.001], "log"), ([0.9, 3.0, 4.7e8, math.inf], "log")],
+)
+def test_loss_axis_goes_logarithmic_when_the_loss_spans_orders_of_magnitude(losses, scale):
+    plt = plots.pyplot()
+    fig, ax = plt.subplots()
+    ax.plot([v for v in losses if math.isfinite(v)])
+    plots.loss_axis(ax, losses)
+    assert ax.get_yscale() == scale
+    assert ax.get_ylabel().startswith("loss")
+    plt.close(fig)
+
+
+def test_train_warns_when_the_loss_grows():
+    from chainrule.train import divergence_warning
+
+    assert divergence_warning([0.9, 0.5, 0.1], lr=0.5) is None
+    text = divergence_warning([0.93, 2.0, 4.7e8], lr=100.0)
+    assert text and "grew from 0.93 to 4.7e+08" in text and "--lr 10" in text
+    assert divergence_warning([0.93, math.nan], lr=100.0)

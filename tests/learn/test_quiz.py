@@ -1,0 +1,89 @@
+"""quiz: scripted through a text stream, as the command line feeds it standard input."""
+
+import io
+
+import pytest
+
+from autograd import Value, quiz
+
+
+def neuron():
+    x, w, b = Value(2.0, label="x"), Value(-3.0, label="w"), Value(6.8813735870195432, label="b")
+    n = x * w + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+# do/dn = 1 - tanh(n)² = 0.5, then the mul node (v2) 0.5, b 0.5, x = w·0.5 = -1.5, w = x·0.5 = 1.0
+RIGHT_ANSWERS = ["0.5", "0.5", "0.5", "-1.5", "1.0"]
+
+
+def run(root, lines):
+    out = io.StringIO()
+    result = quiz(root, input=io.StringIO("".join(line + "\n" for line in lines)), output=out)
+    return result, out.getvalue()
+
+
+def test_all_right():
+    result, text = run(neuron(), RIGHT_ANSWERS)
+    assert (result.right, result.asked, result.questions) == (5, 5, 5)
+    assert text.rstrip().endswith("score: 5/5")
+    assert "hint" not in text
+    assert "o = tanh(n) = 0.7071" in text  # the forward values come first
+
+
+def test_wrong_answers_get_the_chain_rule_as_a_hint_and_one_more_try():
+    answers = ["0.5", "1", "0.5", "0.5", "3", "2", "1/1"]  # v2 wrong then right; x wrong twice
+    result, text = run(neuron(), answers)
+    assert (result.right, result.second_try, result.asked) == (3, 1, 5)
+    assert "from n: dn/dv2 × do/dn = 1.0 × 0.5 = 0.5" in text
+    assert "from v2: dv2/dx × do/dv2 = -3.0 × 0.5 = -1.5" in text
+    assert "the answer: do/dx = -1.5" in text
+    assert text.rstrip().endswith("score: 3/5 (1 more right on the second try)")
+
+
+def test_a_node_used_twice_shows_both_shares():
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    result, text = run(y, ["3", "6"])
+    assert "from y: dy/dx × dy/dy = 3.0 × 1.0 = 3.0" in text
+    assert text.count("from y: dy/dx") == 2
+    assert "x is used 2 times: the shares add up" in text
+    assert (result.right, result.second_try) == (0, 1)
+
+
+def test_input_ending_early_ends_cleanly_with_the_score_so_far():
+    result, text = run(neuron(), ["0.5", "0.5"])
+    assert (result.right, result.asked, result.questions) == (2, 2, 5)
+    assert text.rstrip().endswith("score: 2/2 (input ended after 2 of 5 questions)")
+
+
+def test_a_line_that_is_not_a_number_is_asked_again_without_costing_a_try():
+    result, text = run(neuron(), ["half", "0.5"] + RIGHT_ANSWERS[1:])
+    assert "could not read 'half' as a number" in text
+    assert result.right == 5
+
+
+def test_the_quiz_leaves_the_grads_backward_would():
+    o = neuron()
+    run(o, [])
+    x = o.inputs[0].inputs[0].inputs[0]
+    assert x.grad == pytest.approx(-1.5)
+
+
+def test_a_root_that_is_not_a_value_is_refused():
+    with pytest.raises(TypeError, match="quiz: root must be a Value, got float"):
+        quiz(1.0)
+
+
+def test_a_small_gradient_is_not_answered_by_zero():
+    # tanh saturates: do/dn = 1 - tanh(3)**2 = 0.009866; 0 is 100% off, 0.009866 is right
+    n = Value(3.0, label="n")
+    o = n.tanh()
+    o.label = "o"
+    result, text = run(o, ["0", "0.009866"])
+    assert "not quite (0.0)" in text
+    assert (result.right, result.second_try) == (0, 1)
