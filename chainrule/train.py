@@ -15,10 +15,12 @@ from pathlib import Path
 
 import autograd
 from autograd import Value
+from autograd.see.flipbook import render_flipbook
 from nn import data as datasets
 from nn.layers import MLP
 from nn.losses import binary_cross_entropy_with_logits, cross_entropy, hinge, mse
 from nn.optim import SGD, Adam, LambdaLR, Optimizer, RMSprop
+from nn.record import TrainingRecorder
 from nn.serialize import load, save
 
 DEFAULT_LR = {"sgd": 0.5, "adam": 0.02, "rmsprop": 0.01}
@@ -99,11 +101,14 @@ def run_training(args: argparse.Namespace) -> None:
     schedule = LambdaLR(optimizer, lambda k: 1.0 - 0.9 * k / args.epochs)
 
     losses, accuracies = [], []
+    recorder = TrainingRecorder(model, X, labels) if getattr(args, "flipbook", None) else None
     progress = tqdm(range(args.epochs), desc=f"{args.dataset} {args.optimizer}", unit="epoch")
     for _ in progress:
         loss = loss_fn([model(x) for x in X])
         optimizer.zero_grad()
         loss.backward()
+        if recorder is not None:
+            recorder.record(loss)  # this step's loss, weights and grads, before the update
         optimizer.step()
         schedule.step()
         with autograd.no_grad():
@@ -121,6 +126,9 @@ def run_training(args: argparse.Namespace) -> None:
     print(f"final loss {losses[-1]:.4f}, accuracy {accuracies[-1]:.0%}")
     print(f"wrote {plot_path}")
     print(f"wrote {model_path}")
+    if recorder is not None:
+        title = f"chainrule train {args.dataset}: {loss_name} loss, {args.optimizer}"
+        print(f"wrote {render_flipbook(recorder.as_dict(), args.flipbook, title)}")
 
 
 def plot(
