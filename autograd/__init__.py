@@ -10,9 +10,10 @@ The engine is ``value.py`` (the node), ``ops.py`` (every op's forward rule and d
 a time, and ``explain``), ``grad_mode.py`` (``no_grad`` and the anomaly switch),
 ``functional.py`` (``grad``) and ``gradcheck.py``. It imports nothing else of the project.
 
-The tools that show the engine live in ``autograd.see`` (pictures, the step-through page,
-``detect_anomaly``). Their names are importable from here too, but nothing of them is
-loaded until one is used: ``import autograd`` stays light, and it never imports Graphviz.
+The tools that show the engine live in ``autograd.see`` (pictures, the live graph page,
+the training flipbook, ``show`` for notebooks, ``detect_anomaly``). Their names are
+importable from here too, but nothing of them is loaded until one is used: ``import autograd``
+stays light, and it never imports Graphviz.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ from autograd.value import Value
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ below loads them
     from autograd.see.anomaly import AnomalyError, detect_anomaly
     from autograd.see.draw import GraphvizMissing, draw_dot, render
+    from autograd.see.flipbook import render_flipbook
+    from autograd.see.notebook import InlinePage, show
     from autograd.see.page import render_steps
 
 # The seeing tools' public names, and the module of autograd.see that holds each one.
@@ -54,6 +57,9 @@ _SEEING_TOOLS = {
     "draw_dot": "draw",
     "render": "draw",
     "render_steps": "page",
+    "render_flipbook": "flipbook",
+    "show": "notebook",
+    "InlinePage": "notebook",
 }
 
 
@@ -77,6 +83,7 @@ __all__ = [
     "GradcheckError",
     "GradcheckReport",
     "GraphvizMissing",
+    "InlinePage",
     "Value",
     "backward_order",
     "backward_steps",
@@ -95,7 +102,9 @@ __all__ = [
     "no_grad",
     "relu",
     "render",
+    "render_flipbook",
     "render_steps",
+    "show",
     "sigmoid",
     "sin",
     "softplus",
