@@ -102,7 +102,7 @@ def test_show_in_a_notebook(browser: Browser, tmp_path: Path) -> None:
     host = tmp_path / "host.html"
     host.write_text("<!DOCTYPE html><html><body>" + outputs[1][0]["data"]["text/html"] + "</body></html>")
     browser.open(host, ready="document.querySelector('iframe') !== null")
-    browser.evaluate("new Promise(r => setTimeout(r, 300))")
+    browser.evaluate("new Promise(r => setTimeout(r, 300))", await_promise=True)
     browser.screenshot("notebook-iframe.png")
 
 
