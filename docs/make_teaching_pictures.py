@@ -111,7 +111,10 @@ def flipbook_pictures(browser: Browser, work: Path) -> None:
              function frame(now) {
                if (last !== null) t.push(now - last);
                last = now;
-               if (k < window.chainrule.frames()) { window.chainrule.show(k++); requestAnimationFrame(frame); }
+               if (k < window.chainrule.frames()) {
+                 window.chainrule.show(k++);
+                 requestAnimationFrame(frame);
+               }
                else done(t); }
              requestAnimationFrame(frame); })""",
         await_promise=True,
