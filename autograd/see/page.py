@@ -14,8 +14,9 @@ the op table (``ops_twin.js``, row for row like ``autograd/ops.py``) and the pag
       x.grad += (d n / d x) × n.grad       local × upstream = contribution, before -> after
 
 - the graph pans and zooms (wheel, drag, + - 0 keys); ``p`` toggles a presentation mode;
+  ``predict`` (or ``g``) hides the grads until the learner types what each step gives;
 - ``window.chainrule`` scripts it: ``names() set(name, x) value(name) grad(name) steps()
-  step(k) error()``; the page shows exactly the state these read.
+  step(k) error() predicting()``; the page shows exactly the state these read.
 
 Nothing is fetched from the network and a Content-Security-Policy forbids it. User text
 reaches the page through Graphviz's SVG (which escapes it), through ``html.escape`` (the

@@ -110,10 +110,21 @@ class Browser:
             time.sleep(0.05)
 
     def press(self, key: str) -> None:
-        code = {"ArrowRight": 39, "ArrowLeft": 37, "Home": 36, "End": 35, "p": 80, "+": 187, "0": 48}[key]
-        kinds = ("rawKeyDown", "char", "keyUp") if len(key) == 1 else ("rawKeyDown", "keyUp")
+        codes = {
+            "ArrowRight": 39,
+            "ArrowLeft": 37,
+            "Home": 36,
+            "End": 35,
+            "Enter": 13,
+            "p": 80,
+            "g": 71,
+            "+": 187,
+        }
+        code = codes[key]
+        text = "\r" if key == "Enter" else key
+        kinds = ("rawKeyDown", "char", "keyUp") if len(text) == 1 else ("rawKeyDown", "keyUp")
         for kind in kinds:
-            extra = {"text": key} if kind == "char" else {}
+            extra = {"text": text} if kind == "char" else {}
             self.send(
                 "Input.dispatchKeyEvent", type=kind, key=key, code=key, windowsVirtualKeyCode=code, **extra
             )

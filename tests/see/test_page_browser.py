@@ -364,3 +364,46 @@ def test_page_json_is_the_engine_data(tmp_path: Path) -> None:
     text = render_steps(root, tmp_path / "data.html").read_text(encoding="utf-8")
     data = json.loads(text.split('<script id="steps-data" type="application/json">')[1].split("</script>")[0])
     assert [n["data"] for n in data["nodes"]] == [n.data for n in topological_order(root)]
+
+
+def test_predict_mode_hides_grads_until_the_learner_types_them(browser: Browser, tmp_path: Path) -> None:
+    root, _ = neuron_graph()
+    twin, _ = neuron_graph()
+    expected = list(backward_steps(twin))
+    browser.open(render_steps(root, tmp_path / "predict.html"))
+    browser.evaluate("document.getElementById('predict').click()")  # the page's own switch
+    assert browser.evaluate("window.chainrule.predicting()")
+    browser.evaluate("window.chainrule.step(0)")
+    browser.evaluate("document.getElementById('next').click()")  # step 1: o = tanh(n)
+    step = expected[0]
+    n_index = _index(twin, step.terms[0].input)
+    assert browser.evaluate(GRADS)[f"v{n_index}"] == "grad ?"
+    assert browser.evaluate(f"window.chainrule.grad({json.dumps(step.terms[0].name)})") is None
+    assert browser.evaluate("document.querySelectorAll('td.after input').length") == 1
+
+    # A wrong answer is marked and the grad stays hidden.
+    browser.type_into("td.after input", "0.9")
+    browser.press("Enter")
+    assert browser.evaluate("document.querySelector('td.after input').classList.contains('wrong')")
+    assert browser.evaluate(GRADS)[f"v{n_index}"] == "grad ?"
+
+    # The right answer (1 - tanh(n)**2, to 4 digits) reveals it in the box and the panel.
+    browser.type_into("td.after input", f"{step.terms[0].grad_after:.4g}")
+    browser.press("Enter")
+    assert browser.evaluate(GRADS)[f"v{n_index}"] == f"grad {number(step.terms[0].grad_after)}"
+    assert browser.evaluate(PANEL)["rows"][0]["after"] == step.terms[0].grad_after
+    assert (
+        browser.evaluate(f"window.chainrule.grad({json.dumps(step.terms[0].name)})")
+        == step.terms[0].grad_after
+    )
+
+    # The next step asks again; "show the answer" reveals without typing.
+    browser.evaluate("document.getElementById('next').click()")
+    assert browser.evaluate("document.querySelectorAll('td.after input').length") == len(expected[1].terms)
+    browser.screenshot("predict.png")
+    browser.evaluate("document.getElementById('reveal').click()")
+    assert [r["after"] for r in browser.evaluate(PANEL)["rows"]] == [t.grad_after for t in expected[1].terms]
+    browser.evaluate("document.activeElement.blur()")
+    browser.press("g")  # the key switches it off: every grad is shown
+    assert not browser.evaluate("window.chainrule.predicting()")
+    assert "grad ?" not in browser.evaluate(GRADS).values()
