@@ -33,8 +33,8 @@ class TrainingRecorder:
 
     ``X`` and ``y`` (optional) are the data and labels; with 2-D ``X`` the model's score is
     evaluated on a ``grid`` x ``grid`` lattice spanning the data plus ``pad`` on each side. The
-    score is the model's output (for several outputs, the index of the class it picks), rounded
-    to ``digits`` decimals to keep the page small.
+    score is the model's output (for several outputs, the index of the class it picks, and the
+    grid's ``classes`` says how many), rounded to ``digits`` decimals to keep the page small.
     """
 
     def __init__(
@@ -87,7 +87,9 @@ class TrainingRecorder:
                 v = g["y0"] + (g["y1"] - g["y0"]) * j / (n - 1)
                 for i in range(n):
                     u = g["x0"] + (g["x1"] - g["x0"]) * i / (n - 1)
-                    scores.append(round(_score(self.model([u, v])), self.digits))
+                    out = self.model([u, v])
+                    g["classes"] = len(out) if isinstance(out, list) else 2
+                    scores.append(round(_score(out), self.digits))
         return scores
 
     def layers(self) -> list[list[dict[str, Any]]]:

@@ -36,3 +36,15 @@ def test_flipbook_needs_an_html_name(tmp_path: Path, capsys: pytest.CaptureFixtu
         main(["train", "xor", "--flipbook", str(tmp_path / "run.png")])
     assert stop.value.code == 2
     assert "must end in .html" in capsys.readouterr().err
+
+
+def test_blobs_flipbook_records_the_class_picked(tmp_path: Path) -> None:
+    page = tmp_path / "blobs.html"
+    args = ["train", "blobs", "--epochs", "2", "--samples", "30", "--hidden", "4", "--out", str(tmp_path)]
+    assert main([*args, "--flipbook", str(page)]) == 0
+    text = page.read_text(encoding="utf-8")
+    data = json.loads(
+        re.search(r'<script id="run-data" type="application/json">(.*?)</script>', text, re.S).group(1)
+    )
+    assert data["grid"]["classes"] == 3
+    assert set(data["frames"][-1]["scores"]) <= {0, 1, 2}  # the class index at every grid point
