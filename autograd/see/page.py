@@ -67,7 +67,15 @@ def _kind(node: Value, root: Value, params: set[Value]) -> str:
     return "input" if node.label else "constant"
 
 
-def graph_data(root: Value, grad: float = 1.0, params: set[Value] | None = None) -> dict[str, Any]:
+def node_names(order: list[Value], model_names: dict[Value, str]) -> list[str]:
+    """Each node's name on the page: its parameter name in ``model=`` (unique, unlike a neuron's
+    ``w0`` label), else its label, else ``v<k>``."""
+    return [model_names.get(node) or node.label or f"v{k}" for k, node in enumerate(order)]
+
+
+def graph_data(
+    root: Value, grad: float = 1.0, params: set[Value] | None = None, names: list[str] | None = None
+) -> dict[str, Any]:
     """The page's graph, BEFORE the backward pass: every node and the grads backward starts from.
 
     Nodes are listed in ``topological_order(root)``; node k is the ``v<k>`` that ``draw_dot``
@@ -79,10 +87,11 @@ def graph_data(root: Value, grad: float = 1.0, params: set[Value] | None = None)
     order = topological_order(root)
     index = {node: k for k, node in enumerate(order)}
     params = params or set()
+    names = names or node_names(order, {})
     nodes = []
     for k, node in enumerate(order):
         entry: dict[str, Any] = {
-            "name": node.label or f"v{k}",
+            "name": names[k],
             "op": node.op,
             "inputs": [index[c] for c in node.inputs],
             "data": _number(node.data),
@@ -104,16 +113,16 @@ def graph_data(root: Value, grad: float = 1.0, params: set[Value] | None = None)
     }
 
 
-def _svg_with_names(root: Value, order: list[Value], options: dict[str, Any]) -> str:
-    """The drawing, with every unlabelled node's ``v<k>`` in its box (labels put back afterwards)."""
-    unlabelled = [(k, node) for k, node in enumerate(order) if not node.label]
+def _svg_with_names(root: Value, order: list[Value], names: list[str], options: dict[str, Any]) -> str:
+    """The drawing, with every node's page name in its box (the labels are put back afterwards)."""
+    renamed = [(k, node, node.label) for k, node in enumerate(order) if node.label != names[k]]
     try:
-        for k, node in unlabelled:
-            node.label = f"v{k}"
+        for k, node, _ in renamed:
+            node.label = names[k]
         svg = to_svg(root, **options)
     finally:
-        for _, node in unlabelled:
-            node.label = ""
+        for _, node, label in renamed:
+            node.label = label
     return svg[svg.index("<svg") :]  # drop the XML declaration and doctype: this is HTML
 
 
@@ -152,15 +161,20 @@ def live_page(root: Value, grad: float = 1.0, max_nodes: int = 500, **options: A
             f"render_steps: the graph has {len(order)} nodes, more than max_nodes={max_nodes}; "
             "a page that large cannot be read. Step through a smaller piece (one neuron), or raise max_nodes."
         )
+    if options.get("params") is not None:
+        options["params"] = list(options["params"])  # read twice: here and by draw_dot
     params = set(options.get("params") or [])
     model = options.get("model")
-    if model is not None:
-        params |= {p for _, p in model.named_parameters()}
-    data = graph_data(root, grad, params)
+    model_names: dict[Value, str] = {}
+    if callable(getattr(model, "named_parameters", None)):
+        model_names = {p: name for name, p in model.named_parameters()}
+        params |= set(model_names)
+    names = node_names(order, model_names)
+    data = graph_data(root, grad, params, names)
     root.backward(grad)
     options["show_grad"] = True
     options.setdefault("max_nodes", max_nodes)
-    svg = _svg_with_names(root, order, options)
+    svg = _svg_with_names(root, order, names, options)
     title = f"Backward pass of {root.label or 'the graph'}: {data['computed']} steps"
     slots = {
         "TITLE": html.escape(title),

@@ -407,3 +407,25 @@ def test_predict_mode_hides_grads_until_the_learner_types_them(browser: Browser,
     browser.press("g")  # the key switches it off: every grad is shown
     assert not browser.evaluate("window.chainrule.predicting()")
     assert "grad ?" not in browser.evaluate(GRADS).values()
+
+
+def test_model_parameters_go_by_their_names(browser: Browser, tmp_path: Path) -> None:
+    import nn
+
+    model = nn.MLP(2, [2, 1], seed=0)
+    out = model([1.0, 2.0])
+    labels = [p.label for p in model.parameters()]
+    browser.open(render_steps(out, tmp_path / "mlp.html", model=model))
+    assert [p.label for p in model.parameters()] == labels  # the labels are put back
+    names = browser.evaluate("window.chainrule.names()")
+    assert {name for name, _ in model.named_parameters()} <= set(names)
+    browser.evaluate("window.chainrule.set('layers.0.neurons.0.w.0', 0.5)")
+    model.layers[0].neurons[0].w[0].data = 0.5
+    again = model([1.0, 2.0])
+    model.zero_grad()  # render_steps's backward left its grads in the parameters
+    again.backward()
+    assert math.isclose(browser.evaluate("window.chainrule.value('v0')"), again.data, rel_tol=1e-12)
+    for name, p in model.named_parameters():
+        assert math.isclose(
+            browser.evaluate(f"window.chainrule.grad('{name}')"), p.grad, rel_tol=1e-12, abs_tol=1e-300
+        )
