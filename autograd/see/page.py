@@ -164,10 +164,10 @@ def live_page(root: Value, grad: float = 1.0, max_nodes: int = 500, **options: A
     if options.get("params") is not None:
         options["params"] = list(options["params"])  # read twice: here and by draw_dot
     params = set(options.get("params") or [])
-    model = options.get("model")
+    named = getattr(options.get("model"), "named_parameters", None)
     model_names: dict[Value, str] = {}
-    if callable(getattr(model, "named_parameters", None)):
-        model_names = {p: name for name, p in model.named_parameters()}
+    if callable(named):
+        model_names = {p: name for name, p in named()}
         params |= set(model_names)
     names = node_names(order, model_names)
     data = graph_data(root, grad, params, names)
