@@ -429,3 +429,25 @@ def test_model_parameters_go_by_their_names(browser: Browser, tmp_path: Path) ->
         assert math.isclose(
             browser.evaluate(f"window.chainrule.grad('{name}')"), p.grad, rel_tol=1e-12, abs_tol=1e-300
         )
+
+
+def test_dragging_an_input_box_changes_its_value(browser: Browser, tmp_path: Path) -> None:
+    root, _ = two_layer_graph(0.5, -1.25, 0.75, 0.1)
+    browser.open(render_steps(root, tmp_path / "drag.html"))
+    k = browser.evaluate("window.chainrule.names().indexOf('w')")
+    x, y = browser.evaluate(
+        f"""(() => {{ const g = [...document.querySelectorAll('#graph g.node')].find(g => g.querySelector('title').textContent === 'v{k}');
+             g.scrollIntoView(); const r = g.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }})()"""
+    )
+    scale = float(
+        browser.evaluate("document.getElementById('canvas').style.transform").split("scale(")[1].rstrip(")")
+    )
+    for kind, dx in (("mousePressed", 0), ("mouseMoved", 20), ("mouseMoved", 40), ("mouseReleased", 40)):
+        browser.send(
+            "Input.dispatchMouseEvent", type=kind, x=x + dx, y=y, button="left", buttons=1, clickCount=1
+        )
+    moved = round(40 / scale) * 0.01  # 1% of |w| is below 0.01: 0.01 per pixel of the graph
+    assert math.isclose(browser.evaluate("window.chainrule.value('w')"), 0.75 + moved, rel_tol=1e-9)
+    w = browser.evaluate("window.chainrule.value('w')")
+    check_page_matches_engine(browser, {"x1": 0.5, "x2": -1.25, "w": w, "b": 0.1})
+    assert browser.evaluate(f"document.getElementById('leaf-{k}').value") == str(w)
