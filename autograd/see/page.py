@@ -5,9 +5,9 @@ the graph as JSON (each node's op, inputs, data and local derivatives), a JavaSc
 the op table (``ops_twin.js``, row for row like ``autograd/ops.py``) and the page's code
 (``page_template.html``). In the page:
 
-- every leaf's value can be typed, slid, or dragged (its box, sideways); the page reruns the forward rule of every op and
-  the backward pass at once, and every box shows its new data and grad. An input outside an
-  op's domain gives Python's error, as a message at that node;
+- every leaf's value can be typed, slid, or dragged (its box, sideways); the page reruns the
+  forward rule of every op and the backward pass at once, and every box shows its new data and
+  grad. An input outside an op's domain gives Python's error, as a message at that node;
 - the backward pass can be stepped through (buttons, slider, arrow keys); at each step the
   panel writes out that step's chain rule for every input x of the node n:
 
