@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from autograd.see.palette import CLASS_COLOURS, CLASS_NAMES
 from autograd.see.page import _number, safe_json
 
 
@@ -66,6 +67,7 @@ def flipbook_page(run: Mapping[str, Any], title: str = "Training run") -> str:
         "frames": _frames(run["frames"]),
         "data": run.get("data"),
         "grid": run.get("grid"),
+        "palette": {"colours": list(CLASS_COLOURS), "names": list(CLASS_NAMES)},
     }
     template = resources.files("autograd.see").joinpath("flipbook_template.html").read_text(encoding="utf-8")
     slots = {"TITLE": html.escape(str(title)), "DATA": safe_json(data)}
