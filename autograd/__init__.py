@@ -12,11 +12,11 @@ a time, and ``explain``), ``grad_mode.py`` (``no_grad`` and the anomaly switch),
 and ``naive.py`` (the backward pass without topological order, to show why it fails). It imports
 nothing else of the project.
 
-The tools that show the engine live in ``autograd.see`` (pictures, the step-through page,
-``detect_anomaly``). Their names are importable from here too, but nothing of them is
-loaded until one is used: ``import autograd`` stays light, and it never imports Graphviz.
-The learning tools in ``autograd.learn`` (``check_op``, ``check_backward``, ``quiz``) load the
-same way.
+The tools that show the engine live in ``autograd.see`` (pictures, the live graph page,
+the training flipbook, ``show`` for notebooks, ``detect_anomaly``). Their names are
+importable from here too, but nothing of them is loaded until one is used: ``import autograd``
+stays light, and it never imports Graphviz. The learning tools in ``autograd.learn``
+(``check_op``, ``check_backward``, ``quiz``) load the same way.
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ belo
     from autograd.learn.quiz import quiz
     from autograd.see.anomaly import AnomalyError, detect_anomaly
     from autograd.see.draw import GraphvizMissing, draw_dot, render
+    from autograd.see.flipbook import render_flipbook
+    from autograd.see.notebook import InlinePage, show
     from autograd.see.page import render_steps
 
 # The seeing tools' public names, and the module of autograd.see that holds each one.
@@ -63,6 +65,9 @@ _SEEING_TOOLS = {
     "render": "draw",
     "render_steps": "page",
     "smallest_text": "legibility",
+    "render_flipbook": "flipbook",
+    "show": "notebook",
+    "InlinePage": "notebook",
 }
 
 # The learning tools (autograd.learn: grading a learner's derivatives, the quiz), loaded the same way.
@@ -93,6 +98,7 @@ __all__ = [
     "GradcheckError",
     "GradcheckReport",
     "GraphvizMissing",
+    "InlinePage",
     "Value",
     "backward_order",
     "backward_steps",
@@ -116,7 +122,9 @@ __all__ = [
     "quiz",
     "relu",
     "render",
+    "render_flipbook",
     "render_steps",
+    "show",
     "sigmoid",
     "sin",
     "smallest_text",

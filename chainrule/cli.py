@@ -4,7 +4,7 @@
     chainrule graph "tanh(w*x + b)" x=2 w=-3 b=6.88 [-o graph.svg] [--steps page.html]
                                                  [--no-grad] [--edge-labels]
     chainrule quiz "tanh(w*x + b)" x=2 w=-3 b=6.88     predict each gradient, one per line
-    chainrule train {xor,moons,circles,blobs} [...]
+    chainrule train {xor,moons,circles,blobs} [--flipbook run.html] [...]
     chainrule --version
 
 Expected mistakes (bad arguments, an expression that does not parse, a missing Graphviz)
@@ -83,6 +83,12 @@ def _positive_float(text: str) -> float:
     if not x > 0 or x == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
     return x
+
+
+def _html_path(text: str) -> str:
+    if not text.lower().endswith((".html", ".htm")):
+        raise argparse.ArgumentTypeError(f"the page's name must end in .html, got {text!r}")
+    return text
 
 
 def _expression(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
@@ -223,6 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--out", default="chainrule-out", metavar="DIR")
     train.add_argument("--load", metavar="MODEL.json", help="continue from a saved model")
+    train.add_argument(
+        "--flipbook",
+        metavar="PAGE.html",
+        type=_html_path,
+        help="also write the run as a page to scrub through",
+    )
     train.set_defaults(run=_train)
     return parser
 

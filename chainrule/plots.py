@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-CLASS_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7")
+from autograd.see.palette import class_colour
+
 CLASS_MARKERS = ("o", "s", "^", "D", "v", "P")
 LOG_SPAN = 100.0  # max / min of the positive losses above which the loss axis is logarithmic
 
@@ -28,11 +29,6 @@ def pyplot() -> Any:
     import matplotlib.pyplot as plt
 
     return plt
-
-
-def class_colour(k: int) -> str:
-    """The colour of class ``k`` (the palette repeats after six classes)."""
-    return CLASS_COLOURS[k % len(CLASS_COLOURS)]
 
 
 def scatter_classes(ax: Any, X: Sequence[Sequence[float]], labels: Sequence[int]) -> None:

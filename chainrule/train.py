@@ -24,6 +24,7 @@ from nn import data as datasets
 from nn.layers import MLP
 from nn.losses import binary_cross_entropy_with_logits, cross_entropy, hinge, mse
 from nn.optim import SGD, Adam, LambdaLR, Optimizer, RMSprop
+from nn.record import TrainingRecorder
 from nn.serialize import load, save
 
 DEFAULT_LR = {"sgd": 0.5, "adam": 0.02, "rmsprop": 0.01}
@@ -108,7 +109,8 @@ def run_training(args: argparse.Namespace) -> None:
 
     out = writable_folder(Path(args.out))  # before training: a bad --out fails in a second
     plot_file = out / f"{args.dataset}-training.png"
-    run = train_epochs(model, loss_fn, optimizer, schedule, X, labels, loss_name, args)
+    recorder = TrainingRecorder(model, X, labels) if getattr(args, "flipbook", None) else None
+    run = train_epochs(model, loss_fn, optimizer, schedule, X, labels, loss_name, args, recorder)
     losses, accuracies = run.losses, run.accuracies
     if run.diverged:  # plot the run with the last finite weights; write no model
         _write_plot(model, X, labels, losses, accuracies, loss_name, plot_file)
@@ -123,6 +125,11 @@ def run_training(args: argparse.Namespace) -> None:
         print(f"warning: {warning}")
     _write_plot(model, X, labels, losses, accuracies, loss_name, plot_file)
     print(f"wrote {model_path}")
+    if recorder is not None:
+        from autograd.see.flipbook import render_flipbook
+
+        title = f"chainrule train {args.dataset}: {loss_name} loss, {args.optimizer}"
+        print(f"wrote {render_flipbook(recorder.as_dict(), args.flipbook, title)}")
 
 
 def _write_plot(
@@ -160,9 +167,11 @@ def train_epochs(
     labels: list[int],
     loss_name: str,
     args: argparse.Namespace,
+    recorder: TrainingRecorder | None = None,
 ) -> Run:
     """One full-batch step per epoch, stopping at the first loss or weight that is inf or nan.
 
+    With a ``recorder``, each step's loss, weights and grads are kept for the flipbook.
     On such a stop the model is put back to its weights at the start of the failing epoch
     (all finite), so what is plotted is the last sound state and nothing non-finite is kept.
     """
@@ -182,6 +191,8 @@ def train_epochs(
             break
         optimizer.zero_grad()
         loss.backward()
+        if recorder is not None:
+            recorder.record(loss)  # this step's loss, weights and grads, before the update
         optimizer.step()
         schedule.step()
         with autograd.no_grad():

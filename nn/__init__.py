@@ -11,7 +11,8 @@
 Where things are: ``module.py`` (Module: parameters, names, state_dict), ``layers.py``
 (Neuron, Layer, MLP), ``init.py`` (initial weights), ``losses.py``, ``optim.py`` (SGD, Adam,
 RMSprop, LambdaLR), ``serialize.py`` (save/load as JSON), ``data.py`` (toy data sets),
-``torch_bridge.py`` (to and from ``torch.nn.Sequential``).
+``torch_bridge.py`` (to and from ``torch.nn.Sequential``), ``record.py`` (a training run kept
+step by step as plain data, for the flipbook).
 """
 
 from nn import data, losses, optim
@@ -25,6 +26,7 @@ from nn.losses import (
 )
 from nn.module import Module
 from nn.optim import SGD, Adam, LambdaLR, RMSprop
+from nn.record import TrainingRecorder
 from nn.serialize import load, save
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "Module",
     "Neuron",
     "RMSprop",
+    "TrainingRecorder",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",

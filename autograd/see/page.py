@@ -1,16 +1,27 @@
-"""``render_steps(root, 'steps.html')``: a page to click through the backward pass, step by step.
+"""``render_steps(root, 'steps.html')``: the live graph page, to edit inputs and step through backward.
 
-One self-contained HTML file: the graph as inline SVG (drawn by ``autograd/see/draw.py``), the
-steps of ``backward_steps`` as JSON, and a little inline JavaScript (in
-``page_template.html``) with prev/next buttons, a slider and the arrow keys. At each step the
-node whose gradient is being passed on is highlighted, its inputs too, the grads in the
-boxes show their values at that moment, and a panel writes out that step's chain rule:
+One self-contained HTML file: the graph as inline SVG (laid out by ``autograd/see/draw.py``),
+the graph as JSON (each node's op, inputs, data and local derivatives), a JavaScript twin of
+the op table (``ops_twin.js``, row for row like ``autograd/ops.py``) and the page's code
+(``page_template.html``). In the page:
 
-    x.grad += (d n / d x) × n.grad       local × upstream = contribution, before -> after
+- every leaf's value can be typed, slid, or dragged (its box, sideways); the page reruns the
+  forward rule of every op and the backward pass at once, and every box shows its new data and
+  grad. An input outside an op's domain gives Python's error, as a message at that node;
+- the backward pass can be stepped through (buttons, slider, arrow keys); at each step the
+  panel writes out that step's chain rule for every input x of the node n:
 
-Nothing is fetched from the network. User text reaches the page only through Graphviz's SVG
-(which escapes it) and through JSON in which ``<``, ``>`` and ``&`` are written as ``\\u003c``
-and so on, so a label such as ``</script><script>...`` stays text.
+      x.grad += (d n / d x) × n.grad       local × upstream = contribution, before -> after
+
+- the graph pans and zooms (wheel, drag, + - 0 keys); ``p`` toggles a presentation mode;
+  ``predict`` (or ``g``) hides the grads until the learner types what each step gives;
+- ``window.chainrule`` scripts it: ``names() set(name, x) value(name) grad(name) steps()
+  step(k) error() predicting()``; the page shows exactly the state these read.
+
+Nothing is fetched from the network and a Content-Security-Policy forbids it. User text
+reaches the page through Graphviz's SVG (which escapes it), through ``html.escape`` (the
+title) and through JSON in which ``<``, ``>`` and ``&`` are written as ``\\u003c`` and so on,
+so a label such as ``</script><script>...`` stays text.
 """
 
 from __future__ import annotations
@@ -23,10 +34,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from autograd.backward import topological_order
-from autograd.see.draw import to_svg
-from autograd.steps import backward_steps
+from autograd.backward import backward_order, topological_order
+from autograd.see.draw import COLOURS, to_svg
 from autograd.value import Value, to_float
+
+STEP_COLOURS = {"current": "#d62728", "input": "#8c564b"}  # red and brown: unused by the boxes
 
 
 def _number(x: float) -> float | str:
@@ -44,63 +56,131 @@ def safe_json(value: object) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def steps_data(root: Value, grad: float = 1.0) -> dict[str, Any]:
-    """Run the backward pass on ``root`` and return the page's data: start grads and every step.
+def _kind(node: Value, root: Value, params: set[Value]) -> str:
+    """The box colour's meaning, as ``draw_dot`` decides it (selection.py)."""
+    if node is root:
+        return "output"
+    if node in params:
+        return "parameter"
+    if node.inputs:
+        return "intermediate"
+    return "input" if node.label else "constant"
 
-    Nodes are referred to by k, their position in ``topological_order(root)``, which is also
-    the ``v<k>`` name ``draw_dot`` gives them.
+
+def node_names(order: list[Value], model_names: dict[Value, str]) -> list[str]:
+    """Each node's name on the page: its parameter name in ``model=`` (unique, unlike a neuron's
+    ``w0`` label), else its label, else ``v<k>``."""
+    return [model_names.get(node) or node.label or f"v{k}" for k, node in enumerate(order)]
+
+
+def graph_data(
+    root: Value, grad: float = 1.0, params: set[Value] | None = None, names: list[str] | None = None
+) -> dict[str, Any]:
+    """The page's graph, BEFORE the backward pass: every node and the grads backward starts from.
+
+    Nodes are listed in ``topological_order(root)``; node k is the ``v<k>`` that ``draw_dot``
+    draws, and its name is its label or ``v<k>``. The first ``computed`` nodes are the ones
+    backward visits, in that order. ``leaky_relu`` nodes carry their slope (read from the local
+    derivative when the input is <= 0; when it is > 0 the slope is not recorded and 0.01, the
+    default, is assumed).
     """
     order = topological_order(root)
     index = {node: k for k, node in enumerate(order)}
-    start = [0.0 if node.inputs else node.grad for node in order]  # what backward() starts from
-    start[0] += grad
-    steps = []
-    for step in backward_steps(root, grad):
-        terms = [
-            {
-                "input": index[t.input],
-                "name": t.name,
-                "local": _number(t.local_grad),
-                "contribution": _number(t.contribution),
-                "before": _number(t.grad_before),
-                "after": _number(t.grad_after),
-            }
-            for t in step.terms
-        ]
-        steps.append(
-            {
-                "node": index[step.node],
-                "name": step.name,
-                "op": step.node.op,
-                "data": _number(step.node.data),
-                "upstream": _number(step.upstream),
-                "terms": terms,
-            }
-        )
-    root_name = root.label or "v0"
-    return {"root": root_name, "seed": _number(grad), "start": [_number(g) for g in start], "steps": steps}
+    params = params or set()
+    names = names or node_names(order, {})
+    nodes = []
+    for k, node in enumerate(order):
+        entry: dict[str, Any] = {
+            "name": names[k],
+            "op": node.op,
+            "inputs": [index[c] for c in node.inputs],
+            "data": _number(node.data),
+            "local": [_number(g) for g in node.local_grads],
+            "kind": _kind(node, root, params),
+        }
+        if node.op == "leaky_relu":
+            entry["slope"] = node.local_grads[0] if not node.inputs[0].data > 0.0 else 0.01
+        nodes.append(entry)
+    computed = len(backward_order(root))
+    start = [0.0 if k < computed else node.grad for k, node in enumerate(order)]
+    return {
+        "root": nodes[0]["name"],
+        "seed": _number(grad),
+        "computed": computed,
+        "start": [_number(g) for g in start],
+        "nodes": nodes,
+        "colours": {**COLOURS, **{f"step-{k}": v for k, v in STEP_COLOURS.items()}},
+    }
 
 
-def render_steps(root: Value, path: str | Path, grad: float = 1.0, **options: Any) -> Path:
-    """Run ``root``'s backward pass and write the step-through page to ``path``. Returns the path.
+def _svg_with_names(root: Value, order: list[Value], names: list[str], options: dict[str, Any]) -> str:
+    """The drawing, with every node's page name in its box (the labels are put back afterwards)."""
+    renamed = [(k, node, node.label) for k, node in enumerate(order) if node.label != names[k]]
+    try:
+        for k, node, _ in renamed:
+            node.label = names[k]
+        svg = to_svg(root, **options)
+    finally:
+        for _, node, label in renamed:
+            node.label = label
+    return svg[svg.index("<svg") :]  # drop the XML declaration and doctype: this is HTML
 
-    This *is* a backward pass (as ``root.backward(grad)``: leaves accumulate). ``options`` go
-    to ``draw_dot`` (``model=``, ``edge_labels=``, ...; ``show_grad`` is always on, since the
-    page fills the grads in step by step). Needs Graphviz, like ``render``.
+
+def _template(name: str) -> str:
+    return resources.files("autograd.see").joinpath(name).read_text(encoding="utf-8")
+
+
+def render_steps(
+    root: Value, path: str | Path, grad: float = 1.0, max_nodes: int = 500, **options: Any
+) -> Path:
+    """Run ``root``'s backward pass and write the live page to ``path``. Returns the path.
+
+    This *is* a backward pass (as ``root.backward(grad)``: leaves accumulate). A graph of
+    more than ``max_nodes`` nodes is refused with a ``ValueError`` before anything runs.
+    ``options`` go to ``draw_dot`` (``model=``, ``params=``, ``edge_labels=``, ...;
+    ``show_grad`` is always on). Needs Graphviz, like ``render``.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"render_steps: root must be a Value, got {type(root).__name__}")
-    grad = to_float(grad, "render_steps")
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"render_steps: the file name must end in .html, got {str(path)!r}")
-    options["show_grad"] = True
-    data = steps_data(root, grad)
-    svg = to_svg(root, **options)
-    svg = svg[svg.index("<svg") :]  # drop the XML declaration and doctype: this is HTML
-    title = f"Backward pass of {root.label or 'the graph'}: {len(data['steps'])} steps"
-    slots = {"TITLE": html.escape(title), "SVG": svg, "DATA": safe_json(data)}
-    template = resources.files("autograd.see").joinpath("page_template.html").read_text(encoding="utf-8")
-    page = re.sub(r"\{\{(TITLE|SVG|DATA)\}\}", lambda m: slots[m.group(1)], template)  # one pass
-    path.write_text(page, encoding="utf-8")
+    text = live_page(root, grad, max_nodes, **options)
+    path.write_text(text, encoding="utf-8")
     return path
+
+
+def live_page(root: Value, grad: float = 1.0, max_nodes: int = 500, **options: Any) -> str:
+    """The live page as HTML text (what ``render_steps`` writes and ``show`` displays)."""
+    if not isinstance(root, Value):
+        raise TypeError(f"render_steps: root must be a Value, got {type(root).__name__}")
+    grad = to_float(grad, "render_steps")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"render_steps: max_nodes must be an int >= 1, got {max_nodes!r}")
+    order = topological_order(root)
+    if len(order) > max_nodes:
+        raise ValueError(
+            f"render_steps: the graph has {len(order)} nodes, more than max_nodes={max_nodes}; "
+            "a page that large cannot be read. Step through a smaller piece (one neuron), or raise max_nodes."
+        )
+    if options.get("params") is not None:
+        options["params"] = list(options["params"])  # read twice: here and by draw_dot
+    params = set(options.get("params") or [])
+    named = getattr(options.get("model"), "named_parameters", None)
+    model_names: dict[Value, str] = {}
+    if callable(named):
+        model_names = {p: name for name, p in named()}
+        params |= set(model_names)
+    names = node_names(order, model_names)
+    data = graph_data(root, grad, params, names)
+    root.backward(grad)
+    options["show_grad"] = True
+    options.setdefault("max_nodes", max_nodes)
+    svg = _svg_with_names(root, order, names, options)
+    title = f"Backward pass of {root.label or 'the graph'}: {data['computed']} steps"
+    slots = {
+        "TITLE": html.escape(title),
+        "SVG": svg,
+        "DATA": safe_json(data),
+        "OPS": _template("ops_twin.js"),
+    }
+    template = _template("page_template.html")
+    return re.sub(r"\{\{(TITLE|SVG|DATA|OPS)\}\}", lambda m: slots[m.group(1)], template)  # one pass

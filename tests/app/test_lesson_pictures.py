@@ -114,7 +114,7 @@ MEASURE = """(() => {
 
 @pytest.mark.slow
 def test_lesson_step_page_text_is_readable_at_1920_by_1080(pictures, tmp_path):
-    from tests.see.test_page_browser import CHROMIUM, Browser
+    from tests.see.browser import CHROMIUM, Browser
 
     if CHROMIUM is None:
         pytest.fail("needs chromium")

@@ -41,7 +41,7 @@ def test_end_of_input_ends_the_quiz_with_the_score_so_far(monkeypatch, capsys):
     [
         (["tanh(x", "x=1"], "in the expression: column"),
         (["x + y", "x=1"], "in the expression"),
-        (["x", "x=1", "x=2"], "a variable is given twice"),
+        (["x", "x=1", "x=2"], "variable 'x' is given twice"),
     ],
 )
 def test_bad_expressions_are_refused_as_graph_refuses_them(monkeypatch, capsys, args, message):

@@ -1,137 +1,32 @@
-"""The step-through page in a real headless Chromium, driven over the DevTools protocol.
+"""The live graph page in a real headless Chromium, driven over the DevTools protocol.
 
-Chromium is started with a fresh profile and no network features; the test loads the page
-from a file, clicks through every step (buttons, arrow keys, slider) and compares the numbers
-in the panel with the steps computed in Python. Labels containing <script> must stay text.
-
-Needs Debian's ``chromium`` and the ``websocket-client`` package (CI installs both); the
-drawing needs Graphviz's ``dot``.
+The test loads the page from a file, clicks through every step (buttons, arrow keys, slider)
+and compares the numbers in the panel with the steps computed in Python; edits inputs through
+the page's own text fields and sliders and compares every value and grad with the engine run
+again on the new numbers; checks that an input outside an op's domain shows Python's error at
+that node, that labels and the title stay text, and that the page is legible at 1920x1080.
 """
 
 from __future__ import annotations
 
-import base64
-import itertools
 import json
 import math
-import os
-import shutil
-import subprocess
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from autograd import Value, backward_steps, render_steps
+from autograd import Value, backward_steps, render_steps, topological_order
+from autograd.see.dot_text import number
 from autograd.see.page import safe_json
+from tests.see.browser import Browser, needs_browser, start_browser
 
-websocket = pytest.importorskip("websocket", reason="pip install websocket-client")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(CHROMIUM is None or shutil.which("dot") is None, reason="needs chromium and Graphviz"),
-]
-SCREENSHOT_DIR = os.environ.get("CHAINRULE_SCREENSHOT_DIR")  # set it to keep a screenshot
-
-
-class Browser:
-    """One headless Chromium page, spoken to with Chrome DevTools Protocol commands."""
-
-    def __init__(self, profile: Path) -> None:
-        self.process = subprocess.Popen(
-            [
-                str(CHROMIUM),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-quic",
-                "--disable-dev-shm-usage",
-                f"--user-data-dir={profile}",
-                "--remote-debugging-port=0",
-                "--window-size=1400,900",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and port_file.read_text().strip()):
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                self.close()
-                raise RuntimeError("chromium did not start its DevTools server")
-            time.sleep(0.05)
-        port = port_file.read_text().split()[0]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
-            targets = json.load(response)
-        page = next(t for t in targets if t["type"] == "page")
-        self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30)
-        self.ids = itertools.count(1)
-        self.events: list[dict[str, Any]] = []
-
-    def send(self, method: str, **params: Any) -> dict[str, Any]:
-        message_id = next(self.ids)
-        self.socket.send(json.dumps({"id": message_id, "method": method, "params": params}))
-        while True:
-            reply = json.loads(self.socket.recv())
-            if reply.get("id") == message_id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                result: dict[str, Any] = reply["result"]
-                return result
-            self.events.append(reply)
-
-    def evaluate(self, expression: str) -> Any:
-        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"page script failed: {result['exceptionDetails']}")
-        return result["result"].get("value")
-
-    def open(self, path: Path) -> None:
-        self.send("Page.enable")
-        self.send("Runtime.enable")
-        self.send("Page.navigate", url=path.resolve().as_uri())
-        deadline = time.monotonic() + 30
-        while self.evaluate("document.readyState") != "complete" or not self.evaluate(
-            "!!document.getElementById('slider')"
-        ):
-            if time.monotonic() > deadline:
-                raise RuntimeError("the page did not load")
-            time.sleep(0.05)
-
-    def press(self, key: str) -> None:
-        code = {"ArrowRight": 39, "ArrowLeft": 37, "Home": 36, "End": 35}[key]
-        for kind in ("rawKeyDown", "keyUp"):
-            self.send("Input.dispatchKeyEvent", type=kind, key=key, code=key, windowsVirtualKeyCode=code)
-
-    def close(self) -> None:
-        if hasattr(self, "socket"):
-            self.socket.close()
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+pytestmark = [pytest.mark.slow, needs_browser]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    # Chromium's helper processes may still be writing to the profile as it shuts down.
-    with tempfile.TemporaryDirectory(prefix="chainrule-chromium-", ignore_cleanup_errors=True) as profile:
-        b = Browser(Path(profile))
-        try:
-            yield b
-        finally:
-            b.close()
+    yield from start_browser()
 
 
 PANEL = """(() => {
@@ -187,6 +82,9 @@ def test_clicking_through_matches_python_steps(browser: Browser, tmp_path: Path)
     assert "https://" not in html_text
 
     browser.open(page)
+    end = browser.evaluate(PANEL)
+    assert end["position"] == str(len(expected))  # the page opens with the whole pass done
+    browser.press("Home")
     start = browser.evaluate(PANEL)
     assert start["position"] == "0" and start["rows"] == [] and start["title"].startswith("Start")
     grads = browser.evaluate(GRADS)
@@ -227,6 +125,7 @@ def test_clicking_through_matches_python_steps(browser: Browser, tmp_path: Path)
     assert browser.evaluate("document.querySelectorAll('script').length") == 2  # data + page code only
 
     # Back with the keyboard and the slider.
+    browser.evaluate("document.activeElement.blur()")
     browser.press("ArrowLeft")
     assert browser.evaluate(PANEL)["position"] == str(len(expected) - 1)
     browser.press("Home")
@@ -240,15 +139,10 @@ def test_clicking_through_matches_python_steps(browser: Browser, tmp_path: Path)
     assert [r["after"] for r in third["rows"]] == [t.grad_after for t in expected[2].terms]
     browser.evaluate("document.getElementById('prev').click()")
     assert browser.evaluate(PANEL)["position"] == "2"
-
-    if SCREENSHOT_DIR:
-        shot = browser.send("Page.captureScreenshot", format="png")
-        Path(SCREENSHOT_DIR, "steps.png").write_bytes(base64.b64decode(shot["data"]))
+    browser.screenshot("steps.png")
 
 
 def _index(root: Value, node: Value) -> int:
-    from autograd import topological_order
-
     return topological_order(root).index(node)
 
 
@@ -267,3 +161,293 @@ def test_leaf_root_page_has_no_steps(browser: Browser, tmp_path: Path) -> None:
         "document.getElementById('step-rule').textContent"
     )
     assert x.grad == 1.0  # the page ran backward: a leaf root accumulates the seed
+
+
+def two_layer_graph(x1: float, x2: float, w: float, b: float) -> tuple[Value, list[Value]]:
+    """A graph with every kind of node: fan-out, a constant, log (a domain), sqrt, sum and dot."""
+    a, c = Value(x1, label="x1"), Value(x2, label="x2")
+    wv, bv = Value(w, label="w"), Value(b, label="b")
+    h = autograd_dot([wv, wv], [a, c], bv).tanh()
+    k = (a * a + 1.5).log() + (c * c).sqrt() * h + autograd_sum([h, wv, a]) / 2.0
+    k.label = "k"
+    return k, [a, c, wv, bv]
+
+
+def autograd_dot(ws: list[Value], xs: list[Value], bias: Value) -> Value:
+    from autograd import dot
+
+    return dot(ws, xs, bias)
+
+
+def autograd_sum(values: list[Value]) -> Value:
+    from autograd import sum as value_sum
+
+    return value_sum(values)
+
+
+def check_page_matches_engine(browser: Browser, leaves: dict[str, float]) -> None:
+    """Every node's value and grad in the page equal the engine's, run anew on ``leaves``."""
+    root, _ = two_layer_graph(leaves["x1"], leaves["x2"], leaves["w"], leaves["b"])
+    root.backward()
+    names = browser.evaluate("window.chainrule.names()")
+    order = topological_order(root)
+    assert len(names) == len(order)
+    shown = browser.evaluate(
+        "window.chainrule.names().map(n => [window.chainrule.value(n), window.chainrule.grad(n)])"
+    )
+    boxes = browser.evaluate(
+        """window.chainrule.names().map((n, k) => {
+             const g = [...document.querySelectorAll('#graph g.node')].find(g => g.querySelector('title').textContent === 'v' + k);
+             return [...g.querySelectorAll('text')].map(t => t.textContent); })"""
+    )
+    for k, node in enumerate(order):
+        value, grad = shown[k]
+        assert math.isclose(value, node.data, rel_tol=1e-12, abs_tol=1e-300), (names[k], value, node.data)
+        assert math.isclose(grad, node.grad, rel_tol=1e-12, abs_tol=1e-300), (names[k], grad, node.grad)
+        assert f"data {number(node.data)}" in boxes[k] and f"grad {number(node.grad)}" in boxes[k]
+        assert names[k] in boxes[k]  # every node shows its name, v<k> when unlabelled
+
+
+def test_editing_inputs_in_the_page_recomputes_every_value_and_grad(browser: Browser, tmp_path: Path) -> None:
+    root, _ = two_layer_graph(0.5, -1.25, 0.75, 0.1)
+    page = render_steps(root, tmp_path / "live.html", edge_labels=True)
+    browser.open(page)
+    numbers = {"x1": 0.5, "x2": -1.25, "w": 0.75, "b": 0.1}
+    check_page_matches_engine(browser, numbers)
+
+    # Typed into the page's own text field, as a learner would.
+    k = browser.evaluate("window.chainrule.names().indexOf('x1')")
+    browser.type_into(f"#leaf-{k}", "-2.5")
+    numbers["x1"] = -2.5
+    check_page_matches_engine(browser, numbers)
+
+    # Slid with the page's own slider.
+    k = browser.evaluate("window.chainrule.names().indexOf('w')")
+    browser.evaluate(
+        f"(() => {{ const r = document.getElementById('range-{k}'); r.value = '1.5'; r.dispatchEvent(new Event('input')); }})()"
+    )
+    numbers["w"] = 1.5
+    check_page_matches_engine(browser, numbers)
+    assert browser.evaluate(f"document.getElementById('leaf-{k}').value") == "1.5"
+
+    # Through the scripting interface, then the step-through runs on the new numbers.
+    browser.evaluate("window.chainrule.set('b', -0.3)")
+    numbers["b"] = -0.3
+    check_page_matches_engine(browser, numbers)
+    twin, _ = two_layer_graph(numbers["x1"], numbers["x2"], numbers["w"], numbers["b"])
+    expected = list(backward_steps(twin))
+    assert browser.evaluate("window.chainrule.steps()") == len(expected)
+    for k, step in enumerate(expected, start=1):
+        shown = browser.evaluate(f"window.chainrule.step({k})")
+        assert shown["name"] == step.name and math.isclose(shown["upstream"], step.upstream, rel_tol=1e-12)
+        for term, t in zip(step.terms, shown["terms"]):
+            assert t["name"] == term.name
+            assert math.isclose(t["after"], term.grad_after, rel_tol=1e-12, abs_tol=1e-300)
+        panel = browser.evaluate(PANEL)
+        assert [r["after"] for r in panel["rows"]] == [t["after"] for t in shown["terms"]]
+    assert browser.console_errors() == []
+
+
+def test_input_outside_a_domain_shows_pythons_error_at_that_node(browser: Browser, tmp_path: Path) -> None:
+    x = Value(2.0, label="x")
+    y = (x - 1.0).log()
+    y.label = "y"
+    out = y * 3.0
+    page = render_steps(out, tmp_path / "domain.html")
+    browser.open(page)
+    x_field = f"#leaf-{browser.evaluate('window.chainrule.names().indexOf(`x`)')}"
+    browser.type_into(x_field, "0.5")
+    with pytest.raises(ValueError) as python_error:
+        (Value(0.5) - 1.0).log()
+    error = browser.evaluate("window.chainrule.error()")
+    assert error == {"node": "y", "type": "ValueError", "message": str(python_error.value)}
+    k = browser.evaluate("window.chainrule.names().indexOf('y')")
+    note = browser.evaluate(
+        f"[...document.querySelectorAll('#graph g.node')].find(g => g.querySelector('title').textContent === 'v{k}')"
+        ".querySelector('text.cr-error-text').textContent"
+    )
+    assert note == f"ValueError: {python_error.value}"
+    assert str(python_error.value) in browser.evaluate("document.getElementById('message').textContent")
+    assert browser.evaluate("window.chainrule.value('y')") is None
+    assert browser.evaluate("window.chainrule.steps()") == 0
+    browser.screenshot("domain-error.png")
+    assert browser.console_errors() == []
+    browser.type_into(x_field, "3")
+    assert browser.evaluate("window.chainrule.error()") is None
+    assert math.isclose(
+        browser.evaluate("window.chainrule.grad('x')"), 3.0 / 2.0, rel_tol=1e-12
+    )  # d/dx 3 log(x-1)
+
+
+def test_title_and_labels_stay_text(browser: Browser, tmp_path: Path) -> None:
+    x = Value(1.0, label="x")
+    out = x * 2.0
+    out.label = "</title><script>window.__title_pwned = 1</script>"
+    page = render_steps(out, tmp_path / "title.html")
+    browser.open(page)
+    assert browser.evaluate("window.__title_pwned === undefined")
+    assert "</title><script>window.__title_pwned = 1</script>" in browser.evaluate("document.title")
+    assert browser.evaluate("document.querySelectorAll('script').length") == 2
+
+
+def test_legible_at_1920x1080_and_legend_matches_the_colours(browser: Browser, tmp_path: Path) -> None:
+    root, _ = two_layer_graph(0.5, -1.25, 0.75, 0.1)
+    page = render_steps(root, tmp_path / "legible.html", edge_labels=True)
+    browser.open(page)
+    assert browser.evaluate("[window.innerWidth, window.innerHeight]") == [1920, 1080]
+    sizes = browser.evaluate(
+        """(() => {
+          const h = (els) => [...els].filter(t => t.textContent.trim()).map(t => t.getBoundingClientRect().height);
+          const px = (els) => [...els].filter(e => e.textContent.trim()).map(e => parseFloat(getComputedStyle(e).fontSize));
+          return {nodes: h(document.querySelectorAll('#graph g.node text')),
+                  edges: h(document.querySelectorAll('#graph g.edge text')),
+                  panel: px(document.querySelectorAll('#side h2, #side p, #side td, #side th, #side label, #side li'))};
+        })()"""
+    )
+    assert sizes["nodes"] and min(sizes["nodes"]) >= 14
+    assert sizes["edges"] and min(sizes["edges"]) >= 12
+    assert min(sizes["panel"]) >= 14
+    # The view opens around the current step: its box is on screen.
+    browser.evaluate("window.chainrule.step(3)")
+    browser.press("p")  # presentation mode: larger still
+    browser.press("p")
+    rect = browser.evaluate(
+        """(() => { const k = window.chainrule.names().indexOf(window.chainrule.step(3).node);
+             const g = [...document.querySelectorAll('#graph g.node')].find(g => g.querySelector('title').textContent === 'v' + k);
+             const r = g.getBoundingClientRect(), v = document.getElementById('graph').getBoundingClientRect();
+             return [r.left >= v.left, r.right <= v.right, r.top >= v.top, r.bottom <= v.bottom]; })()"""
+    )
+    assert rect == [True, True, True, True]
+    legend = browser.evaluate(
+        "[...document.querySelectorAll('#legend .swatch')].map(s => [getComputedStyle(s).backgroundColor, getComputedStyle(s).borderTopColor])"
+    )
+    used = browser.evaluate(
+        """(() => { const c = new Set(); for (const s of document.querySelectorAll('#graph polygon, #graph ellipse')) {
+             const st = getComputedStyle(s); c.add(st.fill); c.add(st.stroke); } return [...c]; })()"""
+    )
+    browser.evaluate("window.chainrule.step(1)")
+    current = browser.evaluate(
+        "[...document.querySelectorAll('g.cr-current polygon, g.cr-current ellipse')].map(s => getComputedStyle(s).stroke)"
+    )
+    fills = [bg for bg, _ in legend[:-2]]
+    assert all(f in used for f in fills)  # every box colour in the legend is on the page
+    assert legend[-2][1] in current  # and the step colour is the current node's border
+    assert len({bg for bg, _ in legend[:-2]}) == len(legend) - 2  # no colour has two meanings
+    browser.screenshot("live-page.png")
+
+
+def test_wheel_and_drag_pan_and_zoom(browser: Browser, tmp_path: Path) -> None:
+    root, _ = two_layer_graph(0.5, -1.25, 0.75, 0.1)
+    browser.open(render_steps(root, tmp_path / "zoom.html"))
+    before = browser.evaluate("document.getElementById('canvas').style.transform")
+    browser.send("Input.dispatchMouseEvent", type="mouseWheel", x=500, y=500, deltaX=0, deltaY=-120)
+    zoomed = browser.evaluate("document.getElementById('canvas').style.transform")
+    assert zoomed != before and float(zoomed.split("scale(")[1].rstrip(")")) > 1.25
+    for kind, x in (("mousePressed", 500), ("mouseMoved", 600), ("mouseReleased", 600)):
+        browser.send(
+            "Input.dispatchMouseEvent", type=kind, x=x, y=500, button="left", buttons=1, clickCount=1
+        )
+    dragged = browser.evaluate("document.getElementById('canvas').style.transform")
+    assert dragged.split("scale(")[1] == zoomed.split("scale(")[1] and dragged != zoomed
+
+
+def test_refuses_a_too_large_graph_before_backward(tmp_path: Path) -> None:
+    root, leaves = two_layer_graph(0.5, -1.25, 0.75, 0.1)
+    with pytest.raises(ValueError, match="more than max_nodes=5"):
+        render_steps(root, tmp_path / "big.html", max_nodes=5)
+    assert [leaf.grad for leaf in leaves] == [0.0, 0.0, 0.0, 0.0]  # nothing ran
+    assert not (tmp_path / "big.html").exists()
+
+
+def test_page_json_is_the_engine_data(tmp_path: Path) -> None:
+    root, _ = two_layer_graph(0.5, -1.25, 0.75, 0.1)
+    text = render_steps(root, tmp_path / "data.html").read_text(encoding="utf-8")
+    data = json.loads(text.split('<script id="steps-data" type="application/json">')[1].split("</script>")[0])
+    assert [n["data"] for n in data["nodes"]] == [n.data for n in topological_order(root)]
+
+
+def test_predict_mode_hides_grads_until_the_learner_types_them(browser: Browser, tmp_path: Path) -> None:
+    root, _ = neuron_graph()
+    twin, _ = neuron_graph()
+    expected = list(backward_steps(twin))
+    browser.open(render_steps(root, tmp_path / "predict.html"))
+    browser.evaluate("document.getElementById('predict').click()")  # the page's own switch
+    assert browser.evaluate("window.chainrule.predicting()")
+    browser.evaluate("window.chainrule.step(0)")
+    browser.evaluate("document.getElementById('next').click()")  # step 1: o = tanh(n)
+    step = expected[0]
+    n_index = _index(twin, step.terms[0].input)
+    assert browser.evaluate(GRADS)[f"v{n_index}"] == "grad ?"
+    assert browser.evaluate(f"window.chainrule.grad({json.dumps(step.terms[0].name)})") is None
+    assert browser.evaluate("document.querySelectorAll('td.after input').length") == 1
+
+    # A wrong answer is marked and the grad stays hidden.
+    browser.type_into("td.after input", "0.9")
+    browser.press("Enter")
+    assert browser.evaluate("document.querySelector('td.after input').classList.contains('wrong')")
+    assert browser.evaluate(GRADS)[f"v{n_index}"] == "grad ?"
+
+    # The right answer (1 - tanh(n)**2, to 4 digits) reveals it in the box and the panel.
+    browser.type_into("td.after input", f"{step.terms[0].grad_after:.4g}")
+    browser.press("Enter")
+    assert browser.evaluate(GRADS)[f"v{n_index}"] == f"grad {number(step.terms[0].grad_after)}"
+    assert browser.evaluate(PANEL)["rows"][0]["after"] == step.terms[0].grad_after
+    assert (
+        browser.evaluate(f"window.chainrule.grad({json.dumps(step.terms[0].name)})")
+        == step.terms[0].grad_after
+    )
+
+    # The next step asks again; "show the answer" reveals without typing.
+    browser.evaluate("document.getElementById('next').click()")
+    assert browser.evaluate("document.querySelectorAll('td.after input').length") == len(expected[1].terms)
+    browser.screenshot("predict.png")
+    browser.evaluate("document.getElementById('reveal').click()")
+    assert [r["after"] for r in browser.evaluate(PANEL)["rows"]] == [t.grad_after for t in expected[1].terms]
+    browser.evaluate("document.activeElement.blur()")
+    browser.press("g")  # the key switches it off: every grad is shown
+    assert not browser.evaluate("window.chainrule.predicting()")
+    assert "grad ?" not in browser.evaluate(GRADS).values()
+
+
+def test_model_parameters_go_by_their_names(browser: Browser, tmp_path: Path) -> None:
+    import nn
+
+    model = nn.MLP(2, [2, 1], seed=0)
+    out = model([1.0, 2.0])
+    labels = [p.label for p in model.parameters()]
+    browser.open(render_steps(out, tmp_path / "mlp.html", model=model))
+    assert [p.label for p in model.parameters()] == labels  # the labels are put back
+    names = browser.evaluate("window.chainrule.names()")
+    assert {name for name, _ in model.named_parameters()} <= set(names)
+    browser.evaluate("window.chainrule.set('layers.0.neurons.0.w.0', 0.5)")
+    model.layers[0].neurons[0].w[0].data = 0.5
+    again = model([1.0, 2.0])
+    model.zero_grad()  # render_steps's backward left its grads in the parameters
+    again.backward()
+    assert math.isclose(browser.evaluate("window.chainrule.value('v0')"), again.data, rel_tol=1e-12)
+    for name, p in model.named_parameters():
+        assert math.isclose(
+            browser.evaluate(f"window.chainrule.grad('{name}')"), p.grad, rel_tol=1e-12, abs_tol=1e-300
+        )
+
+
+def test_dragging_an_input_box_changes_its_value(browser: Browser, tmp_path: Path) -> None:
+    root, _ = two_layer_graph(0.5, -1.25, 0.75, 0.1)
+    browser.open(render_steps(root, tmp_path / "drag.html"))
+    k = browser.evaluate("window.chainrule.names().indexOf('w')")
+    x, y = browser.evaluate(
+        f"""(() => {{ const g = [...document.querySelectorAll('#graph g.node')].find(g => g.querySelector('title').textContent === 'v{k}');
+             g.scrollIntoView(); const r = g.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }})()"""
+    )
+    scale = float(
+        browser.evaluate("document.getElementById('canvas').style.transform").split("scale(")[1].rstrip(")")
+    )
+    for kind, dx in (("mousePressed", 0), ("mouseMoved", 20), ("mouseMoved", 40), ("mouseReleased", 40)):
+        browser.send(
+            "Input.dispatchMouseEvent", type=kind, x=x + dx, y=y, button="left", buttons=1, clickCount=1
+        )
+    moved = round(40 / scale) * 0.01  # 1% of |w| is below 0.01: 0.01 per pixel of the graph
+    assert math.isclose(browser.evaluate("window.chainrule.value('w')"), 0.75 + moved, rel_tol=1e-9)
+    w = browser.evaluate("window.chainrule.value('w')")
+    check_page_matches_engine(browser, {"x1": 0.5, "x2": -1.25, "w": w, "b": 0.1})
+    assert browser.evaluate(f"document.getElementById('leaf-{k}').value") == str(w)

@@ -1,0 +1,83 @@
+"""``render_flipbook(run, 'run.html')``: a recorded training run as one page with a scrubber.
+
+``run`` is plain data, as ``nn.record.TrainingRecorder.as_dict()`` makes it (this module never
+imports ``nn``): parameter ``names``, the network's ``layers`` (each neuron's weight and bias
+parameter indices), ``frames`` (per step: ``step``, ``loss``, ``params``, ``grads`` and, for
+2-D data, ``scores`` on a grid), and the ``data`` and ``grid``. The page
+(``flipbook_template.html``) shows, all at the frame the scrubber is on:
+
+- the network collapsed to one circle per neuron, each edge coloured by its weight's sign and
+  as wide as its size, each neuron ringed as thick as the size of its parameters' grads;
+- the loss curve with a marker at the current step;
+- the decision boundary (the sign of the score on the grid) with the data points.
+
+A play button, the arrow keys and ``window.chainrule`` (``frames() show(k) frame(k)``) move
+it. Like the live graph page it is self-contained, offline, and forbids network access.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from autograd.see.page import _number, safe_json
+from autograd.see.palette import CLASS_COLOURS, CLASS_NAMES
+
+
+def _check_run(run: object) -> Mapping[str, Any]:
+    if not isinstance(run, Mapping):
+        raise TypeError(
+            f"render_flipbook: run must be a dict (TrainingRecorder.as_dict()), got {type(run).__name__}"
+        )
+    frames = run.get("frames")
+    if not isinstance(frames, list) or not frames:
+        raise ValueError("render_flipbook: the run has no frames: call recorder.record(loss) at each step")
+    names = run.get("names")
+    if not isinstance(names, list) or any(len(f.get("params", ())) != len(names) for f in frames):
+        raise ValueError("render_flipbook: every frame needs one parameter value per name in run['names']")
+    return run
+
+
+def _frames(frames: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Frames with NaN and infinities written as strings JSON can carry."""
+    out = []
+    for f in frames:
+        frame = {
+            "step": f["step"],
+            "loss": _number(float(f["loss"])),
+            "params": [_number(float(x)) for x in f["params"]],
+            "grads": [_number(float(x)) for x in f["grads"]],
+        }
+        if f.get("scores") is not None:
+            frame["scores"] = [_number(float(x)) for x in f["scores"]]
+        out.append(frame)
+    return out
+
+
+def flipbook_page(run: Mapping[str, Any], title: str = "Training run") -> str:
+    """The flipbook as HTML text (what ``render_flipbook`` writes and notebooks display)."""
+    run = _check_run(run)
+    data = {
+        "names": [str(n) for n in run["names"]],
+        "layers": run.get("layers") or [],
+        "frames": _frames(run["frames"]),
+        "data": run.get("data"),
+        "grid": run.get("grid"),
+        "palette": {"colours": list(CLASS_COLOURS), "names": list(CLASS_NAMES)},
+    }
+    template = resources.files("autograd.see").joinpath("flipbook_template.html").read_text(encoding="utf-8")
+    slots = {"TITLE": html.escape(str(title)), "DATA": safe_json(data)}
+    return re.sub(r"\{\{(TITLE|DATA)\}\}", lambda m: slots[m.group(1)], template)
+
+
+def render_flipbook(run: Mapping[str, Any], path: str | Path, title: str = "Training run") -> Path:
+    """Write the flipbook page of a recorded run to ``path`` (.html). Returns the path."""
+    path = Path(path)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"render_flipbook: the file name must end in .html, got {str(path)!r}")
+    path.write_text(flipbook_page(run, title), encoding="utf-8")
+    return path

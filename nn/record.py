@@ -1,0 +1,135 @@
+"""``TrainingRecorder``: a training run kept as plain data, step by step, for a flipbook to show.
+
+At each step the recorder keeps the loss, every parameter's value and grad (in the order and
+under the names of ``model.named_parameters()``) and, for 2-D data, the model's score on a
+grid over the data: the decision boundary is where the score changes sign (or class). The
+result, ``recorder.as_dict()``, holds only lists, numbers and strings, so the seeing tools
+(``autograd.see.flipbook``) can draw it without knowing ``nn``:
+
+    recorder = TrainingRecorder(model, X, y)
+    for step in range(100):
+        loss = ...; optimizer.zero_grad(); loss.backward()
+        recorder.record(loss)          # after backward: the grads are this step's
+        optimizer.step()
+
+The model's layout (``layers``: for each layer, each neuron's weight and bias parameter
+indices) comes from the parameter names ``layers.<i>.neurons.<j>.w.<k>`` / ``.b``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from autograd import Value, no_grad
+from nn.module import Module
+
+_NEURON_PARAM = re.compile(r"^(?:(.*)\.)?neurons\.(\d+)\.(w\.(\d+)|b)$")
+
+
+class TrainingRecorder:
+    """Keeps every step of a run: loss, parameters, grads, and the score on a grid for 2-D data.
+
+    ``X`` and ``y`` (optional) are the data and labels; with 2-D ``X`` the model's score is
+    evaluated on a ``grid`` x ``grid`` lattice spanning the data plus ``pad`` on each side. The
+    score is the model's output (for several outputs, the index of the class it picks, and the
+    grid's ``classes`` says how many), rounded to ``digits`` decimals to keep the page small.
+    """
+
+    def __init__(
+        self,
+        model: Module,
+        X: Sequence[Sequence[float]] | None = None,
+        y: Sequence[int] | None = None,
+        grid: int = 30,
+        pad: float = 0.5,
+        digits: int = 3,
+    ) -> None:
+        if not callable(getattr(model, "named_parameters", None)):
+            raise TypeError(
+                f"TrainingRecorder: model must have named_parameters(), got {type(model).__name__}"
+            )
+        if isinstance(grid, bool) or not isinstance(grid, int) or not 2 <= grid <= 200:
+            raise ValueError(f"TrainingRecorder: grid must be an int from 2 to 200, got {grid!r}")
+        self.model = model
+        self.named = model.named_parameters()
+        self.X = [[float(v) for v in x] for x in X] if X is not None else None
+        self.y = [int(v) for v in y] if y is not None else None
+        self.digits = digits
+        self.frames: list[dict[str, Any]] = []
+        self.lattice = self._lattice(grid, pad) if self.X and len(self.X[0]) == 2 else None
+
+    def _lattice(self, n: int, pad: float) -> dict[str, Any]:
+        xs, ys = [p[0] for p in self.X or []], [p[1] for p in self.X or []]
+        return {"x0": min(xs) - pad, "x1": max(xs) + pad, "y0": min(ys) - pad, "y1": max(ys) + pad, "n": n}
+
+    def record(self, loss: Value | float) -> None:
+        """Keep this step: call it after ``loss.backward()`` and before the optimizer's step."""
+        loss_value = loss.data if isinstance(loss, Value) else float(loss)
+        frame: dict[str, Any] = {
+            "step": len(self.frames),
+            "loss": loss_value,
+            "params": [p.data for _, p in self.named],
+            "grads": [p.grad for _, p in self.named],
+        }
+        if self.lattice is not None:
+            frame["scores"] = self._scores()
+        self.frames.append(frame)
+
+    def _scores(self) -> list[float]:
+        """The model's score at every grid point, row by row from y0 (bottom) to y1."""
+        g = self.lattice or {}
+        n = g["n"]
+        scores = []
+        with no_grad():
+            for j in range(n):
+                v = g["y0"] + (g["y1"] - g["y0"]) * j / (n - 1)
+                for i in range(n):
+                    u = g["x0"] + (g["x1"] - g["x0"]) * i / (n - 1)
+                    out = self.model([u, v])
+                    g["classes"] = len(out) if isinstance(out, list) else 2
+                    scores.append(round(_score(out), self.digits))
+        return scores
+
+    def layers(self) -> list[list[dict[str, Any]]]:
+        """For each layer, each neuron's ``{"w": [param indices], "b": index}``, from the names."""
+        neurons: dict[tuple[str, int], dict[str, Any]] = {}
+        for index, (name, _) in enumerate(self.named):
+            match = _NEURON_PARAM.match(name)
+            if match is None:
+                continue
+            neuron = neurons.setdefault((match.group(1) or "", int(match.group(2))), {"w": [], "b": None})
+            if match.group(4) is not None:
+                neuron["w"].append(index)
+            else:
+                neuron["b"] = index
+        layer_names = sorted({layer for layer, _ in neurons}, key=_natural)
+        return [
+            [neurons[key] for key in sorted((k for k in neurons if k[0] == layer), key=lambda k: k[1])]
+            for layer in layer_names
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The run as plain data: names, layers, frames, and the data set and grid when 2-D."""
+        return {
+            "names": [name for name, _ in self.named],
+            "layers": self.layers(),
+            "frames": self.frames,
+            "data": {"X": self.X, "y": self.y} if self.X is not None else None,
+            "grid": self.lattice,
+        }
+
+
+def _score(out: Any) -> float:
+    """One number per point: the output, or for several outputs the class picked."""
+    if isinstance(out, list):
+        values = [o.data for o in out]
+        best = max(range(len(values)), key=lambda k: values[k])
+        return float(best)
+    return float(out.data)
+
+
+def _natural(text: str) -> list[Any]:
+    """Sort key that puts layers.2 before layers.10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]

@@ -1,0 +1,115 @@
+"""``autograd.show`` inside a real notebook: nbclient runs it, and the pages are in the outputs.
+
+The notebook is executed on the python3 kernel in a subprocess (Jupyter's machinery raises
+the recursion limit in the process that drives it). Its outputs must hold the live graph page
+and the flipbook as sandboxed ``<iframe srcdoc=...>`` HTML, and ``draw_dot`` must still give
+an inline SVG. The pages taken out of the outputs are then opened in Chromium and answer on
+``window.chainrule``.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from autograd import InlinePage, Value, show
+from tests.see.browser import Browser, needs_browser, start_browser
+
+pytestmark = [pytest.mark.slow, needs_browser]
+REPO = Path(__file__).resolve().parents[2]
+
+CELLS = [
+    "import autograd, nn\n"
+    "x = autograd.Value(2.0, label='x'); w = autograd.Value(-3.0, label='w')\n"
+    "o = (x * w + 1.0).tanh(); o.label = 'o'",
+    "autograd.show(o)",
+    "autograd.draw_dot(o)",
+    "X, y = nn.data.xor()\n"
+    "model = nn.MLP(2, [3, 1], seed=0)\n"
+    "opt = nn.SGD(model.parameters(), lr=0.2)\n"
+    "recorder = nn.TrainingRecorder(model, X, y, grid=8)\n"
+    "for _ in range(5):\n"
+    "    loss = nn.mse([model(p) for p in X], y)\n"
+    "    opt.zero_grad(); loss.backward(); recorder.record(loss); opt.step()\n"
+    "autograd.show(recorder, title='xor run')",
+]
+
+RUNNER = """
+import sys
+import nbformat
+from nbclient import NotebookClient
+
+notebook = nbformat.read(sys.argv[1], as_version=4)
+NotebookClient(notebook, kernel_name="python3", timeout=300, resources={"metadata": {"path": sys.argv[3]}}).execute()
+nbformat.write(notebook, sys.argv[2])
+"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    yield from start_browser()
+
+
+def srcdoc(output_html: str) -> str:
+    match = re.search(r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts"', output_html)
+    assert match, output_html[:300]
+    return html.unescape(match.group(1))
+
+
+def test_show_in_a_notebook(browser: Browser, tmp_path: Path) -> None:
+    nbformat = pytest.importorskip("nbformat")
+    pytest.importorskip("nbclient")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+    source, executed = tmp_path / "show.ipynb", tmp_path / "show-run.ipynb"
+    nbformat.write(notebook, source)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(source), str(executed), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    cells = nbformat.read(executed, as_version=4).cells
+    outputs = [[o for o in cell.outputs] for cell in cells]
+    assert not [o for cell in outputs for o in cell if o.output_type == "error"]
+    live = srcdoc(outputs[1][0]["data"]["text/html"])
+    assert "image/svg+xml" in outputs[2][0]["data"]  # draw_dot still renders inline
+    flipbook = srcdoc(outputs[3][0]["data"]["text/html"])
+    assert "<title>xor run</title>" in flipbook
+
+    (tmp_path / "live.html").write_text(live, encoding="utf-8")
+    browser.open(tmp_path / "live.html")
+    assert browser.evaluate("window.chainrule.names()")[:1] == ["o"]
+    x, w = 2.0, -3.0  # d tanh(xw + 1)/dx = (1 - tanh(xw + 1)**2) w
+    import math
+
+    expected = (1 - math.tanh(x * w + 1) ** 2) * w
+    assert math.isclose(browser.evaluate("window.chainrule.grad('x')"), expected, rel_tol=1e-12)
+    (tmp_path / "flip.html").write_text(flipbook, encoding="utf-8")
+    browser.open(tmp_path / "flip.html")
+    assert browser.evaluate("window.chainrule.frames()") == 5
+
+    # The cell's HTML as a notebook shows it: the page runs inside the sandboxed frame.
+    host = tmp_path / "host.html"
+    host.write_text("<!DOCTYPE html><html><body>" + outputs[1][0]["data"]["text/html"] + "</body></html>")
+    browser.open(host, ready="document.querySelector('iframe') !== null")
+    browser.evaluate("new Promise(r => setTimeout(r, 300))", await_promise=True)
+    browser.screenshot("notebook-iframe.png")
+
+
+def test_show_refuses_what_it_cannot_show() -> None:
+    with pytest.raises(TypeError, match="expected a Value or a recorded training run"):
+        show([1, 2, 3])
+    with pytest.raises(ValueError, match="height must be an int >= 100"):
+        show(Value(1.0), height=10)
+    page = show(Value(1.0, label="x") * 2.0)
+    assert isinstance(page, InlinePage) and page._repr_html_().startswith("<iframe srcdoc=")
