@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import math
+import sys
 import weakref
 
 import numpy as np
@@ -86,7 +87,11 @@ def test_an_interrupted_backward_says_what_state_it_left():
     middle.local_grads = (_InterruptingFloat(1.0), 1.0)
     with pytest.raises(KeyboardInterrupt) as caught:
         y.backward()
-    assert INTERRUPTED in getattr(caught.value, "__notes__", [])
+    notes = getattr(caught.value, "__notes__", [])
+    if sys.version_info >= (3, 11):  # exceptions carry notes from 3.11 on (PEP 678, add_note)
+        assert INTERRUPTED in notes
+    else:  # 3.10 has no add_note: the interruption propagates as it was, without a note
+        assert notes == []
     assert 1000.0 < x.grad < 2000.0  # the documented state: part of the second pass added
     middle.local_grads = (1.0, 1.0)
     x.grad = 0.0  # what the note says to do
