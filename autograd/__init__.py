@@ -8,7 +8,8 @@
 The engine is ``value.py`` (the node), ``ops.py`` (every op's forward rule and derivative),
 ``backward.py`` (the order and the chain-rule loop), ``steps.py`` (the same pass one step at
 a time, and ``explain``), ``grad_mode.py`` (``no_grad`` and the anomaly switch),
-``functional.py`` (``grad``) and ``gradcheck.py``. It imports nothing else of the project.
+``functional.py`` (``grad``), ``gradcheck.py`` and ``trace.py`` (the Wengert list of one run and
+the float code generated from it, with ``trace_rules.py``). It imports nothing else of the project.
 
 The tools that show the engine live in ``autograd.see`` (pictures, the step-through page,
 ``detect_anomaly``). Their names are importable from here too, but nothing of them is
@@ -39,6 +40,7 @@ from autograd.ops import (
     tanh,
 )
 from autograd.steps import BackwardStep, backward_steps, explain
+from autograd.trace import CompiledTrace, PathChanged, Trace, trace, trace_values
 from autograd.value import Value
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ below loads them
@@ -74,9 +76,12 @@ def __dir__() -> list[str]:
 __all__ = [
     "AnomalyError",
     "BackwardStep",
+    "CompiledTrace",
     "GradcheckError",
     "GradcheckReport",
     "GraphvizMissing",
+    "PathChanged",
+    "Trace",
     "Value",
     "backward_order",
     "backward_steps",
@@ -103,6 +108,8 @@ __all__ = [
     "sum",
     "tanh",
     "topological_order",
+    "trace",
+    "trace_values",
     "value_and_grad",
 ]
 __version__ = "0.1.0"

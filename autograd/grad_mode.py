@@ -60,3 +60,10 @@ class AnomalyChecks(Protocol):
 
 anomaly_mode: ContextVar[AnomalyChecks | None] = ContextVar("chainrule_anomaly_mode", default=None)
 """The anomaly checks in force in this context, or None (the default: no checks)."""
+
+traced_comparisons: ContextVar[list[tuple[Value, str, object, bool]] | None] = ContextVar(
+    "chainrule_traced_comparisons", default=None
+)
+"""While ``autograd.trace`` runs a function: the list that each comparison of a Value
+(``<``, ``<=``, ``>``, ``>=``) is appended to as ``(value, op, other, result)``, so the
+compiled code can check that a later call takes the same branches. None otherwise."""
