@@ -164,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--out", default="chainrule-out", metavar="DIR")
     train.add_argument("--load", metavar="MODEL.json", help="continue from a saved model")
+    train.add_argument(
+        "--fast", action="store_true", help="trace the loss once and run each step as generated float code"
+    )
     train.set_defaults(run=_train)
     return parser
 

@@ -4,7 +4,8 @@ Binary data sets (xor, moons, circles) get one output: a score whose sign is the
 (hinge loss on labels +-1, as in micrograd's demo) or a logit (``--loss bce``, or ``mse`` on
 0/1 targets). ``blobs`` has three classes and one output per class, trained with
 ``cross_entropy``. Every epoch is one full-batch step; the learning rate decays linearly
-from ``lr`` to ``lr / 10`` over the run, micrograd's schedule.
+from ``lr`` to ``lr / 10`` over the run, micrograd's schedule. With ``--fast`` the loss is
+traced once and each step runs the generated float code (``nn.CompiledLoss``): same numbers.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import autograd
 from autograd import Value
 from nn import data as datasets
+from nn.compiled import compile_loss
 from nn.layers import MLP
 from nn.losses import binary_cross_entropy_with_logits, cross_entropy, hinge, mse
 from nn.optim import SGD, Adam, LambdaLR, Optimizer, RMSprop
@@ -99,11 +101,18 @@ def run_training(args: argparse.Namespace) -> None:
     schedule = LambdaLR(optimizer, lambda k: 1.0 - 0.9 * k / args.epochs)
 
     losses, accuracies = [], []
+    # --fast: the loss traced once and replayed as generated float code (nn/compiled.py)
+    compiled = (
+        compile_loss(model.named_parameters(), lambda: loss_fn([model(x) for x in X])) if args.fast else None
+    )
     progress = tqdm(range(args.epochs), desc=f"{args.dataset} {args.optimizer}", unit="epoch")
     for _ in progress:
-        loss = loss_fn([model(x) for x in X])
         optimizer.zero_grad()
-        loss.backward()
+        if compiled is not None:
+            loss = Value(compiled())  # grads already in p.grad
+        else:
+            loss = loss_fn([model(x) for x in X])
+            loss.backward()
         optimizer.step()
         schedule.step()
         with autograd.no_grad():

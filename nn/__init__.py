@@ -11,10 +11,12 @@
 Where things are: ``module.py`` (Module: parameters, names, state_dict), ``layers.py``
 (Neuron, Layer, MLP), ``init.py`` (initial weights), ``losses.py``, ``optim.py`` (SGD, Adam,
 RMSprop, LambdaLR), ``serialize.py`` (save/load as JSON), ``data.py`` (toy data sets),
-``torch_bridge.py`` (to and from ``torch.nn.Sequential``).
+``torch_bridge.py`` (to and from ``torch.nn.Sequential``), ``compiled.py`` (a loss traced once
+and replayed as generated float code: ``CompiledLoss``).
 """
 
 from nn import data, losses, optim
+from nn.compiled import CompiledLoss, compile_loss
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import (
     binary_cross_entropy,
@@ -31,6 +33,7 @@ __all__ = [
     "MLP",
     "SGD",
     "Adam",
+    "CompiledLoss",
     "LambdaLR",
     "Layer",
     "Module",
@@ -38,6 +41,7 @@ __all__ = [
     "RMSprop",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "compile_loss",
     "cross_entropy",
     "data",
     "hinge",
