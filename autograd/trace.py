@@ -40,9 +40,11 @@ from typing import Any
 
 from autograd import trace_rules
 from autograd.grad_mode import enable_grad, traced_comparisons
+from autograd.trace_slots import reuse_names as reuse_slots
 from autograd.value import Value, fmt, to_float
 
 COMPARISONS = ("<", "<=", ">", ">=")
+REUSE_NAMES_ABOVE = 1000  # lines of forward trace; longer traces get their dead names reused
 
 
 class PathChanged(RuntimeError):
@@ -234,11 +236,16 @@ class Trace:
                 reach.update(line.args)
         return reach
 
-    def source(self) -> str:
-        """One Python function computing the output and its gradient with respect to every input."""
+    def source(self, reuse_names: bool | None = None) -> str:
+        """One Python function computing the output and its gradient with respect to every input.
+
+        Every value and adjoint has its own name, except in long traces (more than
+        ``REUSE_NAMES_ABOVE`` lines, or ``reuse_names=True``), where a dead value's name is
+        reused (``trace_slots.py``): the same code, much faster in CPython at that size.
+        """
         params = ", ".join(self.input_names)
+        head = f"def {self.name}_value_and_grad({params}):"
         code = [
-            f"def {self.name}_value_and_grad({params}):",
             f'    """{self.name} and d{self.name}/d({params}), written by autograd.trace from one run."""',
             "    # forward: one line per op",
         ]
@@ -250,7 +257,9 @@ class Trace:
             code += _assignment(line)
             code += self._guard_lines(guards_after.get(i, []))
         code += self._adjoint_lines()
-        return "\n".join(code) + "\n"
+        if reuse_names or (reuse_names is None and len(self.lines) > REUSE_NAMES_ABOVE):
+            code = reuse_slots(code, set(self.input_names))
+        return "\n".join([head, *code]) + "\n"
 
     def _guard_lines(self, guards: list[Guard]) -> list[str]:
         lines = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 import autograd
 import nn
-from autograd import PathChanged, Value, trace, trace_values
+from autograd import PathChanged, Value, trace, trace_rules, trace_values
 from tests.oracles import central_difference
 
 # Each op with inputs kept inside its domain, so random graphs never raise.
@@ -292,7 +293,7 @@ def test_mlp_loss_traced_over_the_parameters_matches_backward() -> None:
 
 def test_a_long_chain_is_traced_without_recursion() -> None:
     def f(x: Value) -> Value:
-        for _ in range(5_000):
+        for _ in range(3_000):
             x = x.relu() * 1.0001 + 1e-4
         return x
 
@@ -312,3 +313,22 @@ def test_a_wide_dot_product_compiles_in_the_engines_order() -> None:
     value, grads = trace_values(lambda: autograd.dot(ws, xs, ws[0]), ws).compile()(*[w.data for w in ws])
     assert value == out.data  # the same additions in the same order
     assert list(grads) == [w.grad for w in ws]
+
+
+def test_reused_names_compute_the_same_as_own_names() -> None:
+    """Long traces reuse dead names (trace_slots.py); forced on a short one, nothing changes."""
+    for seed in range(10):
+        f = random_function(seed)
+        t = trace(f, 0.3, -0.8, 1.2)
+        own, reused = t.source(reuse_names=False), t.source(reuse_names=True)
+        assert len(set(re.findall(r"\bt\d+\b", reused))) < len(t.lines)
+        results = []
+        for text in (own, reused):
+            namespace: dict[str, object] = {
+                "__builtins__": {},
+                "PathChanged": PathChanged,
+                **trace_rules.HELPERS,
+            }
+            exec(text, namespace)
+            results.append(namespace[f"{t.name}_value_and_grad"](0.3, -0.8, 1.2))  # type: ignore[operator]
+        assert results[0] == results[1]
