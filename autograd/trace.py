@@ -219,7 +219,7 @@ class Trace:
                 if arg in bar:
                     rows.append(
                         f"  {_overline(arg)} += {_times(derivative, _overline(line.name), chr(0xB7))}"
-                        f"    = {fmt(local)} \u00b7 {fmt(bar[line.name])}"
+                        f"    = {fmt(local)} \u00b7 {fmt(bar[line.name])} = {fmt(local * bar[line.name])}"
                     )
         gradient = ", ".join(f"{_overline(n)} = {fmt(g)}" for n, g in zip(self.input_names, self.gradient()))
         rows.append(f"gradient: {gradient}")
