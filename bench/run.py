@@ -262,14 +262,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (a smoke run)")
     parser.add_argument("--json", default="bench/results/latest.json", help="where to write the figures")
+    parser.add_argument("--compiled-chain-ops", type=int, default=100_000, metavar="N",
+                        help="ops in the compiled chain (default 100,000: compiling a million-op function "
+                        "takes minutes and gigabytes)")  # fmt: skip
     args = parser.parse_args(argv)
     repeats = 3 if args.quick else 11
     rows: list[dict[str, Any]] = []
     rows.extend(bench_moons(repeats, 2 if args.quick else 5))
     chain = bench_deep_chain(30_000 if args.quick else 1_000_000, 3 if args.quick else 7)
     rows.append(chain)
-    # 100,000 ops: compiling the straight-line code of a million ops takes minutes and gigabytes
-    rows.append(bench_compiled_chain(6_000 if args.quick else 100_000, 3 if args.quick else 7))
+    compiled_ops = 6_000 if args.quick else args.compiled_chain_ops
+    rows.append(bench_compiled_chain(compiled_ops, 3 if args.quick else 7))
     rows.extend(bench_wide(1_000 if args.quick else 10_000, repeats))
     rows.extend(bench_render(2 if args.quick else 5))
     print(table(rows))
