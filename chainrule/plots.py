@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.see.palette import CLASS_COLOURS, class_colour
+from autograd.see.palette import class_colour
 
 CLASS_MARKERS = ("o", "s", "^", "D", "v", "P")
 LOG_SPAN = 100.0  # max / min of the positive losses above which the loss axis is logarithmic

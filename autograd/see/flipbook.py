@@ -24,8 +24,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from autograd.see.palette import CLASS_COLOURS, CLASS_NAMES
 from autograd.see.page import _number, safe_json
+from autograd.see.palette import CLASS_COLOURS, CLASS_NAMES
 
 
 def _check_run(run: object) -> Mapping[str, Any]:
