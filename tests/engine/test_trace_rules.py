@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
 
 import pytest
 
 import autograd
 from autograd import Value, ops, trace_rules
+from tests.engine.op_cases import BINARY, UNARY
 
 
 def evaluate(expression: str, names: dict[str, float]) -> float:
@@ -21,27 +21,6 @@ def evaluate(expression: str, names: dict[str, float]) -> float:
     return float(result)
 
 
-UNARY: dict[str, Callable[[Value], Value]] = {
-    "neg": ops.neg,
-    "exp": ops.exp,
-    "log": ops.log,
-    "sqrt": ops.sqrt,
-    "tanh": ops.tanh,
-    "sigmoid": ops.sigmoid,
-    "softplus": ops.softplus,
-    "relu": ops.relu,
-    "abs": ops.abs,
-    "sin": ops.sin,
-    "cos": ops.cos,
-    "identity": ops.identity,
-}
-BINARY: dict[str, Callable[[Value, Value], Value]] = {
-    "add": ops.add,
-    "sub": ops.sub,
-    "mul": ops.mul,
-    "div": ops.div,
-    "pow": ops.pow,
-}
 POSITIVE_ONLY = {"log", "sqrt"}
 
 
