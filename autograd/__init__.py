@@ -8,9 +8,10 @@
 The engine is ``value.py`` (the node), ``ops.py`` (every op's forward rule and derivative),
 ``backward.py`` (the order and the chain-rule loop), ``steps.py`` (the same pass one step at
 a time, and ``explain``), ``grad_mode.py`` (``no_grad`` and the anomaly switch),
-``functional.py`` (``grad``) and ``gradcheck.py``, with ``custom_op.py`` (a learner's own op)
-and ``naive.py`` (the backward pass without topological order, to show why it fails). It imports
-nothing else of the project.
+``functional.py`` (``grad``), ``gradcheck.py``, ``trace.py`` (the Wengert list of one run and
+the float code generated from it, with ``trace_rules.py``), ``custom_op.py`` (a learner's own
+op) and ``naive.py`` (the backward pass without topological order, to show why it fails). It
+imports nothing else of the project.
 
 The tools that show the engine live in ``autograd.see`` (pictures, the live graph page,
 the training flipbook, ``show`` for notebooks, ``detect_anomaly``). Their names are
@@ -45,6 +46,7 @@ from autograd.ops import (
     tanh,
 )
 from autograd.steps import BackwardStep, backward_steps, explain
+from autograd.trace import CompiledTrace, PathChanged, Trace, trace, trace_values
 from autograd.value import Value
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ below loads them
@@ -94,11 +96,14 @@ def __dir__() -> list[str]:
 __all__ = [
     "AnomalyError",
     "BackwardStep",
+    "CompiledTrace",
     "CustomOp",
     "GradcheckError",
     "GradcheckReport",
     "GraphvizMissing",
     "InlinePage",
+    "PathChanged",
+    "Trace",
     "Value",
     "backward_order",
     "backward_steps",
@@ -133,6 +138,8 @@ __all__ = [
     "sum",
     "tanh",
     "topological_order",
+    "trace",
+    "trace_values",
     "value_and_grad",
 ]
 __version__ = "0.1.0"

@@ -53,9 +53,7 @@ class CustomOp:
         inputs = tuple(ops.as_value(a, self.name) for a in args)
         xs = [v.data for v in inputs]
         out = to_float(self.forward(*xs), f"{self.name}: the forward rule's result")
-        local_grads = tuple(
-            to_float(g, f"{self.name}: the derivative's result") for g in self.grads(out, xs)
-        )
+        local_grads = tuple(to_float(g, f"{self.name}: the derivative's result") for g in self.grads(out, xs))
         node = ops.record(out, self.name, inputs, local_grads)
         if node.inputs:  # a real node (not a leaf made under no_grad): remember its rule
             ops.CUSTOM_RULES[node] = self.grads

@@ -79,3 +79,11 @@ def anomaly_checks(checks: AnomalyChecks) -> Iterator[None]:
     finally:
         recording.reset(recording_token)
         anomaly_mode.reset(anomaly_token)
+
+
+traced_comparisons: ContextVar[list[tuple[Value, str, object, bool]] | None] = ContextVar(
+    "chainrule_traced_comparisons", default=None
+)
+"""While ``autograd.trace`` runs a function: the list that each comparison of a Value
+(``<``, ``<=``, ``>``, ``>=``) is appended to as ``(value, op, other, result)``, so the
+compiled code can check that a later call takes the same branches. None otherwise."""

@@ -191,16 +191,16 @@ class Value:
     # -- comparisons look at data and return bool; == stays identity, so Values hash ---------
 
     def __lt__(self, other: Operand) -> bool:
-        return self.data < _number(other, "<")
+        return _compared(self, "<", other, self.data < _number(other, "<"))
 
     def __le__(self, other: Operand) -> bool:
-        return self.data <= _number(other, "<=")
+        return _compared(self, "<=", other, self.data <= _number(other, "<="))
 
     def __gt__(self, other: Operand) -> bool:
-        return self.data > _number(other, ">")
+        return _compared(self, ">", other, self.data > _number(other, ">"))
 
     def __ge__(self, other: Operand) -> bool:
-        return self.data >= _number(other, ">=")
+        return _compared(self, ">=", other, self.data >= _number(other, ">="))
 
     __hash__ = object.__hash__
 
@@ -299,6 +299,14 @@ class Value:
         return explain(self, root, max_paths)
 
 
+def _compared(value: Value, op: str, other: object, result: bool) -> bool:
+    """``result``; under ``autograd.trace`` also noted, as a branch the traced path took."""
+    noted = traced_comparisons.get()
+    if noted is not None:
+        noted.append((value, op, other, result))
+    return result
+
+
 def _number(other: object, op: str) -> float:
     if isinstance(other, Value):
         return other.data
@@ -308,3 +316,4 @@ def _number(other: object, op: str) -> float:
 # Imported last: ops and backward_pass build and walk Values, so Value must exist first.
 from autograd import backward as backward_pass  # noqa: E402
 from autograd import ops  # noqa: E402
+from autograd.grad_mode import traced_comparisons  # noqa: E402

@@ -7,6 +7,8 @@ as a ratio to these.
 
 from __future__ import annotations
 
+from operator import mul
+
 Weights = list[list[list[float]]]  # layer -> neuron -> [w0, ..., w(n-1), b]
 
 
@@ -15,55 +17,68 @@ def moons_step(weights: Weights, X: list[list[float]], y: list[float], lr: float
 
     loss = mean_i relu(1 - y_i s_i) + alpha * sum p^2; backward by hand; SGD: p -= lr * dloss/dp.
     Updates ``weights`` in place and returns the loss before the update.
+
+    Written for speed: every weighted sum is ``sum(map(mul, w, a), b)`` (the loop runs in C, and
+    it adds in the engine's order, bias first); a sample whose margin is <= 0 adds nothing to the
+    gradient and is skipped; a layer's weight gradients are summed over the samples at the end,
+    one C-level dot product per weight (column of upstream gradients . column of inputs).
     """
-    grads = [[[0.0] * len(neuron) for neuron in layer] for layer in weights]
     last = len(weights) - 1
     n = len(X)
+    columns = [[list(col) for col in zip(*layer)] for layer in weights]  # W transposed, for dL/da
+    upstreams: list[list[list[float]]] = [[] for _ in weights]  # per layer: each live sample's dL/dz
+    inputs: list[list[list[float]]] = [[] for _ in weights]  # per layer: each live sample's input
     data_loss = 0.0
     for xs, target in zip(X, y):
-        activations = [xs]  # the input of each layer
-        pre = []  # each layer's weighted sums
+        activations = [xs]
         a = xs
         for k, layer in enumerate(weights):
-            z = [sum([w * x for w, x in zip(neuron, a)]) + neuron[-1] for neuron in layer]
-            pre.append(z)
+            z = [sum(map(mul, neuron, a), neuron[-1]) for neuron in layer]  # zip stops before b
             a = z if k == last else [v if v > 0.0 else 0.0 for v in z]
             activations.append(a)
         margin = 1.0 - target * a[0]
         if margin <= 0.0:
             continue  # relu'(margin) = 0: this sample adds nothing to the gradient
         data_loss += margin
-        upstream = [-target / n]  # d loss / d score
+        g = [-target / n]  # d loss / d score
         for k in range(last, -1, -1):
-            if k != last:
-                upstream = [g if z > 0.0 else 0.0 for g, z in zip(upstream, pre[k])]
-            inputs = activations[k]
-            down = [0.0] * len(inputs)
-            for neuron, neuron_grads, g in zip(weights[k], grads[k], upstream):
-                for i, x in enumerate(inputs):
-                    neuron_grads[i] += g * x
-                    down[i] += g * neuron[i]
-                neuron_grads[-1] += g
-            upstream = down
+            upstreams[k].append(g)
+            inputs[k].append(activations[k])
+            if k:
+                down = [sum(map(mul, g, col)) for col in columns[k]]  # dL/da of the layer below
+                g = [d if z > 0.0 else 0.0 for d, z in zip(down, activations[k])]  # relu'
     reg = 0.0
-    for layer, layer_grads in zip(weights, grads):
-        for neuron, neuron_grads in zip(layer, layer_grads):
-            for i, p in enumerate(neuron):
-                reg += p * p
-                neuron[i] = p - lr * (neuron_grads[i] + 2.0 * alpha * p)
+    for k, layer in enumerate(weights):
+        g_cols = list(zip(*upstreams[k])) or [() for _ in layer]
+        a_cols = list(zip(*inputs[k])) or [() for _ in columns[k]]
+        for neuron, g_col in zip(layer, g_cols):
+            grads = [sum(map(mul, g_col, a_col)) for a_col in a_cols]  # dL/dw_j, summed over samples
+            grads.append(sum(g_col))  # dL/db
+            reg += sum(map(mul, neuron, neuron))
+            neuron[:] = [p - lr * (d + 2.0 * alpha * p) for p, d in zip(neuron, grads)]
     return data_loss / n + alpha * reg
 
 
 def deep_chain(x0: float, ops: int, scale: float, shift: float) -> tuple[float, float]:
-    """y = ((relu(x) * scale) + shift) repeated ops/3 times; returns (y, dy/dx0)."""
+    """y = ((relu(x) * scale) + shift) repeated ops/3 times; returns (y, dy/dx0).
+
+    The forward pass keeps each step's local derivative relu'(x) * scale (scale or 0.0); the
+    backward pass multiplies them in reverse. (0.7x the time of keeping relu's masks as bools
+    and choosing in the backward loop, measured interleaved on 300,000 ops.)
+    """
     x = x0
-    alive = []  # relu'(x) at each step, all the backward pass needs
+    factors = []
+    keep = factors.append
     for _ in range(ops // 3):
-        alive.append(x > 0.0)
-        x = (x if x > 0.0 else 0.0) * scale + shift
+        if x > 0.0:
+            keep(scale)
+            x = x * scale + shift
+        else:
+            keep(0.0)
+            x = 0.0 * scale + shift
     grad = 1.0
-    for was_positive in reversed(alive):
-        grad = grad * scale if was_positive else 0.0
+    for factor in reversed(factors):
+        grad = grad * factor
     return x, grad
 
 

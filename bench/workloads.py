@@ -7,6 +7,7 @@ timed side by side and checked against each other.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 import autograd
@@ -158,3 +159,45 @@ def render_sample(model: nn.MLP, collapse: bool) -> int:
 def random_vector(n: int, seed: int) -> list[float]:
     rng = random.Random(seed)
     return [rng.uniform(-1.0, 1.0) for _ in range(n)]
+
+
+# The compiled rows: the same arithmetic traced once (autograd.trace) and run as generated float
+# code. Tracing and compiling happen once, before timing, as in training; only the step is timed.
+
+
+def compiled_moons(model: nn.MLP, X: list[list[float]], y: list[float]) -> nn.CompiledLoss:
+    """The moons loss of ``moons_step`` (hinge + L2) traced over the model's parameters."""
+    params = model.parameters()
+
+    def loss() -> Value:
+        return nn.hinge([model(x) for x in X], y) + ALPHA * autograd.sum([p * p for p in params])
+
+    return nn.compile_loss(model.named_parameters(), loss)
+
+
+def compiled_moons_step(compiled: nn.CompiledLoss, lr: float) -> float:
+    """One SGD step on the compiled loss: zero the grads, loss and grads, p -= lr * grad."""
+    params = compiled.parameters
+    for p in params:
+        p.grad = 0.0
+    loss = compiled()
+    for p in params:
+        p.data -= lr * p.grad
+    return loss
+
+
+def compiled_deep_chain(ops: int, scale: float, shift: float) -> Callable[[float], tuple[float, float]]:
+    """The deep chain traced at x0 = 0.5 and compiled: x0 -> (y, dy/dx0)."""
+
+    def chain(x: Value) -> Value:
+        for _ in range(ops // 3):
+            x = (x.relu() * scale) + shift
+        return x
+
+    function = autograd.trace(chain, 0.5).compile().function
+
+    def run(x0: float) -> tuple[float, float]:
+        y, (dx,) = function(x0)
+        return y, dx
+
+    return run

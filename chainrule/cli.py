@@ -235,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=_html_path,
         help="also write the run as a page to scrub through",
     )
+    train.add_argument(
+        "--fast", action="store_true", help="trace the loss once and run each step as generated float code"
+    )
     train.set_defaults(run=_train)
     return parser
 

@@ -4,7 +4,8 @@ Binary data sets (xor, moons, circles) get one output: a score whose sign is the
 (hinge loss on labels +-1, as in micrograd's demo) or a logit (``--loss bce``, or ``mse`` on
 0/1 targets). ``blobs`` has three classes and one output per class, trained with
 ``cross_entropy``. Every epoch is one full-batch step; the learning rate decays linearly
-from ``lr`` to ``lr / 10`` over the run, micrograd's schedule.
+from ``lr`` to ``lr / 10`` over the run, micrograd's schedule. With ``--fast`` the loss is
+traced once and each step runs the generated float code (``nn.CompiledLoss``): same numbers.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import autograd
 from autograd import Value
 from chainrule.optional import missing_line, optional_import
 from nn import data as datasets
+from nn.compiled import compile_loss
 from nn.layers import MLP
 from nn.losses import binary_cross_entropy_with_logits, cross_entropy, hinge, mse
 from nn.optim import SGD, Adam, LambdaLR, Optimizer, RMSprop
@@ -176,11 +178,19 @@ def train_epochs(
     (all finite), so what is plotted is the last sound state and nothing non-finite is kept.
     """
     run = Run()
+    # --fast: the loss traced once and replayed as generated float code (nn/compiled.py)
+    compiled = None
+    if getattr(args, "fast", False):
+        compiled = compile_loss(model.named_parameters(), lambda: loss_fn([model(x) for x in X]))
     progress = _progress_bar(args.epochs, f"{args.dataset} {args.optimizer}")
     for epoch in range(args.epochs):
         last_good = model.state_dict()
         try:
-            loss = loss_fn([model(x) for x in X])
+            if compiled is not None:
+                optimizer.zero_grad()
+                loss = Value(compiled())  # the grads are already in p.grad
+            else:
+                loss = loss_fn([model(x) for x in X])
         except ArithmeticError:  # e.g. pow overflowing once the weights are huge
             run.diverged = f"the loss overflowed at epoch {epoch + 1}"
         else:
@@ -189,8 +199,9 @@ def train_epochs(
         if run.diverged:
             model.load_state_dict(last_good)
             break
-        optimizer.zero_grad()
-        loss.backward()
+        if compiled is None:
+            optimizer.zero_grad()
+            loss.backward()
         if recorder is not None:
             recorder.record(loss)  # this step's loss, weights and grads, before the update
         optimizer.step()

@@ -12,10 +12,12 @@ Where things are: ``module.py`` (Module: parameters, names, state_dict), ``layer
 (Neuron, Layer, MLP), ``init.py`` (initial weights), ``losses.py``, ``optim.py`` (SGD, Adam,
 RMSprop, LambdaLR), ``serialize.py`` (save/load as JSON), ``data.py`` (toy data sets),
 ``torch_bridge.py`` (to and from ``torch.nn.Sequential``), ``record.py`` (a training run kept
-step by step as plain data, for the flipbook).
+step by step as plain data, for the flipbook), ``compiled.py`` (a loss traced once and replayed
+as generated float code: ``CompiledLoss``).
 """
 
 from nn import data, losses, optim
+from nn.compiled import CompiledLoss, compile_loss
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import (
     binary_cross_entropy,
@@ -33,6 +35,7 @@ __all__ = [
     "MLP",
     "SGD",
     "Adam",
+    "CompiledLoss",
     "LambdaLR",
     "Layer",
     "Module",
@@ -41,6 +44,7 @@ __all__ = [
     "TrainingRecorder",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "compile_loss",
     "cross_entropy",
     "data",
     "hinge",

@@ -65,6 +65,28 @@ def test_wide_variants_agree_with_the_floor(f):
     assert value == pytest.approx(expected, rel=1e-12) and grads == d_ws and d_xs == ws
 
 
+def test_compiled_moons_step_is_the_floors_step():
+    """The traced-and-compiled step and the hand-written floor: same loss, same weights after."""
+    X, y = workloads.moons_data(n=20, seed=3)
+    model = nn.MLP(2, [4, 4, 1], seed=5)
+    floor_weights = [[list(n) for n in layer] for layer in workloads.weights_of(model)]
+    compiled = workloads.compiled_moons(model, X, y)
+    for _ in range(3):
+        ours = workloads.compiled_moons_step(compiled, lr=0.1)
+        theirs = floor.moons_step(floor_weights, X, y, lr=0.1, alpha=workloads.ALPHA)
+        assert ours == pytest.approx(theirs, rel=1e-12)
+    flat = [p for layer in workloads.weights_of(model) for n in layer for p in n]
+    assert flat == pytest.approx(
+        [p for layer in floor_weights for n in layer for p in n], rel=1e-12, abs=1e-15
+    )
+
+
+def test_compiled_deep_chain_is_the_floors_chain():
+    run_compiled = workloads.compiled_deep_chain(3000, 1.0001, 1e-4)
+    for x0 in (0.5, 2.0):
+        assert run_compiled(x0) == pytest.approx(floor.deep_chain(x0, 3000, 1.0001, 1e-4), rel=1e-12)
+
+
 def test_render_workload_draws_an_svg():
     assert workloads.render_sample(nn.MLP(2, [3, 1], seed=0), collapse=True) > 500
 
@@ -77,6 +99,10 @@ def test_quick_run_writes_json(tmp_path, capsys):
     results = json.loads(path.read_text())
     rows = {row["workload"]: row for row in results["rows"]}
     assert rows["moons step, nn.MLP"]["ratio"] > 0 and "moons step, micrograd 0.1.0" in rows
+    assert (
+        rows["moons step, compiled trace"]["ratio"] > 0
+        and rows["deep chain, compiled, 6,000 ops"]["ratio"] > 0
+    )
     chain = rows["deep chain, 30,000 ops"]
     # the graph alone <= with its grads <= the peak during backward
     assert 0 < chain["heap_bytes_per_node"] <= chain["heap_bytes_per_node_with_grads"]

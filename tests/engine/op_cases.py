@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import autograd
-from autograd import Value
+from autograd import Value, ops
 
 
 def _sigmoid(x: float) -> float:
@@ -293,6 +293,30 @@ CASES: list[OpCase] = [
 ]
 
 BY_NAME = {case.name: case for case in CASES}
+
+# The engine's unary and binary ops by name, for tests that call the op functions themselves
+# (the trace templates, the JavaScript twin).
+UNARY: dict[str, Callable[..., Value]] = {
+    "neg": ops.neg,
+    "exp": ops.exp,
+    "log": ops.log,
+    "sqrt": ops.sqrt,
+    "tanh": ops.tanh,
+    "sigmoid": ops.sigmoid,
+    "softplus": ops.softplus,
+    "relu": ops.relu,
+    "abs": ops.abs,
+    "sin": ops.sin,
+    "cos": ops.cos,
+    "identity": ops.identity,
+}
+BINARY: dict[str, Callable[..., Value]] = {
+    "add": ops.add,
+    "sub": ops.sub,
+    "mul": ops.mul,
+    "div": ops.div,
+    "pow": ops.pow,
+}
 
 
 def sample_points(case: OpCase, count: int, seed: int) -> list[tuple[float, ...]]:

@@ -19,34 +19,13 @@ import pytest
 
 from autograd import Value, ops, render_steps
 from autograd.see.page import _number, safe_json
+from tests.engine.op_cases import BINARY, UNARY
 from tests.see.browser import Browser, needs_browser, start_browser
 
 pytestmark = [pytest.mark.slow, needs_browser]
 
 EDGE = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 3.0, 1000.0, -1000.0, 1e-300, 1e300, 709.0, -745.0]
 SPECIAL = [math.nan, math.inf, -math.inf]
-
-UNARY: dict[str, Callable[[Value], Value]] = {
-    "neg": ops.neg,
-    "exp": ops.exp,
-    "log": ops.log,
-    "sqrt": ops.sqrt,
-    "tanh": ops.tanh,
-    "sigmoid": ops.sigmoid,
-    "softplus": ops.softplus,
-    "relu": ops.relu,
-    "abs": ops.abs,
-    "sin": ops.sin,
-    "cos": ops.cos,
-    "identity": ops.identity,
-}
-BINARY: dict[str, Callable[[Value, Value], Value]] = {
-    "add": ops.add,
-    "sub": ops.sub,
-    "mul": ops.mul,
-    "div": ops.div,
-    "pow": ops.pow,
-}
 
 
 @pytest.fixture(scope="module")

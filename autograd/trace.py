@@ -1,0 +1,482 @@
+"""``trace(f, *example_inputs)``: one run of ``f`` as a Wengert list, and code generated from it.
+
+Reverse mode can be taught as a graph of nodes (``backward()``) or as a *tape*: the forward
+trace, one line per operation, ``v3 = mul(v1, v2)``, then the adjoint trace read backwards,
+one line per edge, ``v1_bar += v2 * v3_bar`` where ``v_bar`` = d(output)/d(v). A ``Trace``
+shows both for the learner's own function:
+
+    t = trace(f, 2.0, 3.0)
+    print(t.table())     # the two traces with the numbers of the example run
+    print(t.source())    # one Python function computing f and its gradient, on floats
+    g = t.compile()      # that function: g(2.0, 3.0) == (f(2, 3), (df/dx, df/dy))
+
+The code is written from the op templates in ``trace_rules.py`` (the same formulas as the
+``*_grads`` rules in ``ops.py``), from validated identifiers and from float literals only:
+labels are used as names only when they are plain ASCII identifiers, and no user text ever
+reaches the source otherwise. It runs with no builtins, only the helpers it needs.
+
+What is guaranteed: the compiled function performs exactly the traced operations. A kink
+(relu, abs, leaky_relu) is not a change of path: each side's formula is in the code. A
+comparison of a Value in ``f`` (``if x > 0:``, ``max(a, b)``) is recorded as a guard, and
+a later call whose inputs flip one raises ``PathChanged``. Not seen: branches on numbers read
+out of a Value (``x.data``, ``float(x)``, ``x.item()``); ``f`` must not branch on those.
+
+Second derivatives: the compiled function computes with floats, so it cannot be
+differentiated again (calling it with Values raises ``TypeError``). Trace a function that
+returns a gradient instead (``trace(autograd.grad(f), x)``): its compiled gradient is f''.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import itertools
+import keyword
+import linecache
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from autograd import trace_rules
+from autograd.grad_mode import enable_grad, traced_comparisons
+from autograd.trace_slots import reuse_names as reuse_slots
+from autograd.value import Value, fmt, to_float
+
+COMPARISONS = ("<", "<=", ">", ">=")
+REUSE_NAMES_ABOVE = 1000  # lines of forward trace; longer traces get their dead names reused
+
+
+class PathChanged(RuntimeError):
+    """A compiled trace was called with inputs that flip a comparison made while tracing."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the forward trace: ``name = forward`` (= ``value`` in the example run)."""
+
+    name: str
+    op: str
+    args: tuple[str, ...]  # the inputs: names of earlier lines, or float literals
+    forward: str  # the Python expression
+    grads: tuple[str, ...]  # each input's local derivative, as a Python expression
+    value: float
+    local_grads: tuple[float, ...]  # the same derivatives as numbers, from the example run
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A comparison ``left op right`` that came out ``result`` while tracing; after line ``after``."""
+
+    left: str
+    op: str
+    right: str
+    result: bool
+    after: int
+
+
+def trace(f: Callable[..., Any], *example_inputs: object) -> Trace:
+    """Run ``f`` once on Values made from ``example_inputs`` and return its ``Trace``.
+
+    Inputs are named after ``f``'s parameters (when they are plain identifiers), and their
+    Values carry those names as labels; the gradient is taken with respect to every input.
+    """
+    names = _parameter_names(f, len(example_inputs))
+    leaves = []
+    for i, x in enumerate(example_inputs):
+        number = x.data if isinstance(x, Value) else to_float(x, f"trace: example input {i}")
+        leaves.append(Value(number, names[i]))
+    return trace_values(lambda: f(*leaves), leaves, _function_name(f), names, rerun=f)
+
+
+def trace_values(
+    build: Callable[[], Any],
+    inputs: Sequence[Value],
+    name: str = "f",
+    names: Sequence[str] | None = None,
+    rerun: Callable[..., Any] | None = None,
+) -> Trace:
+    """Trace ``build()`` with the existing Values ``inputs`` (e.g. a model's parameters) as inputs.
+
+    Every other leaf the result depends on is a constant, written into the code as a number.
+    ``names`` (default: the inputs' labels) name the inputs where they are plain identifiers.
+    """
+    noted: list[tuple[Value, str, object, bool]] = []
+    token = traced_comparisons.set(noted)
+    try:
+        with enable_grad():
+            output = build()
+    finally:
+        traced_comparisons.reset(token)
+    if not isinstance(output, Value):
+        output = Value(to_float(output, f"trace: {name}'s result"))
+    wanted = [v.label for v in inputs] if names is None else list(names)
+    return Trace(output, list(inputs), wanted, noted, name, rerun)
+
+
+class Trace:
+    """The Wengert list of one run: ``table()``, ``source()`` and ``compile()`` (see the module doc)."""
+
+    def __init__(
+        self,
+        output: Value,
+        inputs: list[Value],
+        wanted_names: list[str],
+        comparisons: list[tuple[Value, str, object, bool]],
+        name: str,
+        rerun: Callable[..., Any] | None = None,
+    ) -> None:
+        self.name = name if _usable(name) else "f"
+        self.rerun = rerun
+        namer = _Namer()
+        self.input_names = [namer.name(wanted, f"x{i}") for i, wanted in enumerate(wanted_names)]
+        self.input_values = [v.data for v in inputs]
+        roots = [output, *(v for c in comparisons for v in (c[0], c[2]) if isinstance(v, Value))]
+        order = _forward_order(roots, set(inputs))
+        self._expr: dict[Value, str] = dict(zip(inputs, self.input_names))
+        self.lines: list[Line] = []
+        line_of: dict[Value, int] = {v: -1 for v in inputs}  # inputs come before line 0
+        self._lines_of = line_of
+        for node in order:
+            if node in self._expr:
+                continue
+            if not node.inputs or all(child not in line_of for child in node.inputs):
+                self._expr[node] = _literal(node.data)  # depends on no input: a constant
+                continue
+            line = self._line(node, namer.name(node.label, f"v{len(inputs) + len(self.lines) + 1}"))
+            self._expr[node] = line.name
+            line_of[node] = len(self.lines)
+            self.lines.append(line)
+        self.output = self._expr[output]
+        self.output_value = output.data
+        self.guards = [self._guard(c, line_of) for c in comparisons if _depends(c, line_of)]
+        self.bars = [namer.name(f"{n}_bar", f"{n}_bar_") for n in [*self.input_names]]
+        self._line_bars = [namer.name(f"{line.name}_bar", f"{line.name}_bar_") for line in self.lines]
+
+    def _line(self, node: Value, name: str) -> Line:
+        args = [self._expr[child] for child in node.inputs]
+        shown = [f"({a})" if a.startswith("-") else a for a in args]  # -0.5 ** 2 is not (-0.5) ** 2
+        if node.op == "leaky_relu":
+            forward, grads = trace_rules.leaky_relu_template(_literal(_slope_of(node)))
+            code, derivs = (
+                trace_rules.forward_of("", shown, forward),
+                trace_rules.grads_of("", name, shown, grads),
+            )
+        elif node.op == "pow" and node.inputs[1] not in self._lines_of and node.inputs[1].data >= 1.0:
+            n = node.inputs[1].data  # x ** n for a constant n >= 1: d/dx = n * x ** (n - 1), as pow_grads
+            code = trace_rules.forward_of("pow", shown)
+            derivs = [f"{shown[1]} * power({shown[0]}, {_literal(n - 1.0)})", "0.0"]
+        elif node.op in trace_rules.TEMPLATES or node.op in ("sum", "dot"):
+            code, derivs = trace_rules.forward_of(node.op, shown), trace_rules.grads_of(node.op, name, shown)
+        else:
+            raise NotImplementedError(f"trace: op {node.op!r} has no template in autograd/trace_rules.py")
+        return Line(name, node.op, tuple(args), code, tuple(derivs), node.data, tuple(node.local_grads))
+
+    def _guard(self, comparison: tuple[Value, str, object, bool], line_of: dict[Value, int]) -> Guard:
+        left, op, right, result = comparison
+        if op not in COMPARISONS:
+            raise ValueError(f"trace: unknown comparison {op!r}")
+        right_text = self._expr[right] if isinstance(right, Value) else _literal(to_float(right, op))
+        after = max(line_of.get(left, -1), line_of.get(right, -1) if isinstance(right, Value) else -1)
+        return Guard(self._expr[left], op, right_text, result, after)
+
+    # -- what a learner reads ---------------------------------------------------------------
+
+    def adjoints(self) -> dict[str, float]:
+        """d(output)/d(v) for every input and line of the example run, by the engine's numbers."""
+        bar: dict[str, float] = {n: 0.0 for n in [*self.input_names, *(line.name for line in self.lines)]}
+        if self.output in bar:
+            bar[self.output] = 1.0
+        for line in reversed(self.lines):
+            for arg, local in zip(line.args, line.local_grads):
+                if arg in bar:
+                    bar[arg] += local * bar[line.name]
+        return bar
+
+    def gradient(self) -> tuple[float, ...]:
+        """d(output)/d(input) for each input, at the example inputs."""
+        bar = self.adjoints()
+        return tuple(bar[n] for n in self.input_names)
+
+    def table(self) -> str:
+        """The forward trace and the adjoint trace, with the numbers of the example run."""
+        rows = [f"forward trace of {self.name} (one line per op)"]
+        for name, value in zip(self.input_names, self.input_values):
+            rows.append(f"  {name} = {fmt(value)}    (input)")
+        for line in self.lines:
+            call = f"{line.op}({', '.join(line.args)})"
+            rows.append(f"  {line.name} = {call} = {fmt(line.value)}")
+        for guard in self.guards:
+            rows.append(f"  check {guard.left} {guard.op} {guard.right} is {guard.result}")
+        rows.append(f"adjoint trace (in reverse; v\u0304 = d{self.output}/dv)")
+        bar = self.adjoints()
+        if self.output in bar:
+            rows.append(f"  {_overline(self.output)} = 1.0")
+        for line in reversed(self.lines):
+            if bar[line.name] == 0.0 and not self._reaches_output(line.name):
+                continue
+            for arg, derivative, local in zip(line.args, line.grads, line.local_grads):
+                if arg in bar:
+                    rows.append(
+                        f"  {_overline(arg)} += {_times(derivative, _overline(line.name), chr(0xB7))}"
+                        f"    = {fmt(local)} \u00b7 {fmt(bar[line.name])} = {fmt(local * bar[line.name])}"
+                    )
+        gradient = ", ".join(f"{_overline(n)} = {fmt(g)}" for n, g in zip(self.input_names, self.gradient()))
+        rows.append(f"gradient: {gradient}")
+        return "\n".join(rows)
+
+    def _reaches_output(self, name: str) -> bool:
+        return name in self._reaching()
+
+    def _reaching(self) -> set[str]:
+        """Names whose value the output depends on (the lines that get an adjoint)."""
+        reach = {self.output}
+        for line in reversed(self.lines):
+            if line.name in reach:
+                reach.update(line.args)
+        return reach
+
+    def source(self, reuse_names: bool | None = None) -> str:
+        """One Python function computing the output and its gradient with respect to every input.
+
+        Every value and adjoint has its own name, except in long traces (more than
+        ``REUSE_NAMES_ABOVE`` lines, or ``reuse_names=True``), where a dead value's name is
+        reused (``trace_slots.py``): the same code, much faster in CPython at that size.
+        """
+        params = ", ".join(self.input_names)
+        head = f"def {self.name}_value_and_grad({params}):"
+        code = [
+            f'    """{self.name} and d{self.name}/d({params}), written by autograd.trace from one run."""',
+            "    # forward: one line per op",
+        ]
+        guards_after: dict[int, list[Guard]] = {}
+        for guard in self.guards:
+            guards_after.setdefault(guard.after, []).append(guard)
+        code += self._guard_lines(guards_after.get(-1, []))
+        for i, line in enumerate(self.lines):
+            code += _assignment(line)
+            code += self._guard_lines(guards_after.get(i, []))
+        code += self._adjoint_lines()
+        if reuse_names or (reuse_names is None and len(self.lines) > REUSE_NAMES_ABOVE):
+            code = reuse_slots(code, set(self.input_names))
+        return "\n".join([head, *code]) + "\n"
+
+    def _guard_lines(self, guards: list[Guard]) -> list[str]:
+        lines = []
+        for g in guards:
+            condition = f"{g.left} {g.op} {g.right}"
+            message = (
+                f"{self.name}: the traced run had {condition} {g.result}; these inputs make it "
+                f"{not g.result}, so {self.name} may take another path: trace it again at these inputs"
+            )
+            test = f"not ({condition})" if g.result else condition
+            lines.append(f"    if {test}:  # the traced path needs {condition} to be {g.result}")
+            lines.append(f"        raise PathChanged({message!r})")
+        return lines
+
+    def _adjoint_lines(self) -> list[str]:
+        bar_of = dict(zip(self.input_names, self.bars))
+        bar_of.update((line.name, b) for line, b in zip(self.lines, self._line_bars))
+        code = [f"    # backward: one adjoint line per edge, in reverse (x_bar = d{self.name}/dx)"]
+        assigned: set[str] = set()
+        if self.output in bar_of:
+            code.append(f"    {bar_of[self.output]} = 1.0")
+            assigned.add(self.output)
+        for line in reversed(self.lines):
+            if line.name not in assigned:
+                continue  # the output does not depend on this line (it only fed a check)
+            upstream = bar_of[line.name]
+            for arg, derivative in zip(line.args, line.grads):
+                if arg not in bar_of:
+                    continue  # a constant: no gradient wanted
+                term = _times(derivative, upstream)
+                code.append(f"    {bar_of[arg]} {'+=' if arg in assigned else '='} {term}")
+                assigned.add(arg)
+        grads = [bar_of[n] if n in assigned else "0.0" for n in self.input_names]
+        code.append(f"    return {self.output}, ({', '.join(grads)}{',' if len(grads) == 1 else ''})")
+        return code
+
+    def compile(self) -> CompiledTrace:
+        """The function of ``source()``, ready to call: ``g(*inputs) -> (value, gradient)``."""
+        text = self.source()
+        filename = f"<trace of {self.name} {id(self):x}>"
+        linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+        namespace: dict[str, Any] = {"__builtins__": {}, "PathChanged": PathChanged, **trace_rules.HELPERS}
+        exec(compile(text, filename, "exec"), namespace)  # text: templates, identifiers, float literals
+        return CompiledTrace(namespace[f"{self.name}_value_and_grad"], self)
+
+
+class CompiledTrace:
+    """A trace's generated function, with its inputs checked: ``g(*inputs) -> (value, gradient)``.
+
+    ``function`` is the generated function itself (no checks), for hot loops.
+    """
+
+    def __init__(self, function: Callable[..., tuple[float, tuple[float, ...]]], source: Trace) -> None:
+        self.function = function
+        self.trace = source
+        self.arity = len(source.input_names)
+
+    def __call__(self, *inputs: object) -> tuple[float, tuple[float, ...]]:
+        name = self.trace.name
+        if len(inputs) != self.arity:
+            raise TypeError(f"compiled {name}: expected {self.arity} inputs, got {len(inputs)}")
+        numbers = []
+        for i, x in enumerate(inputs):
+            if isinstance(x, Value):
+                raise TypeError(
+                    f"compiled {name}: input {i} is a Value, but a compiled trace computes with floats and "
+                    "cannot be differentiated again (no second derivatives through it); for those, trace "
+                    "a function that returns a gradient, trace(autograd.grad(f), x), or use "
+                    "backward(create_graph=True)"
+                )
+            numbers.append(x if type(x) is float else to_float(x, f"compiled {name}: input {i}"))
+        try:
+            return self.function(*numbers)
+        except PathChanged:
+            raise
+        except (ArithmeticError, ValueError, TypeError) as error:
+            raise self._engine_error(numbers, error) from None
+
+    def _engine_error(self, numbers: list[float], error: Exception) -> Exception:
+        """The engine's own error for these inputs (it names the op and the value), if it has one."""
+        if self.trace.rerun is not None:
+            try:
+                self.trace.rerun(*[Value(x) for x in numbers])
+            except (ArithmeticError, ValueError, TypeError) as engine_error:
+                return engine_error
+        return type(error)(f"compiled {self.trace.name}: {error}")
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+class _Namer:
+    """Hands out unique names: a wanted name if it is a usable identifier and free, else a fallback."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set(trace_rules.HELPERS) | {"PathChanged"}
+
+    def name(self, wanted: str, fallback: str) -> str:
+        if _usable(wanted) and wanted not in self.taken:
+            self.taken.add(wanted)
+            return wanted
+        for suffix in itertools.chain([""], (f"_{k}" for k in itertools.count(1))):
+            candidate = fallback + suffix
+            if candidate not in self.taken:
+                self.taken.add(candidate)
+                return candidate
+        raise AssertionError("unreachable")
+
+
+TERMS_PER_LINE = 64  # a longer sum nests too deep for Python's compiler: it goes on in more lines
+
+
+def _assignment(line: Line) -> list[str]:
+    """``name = forward``; a long dot product over several lines, added in the same order."""
+    if line.op != "dot" or len(line.args) <= 2 * TERMS_PER_LINE:
+        return [f"    {line.name} = {line.forward}"]
+    shown = [f"({a})" if a.startswith("-") else a for a in line.args]
+    terms = trace_rules.dot_terms(shown)
+    code = [f"    {line.name} = {' + '.join(terms[:TERMS_PER_LINE])}"]
+    for start in range(TERMS_PER_LINE, len(terms), TERMS_PER_LINE):
+        code.append(f"    {line.name} = {line.name} + {' + '.join(terms[start : start + TERMS_PER_LINE])}")
+    return code
+
+
+def _usable(name: object) -> bool:
+    """A plain ASCII identifier, not a keyword, not a builtin, not starting with '_'."""
+    return (
+        isinstance(name, str)
+        and name.isascii()
+        and name.isidentifier()
+        and not keyword.iskeyword(name)
+        and not keyword.issoftkeyword(name)
+        and not name.startswith("_")
+        and not hasattr(builtins, name)
+    )
+
+
+def _literal(x: float) -> str:
+    """A float as Python source: repr for finite numbers, the helper names inf and nan otherwise."""
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return repr(float(x))
+
+
+def _times(derivative: str, upstream: str, times: str = "*") -> str:
+    """``derivative * upstream``, the derivative in parentheses unless it is one term."""
+    if derivative == "1.0":
+        return upstream
+    if derivative == "-1.0":
+        return f"-{upstream}"
+    return f"{derivative if _is_atom(derivative) else f'({derivative})'} {times} {upstream}"
+
+
+def _is_atom(expr: str) -> bool:
+    """A name, a non-negative literal, or one call or parenthesised group (``f(a, b)[0]``, ``(...)``)."""
+    if expr.isidentifier() or (expr[:1].isdigit() and expr.replace(".", "").replace("e-", "").isalnum()):
+        return True
+    head = expr.find("(")
+    if head < 0 or not (head == 0 or expr[:head].isidentifier()):
+        return False
+    depth = 0
+    for i, c in enumerate(expr[head:], head):
+        depth += {"(": 1, ")": -1}.get(c, 0)
+        if depth == 0:
+            rest = expr[i + 1 :]
+            return rest == "" or (rest.startswith("[") and rest.endswith("]") and rest[1:-1].isdigit())
+    return False
+
+
+def _overline(name: str) -> str:
+    return name + "\u0304"
+
+
+def _slope_of(node: Value) -> float:
+    """leaky_relu's negative_slope, read back from the node (its input must be <= 0)."""
+    (x,) = [child.data for child in node.inputs]
+    if x > 0.0:
+        raise NotImplementedError(
+            "trace: leaky_relu's negative_slope is not kept on a node whose input was > 0 "
+            f"(here {x!r}); trace at an example where the input is <= 0"
+        )
+    return node.local_grads[0]
+
+
+def _forward_order(roots: list[Value], stops: set[Value]) -> list[Value]:
+    """Every node the roots depend on, each after all of its inputs; no recursion."""
+    finished: list[Value] = []
+    seen: set[Value] = set()
+    stack: list[Any] = list(reversed(roots))
+    while stack:
+        node = stack.pop()
+        if node is None:
+            finished.append(stack.pop())
+        elif node not in seen:
+            seen.add(node)
+            stack += (node, None)
+            if node not in stops:
+                stack.extend(child for child in reversed(node.inputs) if child not in seen)
+    return finished
+
+
+def _depends(comparison: tuple[Value, str, object, bool], line_of: dict[Value, int]) -> bool:
+    left, _, right, _ = comparison
+    return left in line_of or (isinstance(right, Value) and right in line_of)
+
+
+def _parameter_names(f: Callable[..., Any], count: int) -> list[str]:
+    try:
+        params = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    names = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return [names[i] if i < len(names) else f"x{i}" for i in range(count)]
+
+
+def _function_name(f: Callable[..., Any]) -> str:
+    name = getattr(f, "__name__", "f")
+    return name if _usable(name) else "f"

@@ -1,0 +1,114 @@
+"""Each op as a line of Python on floats: the templates that ``autograd.trace`` writes code from.
+
+For every op of ``ops.py`` this table holds two things, written with ``{0}``, ``{1}``, ... for
+the op's inputs and ``{out}`` for its output:
+
+    forward   the expression computing the output from the inputs (``{0} * {1}``)
+    grads     for each input, the local derivative d(out)/d(input), the same formula as the
+              op's ``*_grads`` rule in ``ops.py`` (``mul_grads``: d/da = b, d/db = a)
+
+so that an adjoint line is ``input_bar += <local derivative> * out_bar``. The names the
+templates use (``exp``, ``tanh``, ``sigmoid``, ``pow_grads``, ...) are the functions in
+``HELPERS``, the only names the generated code can see. ``tests/engine/test_trace_rules.py``
+checks each template against the op's rule (or the node's stored local derivatives) at
+random points, so the table and ``ops.py`` cannot drift apart unnoticed.
+
+``sum`` and ``dot`` take any number of inputs; their lines are built by ``forward_of`` and
+``grads_of`` below.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from autograd import ops
+
+# op -> (forward, local derivative of each input)
+TEMPLATES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "add": ("{0} + {1}", ("1.0", "1.0")),
+    "sub": ("{0} - {1}", ("1.0", "-1.0")),
+    "neg": ("-{0}", ("-1.0",)),
+    "mul": ("{0} * {1}", ("{1}", "{0}")),
+    "div": ("{0} / {1}", ("1.0 / {1}", "-{out} / {1}")),
+    "pow": ("power({0}, {1})", ("pow_grads({out}, ({0}, {1}))[0]", "pow_grads({out}, ({0}, {1}))[1]")),
+    "exp": ("exp({0})", ("{out}",)),
+    "log": ("log({0})", ("1.0 / {0}",)),
+    "sqrt": ("sqrt({0})", ("(0.5 / {out} if {out} != 0.0 else inf)",)),
+    "tanh": ("tanh({0})", ("1.0 - {out} * {out}",)),
+    "sigmoid": ("sigmoid({0})", ("{out} * (1.0 - {out})",)),
+    "softplus": ("softplus({0})", ("sigmoid({0})",)),
+    "relu": ("(0.0 if {0} <= 0.0 else {0})", ("(1.0 if {0} > 0.0 else 0.0)",)),
+    "abs": ("fabs({0})", ("(1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0)",)),
+    "sin": ("sin({0})", ("cos({0})",)),
+    "cos": ("cos({0})", ("-sin({0})",)),
+    "identity": ("{0}", ("1.0",)),
+}
+
+
+def leaky_relu_template(slope: str) -> tuple[str, tuple[str, ...]]:
+    """leaky_relu with its slope written in: a if a > 0 else slope * a;  d/da = 1 or slope."""
+    return f"({{0}} if {{0}} > 0.0 else {slope} * {{0}})", (f"(1.0 if {{0}} > 0.0 else {slope})",)
+
+
+def forward_of(op: str, args: list[str], template: str | None = None) -> str:
+    """The expression computing ``op`` from the input expressions ``args``."""
+    if op == "sum":  # math.fsum, exactly as ops.sum adds
+        return f"fsum(({', '.join(args)},))"
+    if op == "dot":  # w0*x0 + w1*x1 + ... (+ bias), in ops.dot's order
+        terms = dot_terms(args)
+        return " + ".join(terms) if terms else "0.0"
+    return (template or TEMPLATES[op][0]).format(*args)
+
+
+def dot_terms(args: list[str]) -> list[str]:
+    """The terms of a dot line, added left to right as ops.dot adds them: bias, w0*x0, w1*x1, ..."""
+    n = len(args) // 2
+    terms = [f"{w} * {x}" for w, x in zip(args[:n], args[n : 2 * n])]
+    if len(args) > 2 * n:  # ops.dot starts its sum at the bias
+        terms.insert(0, args[-1])
+    return terms
+
+
+def grads_of(op: str, out: str, args: list[str], templates: tuple[str, ...] | None = None) -> list[str]:
+    """For each input, the expression of its local derivative d(out)/d(input)."""
+    if op == "sum":
+        return ["1.0"] * len(args)
+    if op == "dot":  # d/dw[i] = x[i], d/dx[i] = w[i], d/dbias = 1 (ops.dot_grads)
+        n = len(args) // 2
+        return [*args[n : 2 * n], *args[:n], *["1.0"] * (len(args) - 2 * n)]
+    return [t.format(*args, out=out) for t in (templates or TEMPLATES[op][1])]
+
+
+def _softplus(x: float) -> float:
+    """log(1 + e**x) as ops.softplus computes it: max(x, 0) + log1p(e**-|x|)."""
+    return (x if x > 0.0 else 0.0) + math.log1p(math.exp(-math.fabs(x)))
+
+
+def _power(x: float, n: float) -> float:
+    """x ** n as a float, with ops.pow's checks (a complex result or 0 ** -n raise ValueError)."""
+    if x < 0.0 and math.isfinite(n) and not n.is_integer():
+        raise ValueError(f"pow: negative base {x!r} to the non-integer power {n!r} is not a real number")
+    if x == 0.0 and n < 0.0:
+        raise ZeroDivisionError(f"pow: 0.0 to the negative power {n!r}")
+    return ops._checked_pow(x, n)
+
+
+# The generated code runs with these names and no builtins at all.
+HELPERS: dict[str, Callable[..., Any] | float] = {
+    "exp": math.exp,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "tanh": math.tanh,
+    "sin": ops._sin,
+    "cos": ops._cos,
+    "fabs": math.fabs,
+    "fsum": math.fsum,
+    "sigmoid": ops._sigmoid,
+    "softplus": _softplus,
+    "power": _power,
+    "pow_grads": ops.pow_grads,
+    "inf": math.inf,
+    "nan": math.nan,
+}
