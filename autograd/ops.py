@@ -21,7 +21,7 @@ Errors name the op and the offending number; NaN inputs pass through without rai
 
 from __future__ import annotations
 
-import functools
+import builtins
 import math
 import operator
 import weakref
@@ -376,10 +376,9 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     else:
         inputs = as_values([*ws, *xs, bias], "dot")
     data = [v.data for v in inputs]
-    start = data[2 * n] if bias is not None else 0.0
-    # plain left-to-right float additions: builtins.sum compensates its rounding from Python 3.12
-    # on, which would make dot (and the traced code that replays it) differ between versions
-    out = functools.reduce(operator.add, map(operator.mul, data[:n], data[n : 2 * n]), start)
+    # Python's sum, in C; from Python 3.12 on it compensates rounding, and autograd.trace's code
+    # calls the same sum, so a compiled dot gives the very same number on every version
+    out = builtins.sum(map(operator.mul, data[:n], data[n : 2 * n]), data[2 * n] if bias is not None else 0.0)
     return record(out, "dot", inputs, dot_grads(out, data))
 
 

@@ -254,7 +254,7 @@ class Trace:
             guards_after.setdefault(guard.after, []).append(guard)
         code += self._guard_lines(guards_after.get(-1, []))
         for i, line in enumerate(self.lines):
-            code += _assignment(line)
+            code.append(f"    {line.name} = {line.forward}")
             code += self._guard_lines(guards_after.get(i, []))
         code += self._adjoint_lines()
         if reuse_names or (reuse_names is None and len(self.lines) > REUSE_NAMES_ABOVE):
@@ -367,21 +367,6 @@ class _Namer:
                 self.taken.add(candidate)
                 return candidate
         raise AssertionError("unreachable")
-
-
-TERMS_PER_LINE = 64  # a longer sum nests too deep for Python's compiler: it goes on in more lines
-
-
-def _assignment(line: Line) -> list[str]:
-    """``name = forward``; a long dot product over several lines, added in the same order."""
-    if line.op != "dot" or len(line.args) <= 2 * TERMS_PER_LINE:
-        return [f"    {line.name} = {line.forward}"]
-    shown = [f"({a})" if a.startswith("-") else a for a in line.args]
-    terms = trace_rules.dot_terms(shown)
-    code = [f"    {line.name} = {' + '.join(terms[:TERMS_PER_LINE])}"]
-    for start in range(TERMS_PER_LINE, len(terms), TERMS_PER_LINE):
-        code.append(f"    {line.name} = {line.name} + {' + '.join(terms[start : start + TERMS_PER_LINE])}")
-    return code
 
 
 def _usable(name: object) -> bool:

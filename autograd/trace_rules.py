@@ -56,19 +56,11 @@ def forward_of(op: str, args: list[str], template: str | None = None) -> str:
     """The expression computing ``op`` from the input expressions ``args``."""
     if op == "sum":  # math.fsum, exactly as ops.sum adds
         return f"fsum(({', '.join(args)},))"
-    if op == "dot":  # w0*x0 + w1*x1 + ... (+ bias), in ops.dot's order
-        terms = dot_terms(args)
-        return " + ".join(terms) if terms else "0.0"
+    if op == "dot":  # Python's sum of w0*x0, w1*x1, ... starting at the bias, exactly as ops.dot adds
+        n = len(args) // 2
+        products = "".join(f"{w} * {x}, " for w, x in zip(args[:n], args[n : 2 * n]))
+        return f"sum(({products}), {args[-1] if len(args) > 2 * n else '0.0'})"
     return (template or TEMPLATES[op][0]).format(*args)
-
-
-def dot_terms(args: list[str]) -> list[str]:
-    """The terms of a dot line, added left to right as ops.dot adds them: bias, w0*x0, w1*x1, ..."""
-    n = len(args) // 2
-    terms = [f"{w} * {x}" for w, x in zip(args[:n], args[n : 2 * n])]
-    if len(args) > 2 * n:  # ops.dot starts its sum at the bias
-        terms.insert(0, args[-1])
-    return terms
 
 
 def grads_of(op: str, out: str, args: list[str], templates: tuple[str, ...] | None = None) -> list[str]:
@@ -105,6 +97,7 @@ HELPERS: dict[str, Callable[..., Any] | float] = {
     "cos": ops._cos,
     "fabs": math.fabs,
     "fsum": math.fsum,
+    "sum": sum,
     "sigmoid": ops._sigmoid,
     "softplus": _softplus,
     "power": _power,
