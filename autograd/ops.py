@@ -375,24 +375,25 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
         inputs = as_values([*ws, *xs], "dot")
     else:
         inputs = as_values([*ws, *xs, bias], "dot")
-    data = [v.data for v in inputs]
-    # Python's sum, in C; from Python 3.12 on it compensates rounding, and autograd.trace's code
-    # calls the same sum, so a compiled dot gives the very same number on every version
-    out = builtins.sum(map(operator.mul, data[:n], data[n : 2 * n]), data[2 * n] if bias is not None else 0.0)
-    return record(out, "dot", inputs, dot_grads(out, data))
+    data = tuple([v.data for v in inputs])
+    local_grads = dot_grads(None, data)  # xs, then ws, then 1 for the bias
+    # Python's sum, in C, of w[i] * x[i] (map stops after the n ws); from Python 3.12 on sum
+    # compensates rounding, and autograd.trace's code calls the same sum, so a compiled dot
+    # gives the very same number on every version
+    out = builtins.sum(map(operator.mul, data[:n], local_grads), data[2 * n] if bias is not None else 0.0)
+    return record(out, "dot", inputs, local_grads)
 
 
 def dot_grads(out: Any, inputs: Any) -> Any:
     """d/dw[i] = x[i],  d/dx[i] = w[i],  d/dbias = 1
 
-    ``inputs`` is ws, xs and maybe a bias, as a list of numbers or a tuple of Values; the
-    result is the same kind of sequence (joined slices: the fastest way to build it).
+    ``inputs`` is ws, xs and maybe a bias: a tuple of numbers, or of Values. Joined slices are
+    the fastest way to build the result.
     """
     n = len(inputs) // 2  # 2n inputs, or 2n + 1 with a bias
-    grads = inputs[n : 2 * n] + inputs[:n]
     if len(inputs) > 2 * n:
-        grads += (1.0,)
-    return grads
+        return inputs[n : 2 * n] + inputs[:n] + (1.0,)
+    return inputs[n : 2 * n] + inputs[:n]
 
 
 # --- the rules by op name, for backward(create_graph=True) --------------------------------------
