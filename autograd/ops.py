@@ -303,8 +303,26 @@ def leaky_relu(a: Value, negative_slope: float = 0.01) -> Value:
     slope = to_float(negative_slope, "leaky_relu")
     x = a.data
     if x > 0.0:
-        return record(x, "leaky_relu", (a,), (1.0,))
+        out = record(x, "leaky_relu", (a,), (1.0,))
+        if slope != DEFAULT_SLOPE and out.inputs:  # the local derivative 1.0 does not show it
+            LEAKY_SLOPES[out] = slope
+        return out
     return record(slope * x, "leaky_relu", (a,), (slope,))
+
+
+DEFAULT_SLOPE = 0.01
+
+# The slope of each live leaky_relu node whose input was > 0 and whose slope is not the default:
+# its local derivative (1.0) does not show the slope, and the live page and autograd.trace need it
+# to redo the op at other inputs. Weak keys: an entry goes away with its node.
+LEAKY_SLOPES: weakref.WeakKeyDictionary[Value, float] = weakref.WeakKeyDictionary()
+
+
+def leaky_relu_slope(node: Value) -> float:
+    """The negative_slope a leaky_relu node was made with."""
+    if not node.inputs[0].data > 0.0:
+        return node.local_grads[0]
+    return LEAKY_SLOPES.get(node, DEFAULT_SLOPE)
 
 
 def abs(a: Value) -> Value:

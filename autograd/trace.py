@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autograd import trace_rules
+from autograd import ops, trace_rules
 from autograd.grad_mode import enable_grad, traced_comparisons
 from autograd.trace_slots import reuse_names as reuse_slots
 from autograd.value import Value, fmt, to_float
@@ -157,7 +157,7 @@ class Trace:
         args = [self._expr[child] for child in node.inputs]
         shown = [f"({a})" if a.startswith("-") else a for a in args]  # -0.5 ** 2 is not (-0.5) ** 2
         if node.op == "leaky_relu":
-            forward, grads = trace_rules.leaky_relu_template(_literal(_slope_of(node)))
+            forward, grads = trace_rules.leaky_relu_template(_literal(ops.leaky_relu_slope(node)))
             code, derivs = (
                 trace_rules.forward_of("", shown, forward),
                 trace_rules.grads_of("", name, shown, grads),
@@ -418,17 +418,6 @@ def _is_atom(expr: str) -> bool:
 
 def _overline(name: str) -> str:
     return name + "\u0304"
-
-
-def _slope_of(node: Value) -> float:
-    """leaky_relu's negative_slope, read back from the node (its input must be <= 0)."""
-    (x,) = [child.data for child in node.inputs]
-    if x > 0.0:
-        raise NotImplementedError(
-            "trace: leaky_relu's negative_slope is not kept on a node whose input was > 0 "
-            f"(here {x!r}); trace at an example where the input is <= 0"
-        )
-    return node.local_grads[0]
 
 
 def _forward_order(roots: list[Value], stops: set[Value]) -> list[Value]:

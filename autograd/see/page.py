@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd.backward import backward_order, topological_order
+from autograd.ops import leaky_relu_slope
 from autograd.see.draw import COLOURS, to_svg
 from autograd.value import Value, to_float
 
@@ -80,9 +81,8 @@ def graph_data(
 
     Nodes are listed in ``topological_order(root)``; node k is the ``v<k>`` that ``draw_dot``
     draws, and its name is its label or ``v<k>``. The first ``computed`` nodes are the ones
-    backward visits, in that order. ``leaky_relu`` nodes carry their slope (read from the local
-    derivative when the input is <= 0; when it is > 0 the slope is not recorded and 0.01, the
-    default, is assumed).
+    backward visits, in that order. ``leaky_relu`` nodes carry their slope
+    (``ops.leaky_relu_slope``), so the page can redo them at any input.
     """
     order = topological_order(root)
     index = {node: k for k, node in enumerate(order)}
@@ -99,7 +99,7 @@ def graph_data(
             "kind": _kind(node, root, params),
         }
         if node.op == "leaky_relu":
-            entry["slope"] = node.local_grads[0] if not node.inputs[0].data > 0.0 else 0.01
+            entry["slope"] = leaky_relu_slope(node)
         nodes.append(entry)
     computed = len(backward_order(root))
     start = [0.0 if k < computed else node.grad for k, node in enumerate(order)]

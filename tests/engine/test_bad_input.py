@@ -100,3 +100,12 @@ def test_micrograd_style_children_argument_is_refused():
     a, b = Value(1.0), Value(2.0)
     with pytest.raises(TypeError, match="label must be a str, got tuple"):
         Value(3.0, (a, b), "+")
+
+
+def test_leaky_relu_slope_is_known_on_either_side_of_zero():
+    from autograd import ops
+
+    for x in (2.0, -2.0, 0.0):
+        for slope in (0.01, 0.2, -0.5):
+            node = Value(x).leaky_relu(slope)
+            assert ops.leaky_relu_slope(node) == slope, (x, slope)

@@ -332,3 +332,13 @@ def test_reused_names_compute_the_same_as_own_names() -> None:
             exec(text, namespace)
             results.append(namespace[f"{t.name}_value_and_grad"](0.3, -0.8, 1.2))  # type: ignore[operator]
         assert results[0] == results[1]
+
+
+def test_a_leaky_relu_traced_where_its_input_is_positive_keeps_its_slope() -> None:
+    """Traced at x = 2 (slope invisible in the local derivative 1.0), replayed at x = -3."""
+    f = lambda a: (a * 1.5).leaky_relu(0.2)
+    compiled = trace(f, 2.0).compile()
+    value, (grad,) = compiled(-3.0)
+    assert value == pytest.approx(0.2 * 1.5 * -3.0) and grad == pytest.approx(0.2 * 1.5)
+    value, (grad,) = compiled(2.0)
+    assert value == pytest.approx(3.0) and grad == pytest.approx(1.5)

@@ -451,3 +451,20 @@ def test_dragging_an_input_box_changes_its_value(browser: Browser, tmp_path: Pat
     w = browser.evaluate("window.chainrule.value('w')")
     check_page_matches_engine(browser, {"x1": 0.5, "x2": -1.25, "w": w, "b": 0.1})
     assert browser.evaluate(f"document.getElementById('leaf-{k}').value") == str(w)
+
+
+def test_a_leaky_relu_made_at_a_positive_input_keeps_its_slope_in_the_page(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Its local derivative there is 1.0; dragged below 0 the page must use the real slope, 0.2."""
+    x = Value(2.0, label="x")
+    y = (x * 1.5).leaky_relu(0.2)
+    y.label = "y"
+    browser.open(render_steps(y, tmp_path / "leaky.html"))
+    browser.type_into(f"#leaf-{browser.evaluate('window.chainrule.names().indexOf(`x`)')}", "-3")
+    x2 = Value(-3.0)
+    y2 = (x2 * 1.5).leaky_relu(0.2)
+    y2.backward()
+    assert math.isclose(browser.evaluate("window.chainrule.value('y')"), y2.data, rel_tol=1e-12)
+    assert math.isclose(browser.evaluate("window.chainrule.grad('x')"), x2.grad, rel_tol=1e-12)
+    assert browser.console_errors() == []
