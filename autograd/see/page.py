@@ -174,6 +174,7 @@ def live_page(root: Value, grad: float = 1.0, max_nodes: int = 500, **options: A
     root.backward(grad)
     options["show_grad"] = True
     options.setdefault("max_nodes", max_nodes)
+    options.setdefault("rankdir", "auto")  # the layout that reads best on a projector, as render()
     svg = _svg_with_names(root, order, names, options)
     title = f"Backward pass of {root.label or 'the graph'}: {data['computed']} steps"
     slots = {
