@@ -298,7 +298,10 @@ def relu(a: Value) -> Value:
     return record(0.0 if x <= 0.0 else x, "relu", (a,), (0.0,))  # NaN stays NaN
 
 
-def leaky_relu(a: Value, negative_slope: float = 0.01) -> Value:
+DEFAULT_SLOPE = 0.01  # leaky_relu's negative_slope when none is given, as in PyTorch
+
+
+def leaky_relu(a: Value, negative_slope: float = DEFAULT_SLOPE) -> Value:
     """a if a > 0 else negative_slope * a.    d/da = 1 if a > 0 else negative_slope"""
     slope = to_float(negative_slope, "leaky_relu")
     x = a.data
@@ -309,8 +312,6 @@ def leaky_relu(a: Value, negative_slope: float = 0.01) -> Value:
         return out
     return record(slope * x, "leaky_relu", (a,), (slope,))
 
-
-DEFAULT_SLOPE = 0.01
 
 # The slope of each live leaky_relu node whose input was > 0 and whose slope is not the default:
 # its local derivative (1.0) does not show the slope, and the live page and autograd.trace need it

@@ -161,6 +161,12 @@ def _train(args: argparse.Namespace) -> None:
         raise UserError(str(err)) from None
 
 
+def _add_expression_arguments(command: argparse.ArgumentParser, expression: str, variables: str) -> None:
+    """EXPRESSION and NAME=NUMBER ..., as ``_expression`` reads them (graph and quiz)."""
+    command.add_argument("expression", help=expression)
+    command.add_argument("variables", nargs="*", type=_assignment, metavar="NAME=NUMBER", help=variables)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chainrule",
@@ -185,10 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build EXPRESSION from text (numbers, names, + - * / **, and calls such as tanh(x)), "
         "run backward and draw it.",
     )
-    graph.add_argument("expression", help='e.g. "tanh(w1*x1 + w2*x2 + b)"')
-    graph.add_argument(
-        "variables", nargs="*", type=_assignment, metavar="NAME=NUMBER", help="e.g. x1=2 w1=-3"
-    )
+    _add_expression_arguments(graph, 'e.g. "tanh(w1*x1 + w2*x2 + b)"', "e.g. x1=2 w1=-3")
     graph.add_argument("-o", "--output", default="graph.svg", help="picture to write: .svg, .png or .pdf")
     graph.add_argument("--steps", metavar="PAGE.html", help="also write the step-through page")
     graph.add_argument("--no-grad", action="store_true", help="draw data only, without gradients")
@@ -205,8 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build EXPRESSION, then walk its backward pass asking for each gradient "
         "(one number per line on standard input; a wrong answer gets a hint and one more try).",
     )
-    quiz.add_argument("expression", help='e.g. "tanh(w*x + b)"')
-    quiz.add_argument("variables", nargs="*", type=_assignment, metavar="NAME=NUMBER", help="e.g. x=2 w=-3")
+    _add_expression_arguments(quiz, 'e.g. "tanh(w*x + b)"', "e.g. x=2 w=-3")
     quiz.set_defaults(run=_quiz)
 
     train = commands.add_parser(

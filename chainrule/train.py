@@ -106,26 +106,25 @@ def run_training(args: argparse.Namespace) -> None:
         hidden = args.hidden
         model = MLP(2, [*hidden, nout], activation=args.activation, seed=args.seed)
     loss_fn = make_loss(loss_name, classes, labels)
-    optimizer = make_optimizer(args.optimizer, model.parameters(), args.lr or DEFAULT_LR[args.optimizer])
+    lr = args.lr or DEFAULT_LR[args.optimizer]
+    optimizer = make_optimizer(args.optimizer, model.parameters(), lr)
     schedule = LambdaLR(optimizer, lambda k: 1.0 - 0.9 * k / args.epochs)
 
     out = writable_folder(Path(args.out))  # before training: a bad --out fails in a second
     plot_file = out / f"{args.dataset}-training.png"
     recorder = TrainingRecorder(model, X, labels) if getattr(args, "flipbook", None) else None
     run = train_epochs(model, loss_fn, optimizer, schedule, X, labels, loss_name, args, recorder)
-    losses, accuracies = run.losses, run.accuracies
     if run.diverged:  # plot the run with the last finite weights; write no model
-        _write_plot(model, X, labels, losses, accuracies, loss_name, plot_file)
-        lr = args.lr or DEFAULT_LR[args.optimizer]
+        _write_plot(model, X, labels, run, loss_name, plot_file)
         raise TrainingError(f"{run.diverged} (lr {lr:g}); try a smaller --lr. No model written.", exit_code=1)
 
     model_path = out / f"{args.dataset}-model.json"
     save(model, model_path)
-    print(f"final loss {losses[-1]:.4f}, accuracy {accuracies[-1]:.0%}")
-    warning = divergence_warning(losses, args.lr or DEFAULT_LR[args.optimizer])
+    print(f"final loss {run.losses[-1]:.4f}, accuracy {run.accuracies[-1]:.0%}")
+    warning = divergence_warning(run.losses, lr)
     if warning:
         print(f"warning: {warning}")
-    _write_plot(model, X, labels, losses, accuracies, loss_name, plot_file)
+    _write_plot(model, X, labels, run, loss_name, plot_file)
     print(f"wrote {model_path}")
     if recorder is not None:
         from autograd.see.flipbook import render_flipbook
@@ -135,19 +134,13 @@ def run_training(args: argparse.Namespace) -> None:
 
 
 def _write_plot(
-    model: MLP,
-    X: list[list[float]],
-    labels: list[int],
-    losses: list[float],
-    accuracies: list[float],
-    loss_name: str,
-    path: Path,
+    model: MLP, X: list[list[float]], labels: list[int], run: Run, loss_name: str, path: Path
 ) -> None:
     """Plot the run into ``path`` and say so; without matplotlib, say which extra brings it."""
     if optional_import("matplotlib") is None:
         print(missing_line("matplotlib", "training plot"))
     else:
-        print(f"wrote {plot(model, X, labels, losses, accuracies, loss_name, path)}")
+        print(f"wrote {plot(model, X, labels, run.losses, run.accuracies, loss_name, path)}")
 
 
 @dataclass

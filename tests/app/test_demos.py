@@ -20,32 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.demos import DEMOS, REPO, run_demo
+from tests.notebooks import execute_notebook
+
 pytestmark = pytest.mark.slow  # runs every demo and the notebook in subprocesses
 
-REPO = Path(__file__).resolve().parents[2]
-DEMOS = REPO / "demos"
 NUMBERED = sorted(DEMOS.glob("[0-9][0-9]_*.py"))
-
-
-def run_demo(name: str, tmp_path: Path, *args: str, path_first: Path | None = None) -> str:
-    """Run demos/<name> with OUT_DIR = tmp_path/out from tmp_path; return its stdout.
-
-    ``path_first``: a directory searched for modules before the repository.
-    """
-    out = tmp_path / "out"
-    pythonpath = [str(path_first)] if path_first else []
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([*pythonpath, str(REPO)]), "MPLBACKEND": "Agg"}
-    result = subprocess.run(
-        [sys.executable, str(DEMOS / name), str(out), *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return result.stdout
 
 
 def number_after(text: str, prefix: str) -> float:
@@ -274,16 +254,6 @@ def test_the_demos_folder_is_overridable_by_variable_and_argument(tmp_path):
     assert [p.name for p in (tmp_path / "by-argument").iterdir()] == ["steps.html"]
 
 
-NOTEBOOK_RUNNER = """
-import sys
-import nbformat
-from nbclient import NotebookClient
-notebook = nbformat.read(sys.argv[1], as_version=4)
-NotebookClient(notebook, kernel_name="python3", timeout=300, resources={"metadata": {"path": sys.argv[3]}}).execute()
-nbformat.write(notebook, sys.argv[2])
-"""
-
-
 def test_tour_notebook_executes(tmp_path):
     """Run demos/tour.ipynb with nbclient on the python3 kernel, in a subprocess.
 
@@ -298,17 +268,7 @@ def test_tour_notebook_executes(tmp_path):
     assert all(
         not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"
     )  # committed clean
-    executed = tmp_path / "tour-executed.ipynb"
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        [sys.executable, "-c", NOTEBOOK_RUNNER, str(source), str(executed), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    notebook = nbformat.read(executed, as_version=4)
+    notebook = execute_notebook(source, tmp_path / "tour-executed.ipynb", tmp_path)
     outputs = [out for cell in notebook.cells if cell.cell_type == "code" for out in cell.outputs]
     assert not [out for out in outputs if out.output_type == "error"]
     svgs = [out for out in outputs if "image/svg+xml" in out.get("data", {})]

@@ -1,29 +1,15 @@
 """demos/why_topological_order.py runs and prints the numbers worked out by hand."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.demos import run_demo
 
 pytestmark = pytest.mark.slow
 
 
 def test_the_demo_shows_the_wrong_and_the_right_gradient_and_the_recursion_error(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        [sys.executable, str(REPO / "demos" / "why_topological_order.py")],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
+    out = run_demo("why_topological_order.py", tmp_path)
     # y = x² + x⁴ at x = 2: dy/dx = 2x + 4x³ = 36; the naive pass keeps only 2x = 4
     assert "naive pass:  dy/dx = 4 " in out
     assert "backward():  dy/dx = 36 " in out

@@ -163,17 +163,6 @@ class Browser:
             self.process.wait()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    # Chromium's helper processes may still be writing to the profile as it shuts down.
-    with tempfile.TemporaryDirectory(prefix="chainrule-chromium-", ignore_cleanup_errors=True) as profile:
-        b = Browser(Path(profile))
-        try:
-            yield b
-        finally:
-            b.close()
-
-
 def start_browser(size: str = "1920,1080") -> Iterator[Browser]:
     """A browser for a module's tests; Chromium's helpers may still write to the profile at exit."""
     with tempfile.TemporaryDirectory(prefix="chainrule-chromium-", ignore_cleanup_errors=True) as profile:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +19,9 @@ import pytest
 import nn
 from autograd.see.flipbook import flipbook_page, render_flipbook
 from nn.record import TrainingRecorder
-from tests.see.browser import Browser, needs_browser, start_browser
+from tests.see.browser import Browser, needs_browser
 
 pytestmark = [pytest.mark.slow, needs_browser]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from start_browser()
 
 
 def record_run(

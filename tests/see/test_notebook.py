@@ -10,20 +10,16 @@ an inline SVG. The pages taken out of the outputs are then opened in Chromium an
 from __future__ import annotations
 
 import html
-import os
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from autograd import InlinePage, Value, show
-from tests.see.browser import Browser, needs_browser, start_browser
+from tests.notebooks import execute_notebook
+from tests.see.browser import Browser, needs_browser
 
 pytestmark = [pytest.mark.slow, needs_browser]
-REPO = Path(__file__).resolve().parents[2]
 
 CELLS = [
     "import autograd, nn\n"
@@ -41,21 +37,6 @@ CELLS = [
     "autograd.show(recorder, title='xor run')",
 ]
 
-RUNNER = """
-import sys
-import nbformat
-from nbclient import NotebookClient
-
-notebook = nbformat.read(sys.argv[1], as_version=4)
-NotebookClient(notebook, kernel_name="python3", timeout=300, resources={"metadata": {"path": sys.argv[3]}}).execute()
-nbformat.write(notebook, sys.argv[2])
-"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from start_browser()
-
 
 def srcdoc(output_html: str) -> str:
     match = re.search(r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts"', output_html)
@@ -69,16 +50,7 @@ def test_show_in_a_notebook(browser: Browser, tmp_path: Path) -> None:
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
     source, executed = tmp_path / "show.ipynb", tmp_path / "show-run.ipynb"
     nbformat.write(notebook, source)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        [sys.executable, "-c", RUNNER, str(source), str(executed), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    cells = nbformat.read(executed, as_version=4).cells
+    cells = execute_notebook(source, executed, tmp_path).cells
     outputs = [[o for o in cell.outputs] for cell in cells]
     assert not [o for cell in outputs for o in cell if o.output_type == "error"]
     live = srcdoc(outputs[1][0]["data"]["text/html"])

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,14 +18,9 @@ import pytest
 from autograd import Value, backward_steps, render_steps, topological_order
 from autograd.see.dot_text import number
 from autograd.see.page import safe_json
-from tests.see.browser import Browser, needs_browser, start_browser
+from tests.see.browser import Browser, needs_browser
 
 pytestmark = [pytest.mark.slow, needs_browser]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from start_browser()
 
 
 PANEL = """(() => {
