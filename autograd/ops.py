@@ -16,20 +16,23 @@ and then returns Values with a graph of their own, ready to be differentiated ag
 rules use only arithmetic and the ``*_of`` helpers (``cos_of``, ``log_of``, ...), which take
 a number or a Value, so one formula serves both passes and the two cannot drift apart.
 
-Errors name the op and the offending number; NaN inputs pass through without raising.
+Errors name the op and the offending number; NaN inputs pass through without raising. A
+``.data`` set by hand to something that is not a number is named when the op fails on it
+(``refuse_bad_data``).
 """
 
 from __future__ import annotations
 
 import builtins
 import math
+import numbers
 import operator
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Union
 
 from autograd.grad_mode import recording
-from autograd.value import Operand, Value, to_float
+from autograd.value import Operand, Value, clip, to_float
 
 Number = Union[float, Value]  # a derivative rule works on floats and on Values alike
 Inputs = Any  # a rule's inputs: numbers (the forward pass) or Values (create_graph=True)
@@ -64,6 +67,25 @@ def as_values(xs: Iterable[Operand], op: str) -> tuple[Value, ...]:
         if not isinstance(x, Value):  # some numbers (or bad input): convert them all
             return tuple([as_value(v, op) for v in values])
     return values  # all Values already: the common case, checked without a function call each
+
+
+def refuse_bad_data(op: str, inputs: Sequence[Value]) -> None:
+    """Raise a ``TypeError`` naming ``op`` if an input's ``.data`` is not a real number.
+
+    The ops read ``.data`` without checking it (a check would cost every op). When their
+    arithmetic fails with a TypeError, they call this to say why: a ``.data`` assigned by
+    hand, such as ``v.data = "2"`` or ``p.data -= lr * p.grad`` after
+    ``backward(create_graph=True)``, where ``p.grad`` is a Value. If every ``.data`` is a
+    number the TypeError came from elsewhere, and the op lets it go on.
+    """
+    for position, value in enumerate(inputs):
+        data = value.data
+        if not isinstance(data, numbers.Real) or isinstance(data, Value):
+            name = f" {value.label!r}" if value.label else ""
+            raise TypeError(
+                f"{op}: input {position}{name} has .data = {clip(repr(data))}, a {type(data).__name__}, "
+                "not a number; .data must hold a float (set it to float(...), or to a Value's .data)"
+            ) from None
 
 
 # --- helpers for the derivative rules: each takes a number or a Value ----------------------------
@@ -106,24 +128,40 @@ def power_of(x: Number, n: Number) -> Number:
 def add(a: Operand, b: Operand) -> Value:
     """a + b."""
     a, b = as_value(a, "add"), as_value(b, "add")
-    return record(a.data + b.data, "add", (a, b), (1.0, 1.0))  # d/da = 1, d/db = 1
+    try:
+        return record(a.data + b.data, "add", (a, b), (1.0, 1.0))  # d/da = 1, d/db = 1
+    except TypeError:
+        refuse_bad_data("add", (a, b))
+        raise
 
 
 def sub(a: Operand, b: Operand) -> Value:
     """a - b."""
     a, b = as_value(a, "sub"), as_value(b, "sub")
-    return record(a.data - b.data, "sub", (a, b), (1.0, -1.0))  # d/da = 1, d/db = -1
+    try:
+        return record(a.data - b.data, "sub", (a, b), (1.0, -1.0))  # d/da = 1, d/db = -1
+    except TypeError:
+        refuse_bad_data("sub", (a, b))
+        raise
 
 
 def neg(a: Value) -> Value:
     """-a."""
-    return record(-a.data, "neg", (a,), (-1.0,))  # d/da = -1
+    try:
+        return record(-a.data, "neg", (a,), (-1.0,))  # d/da = -1
+    except TypeError:
+        refuse_bad_data("neg", (a,))
+        raise
 
 
 def mul(a: Operand, b: Operand) -> Value:
     """a * b."""
     a, b = as_value(a, "mul"), as_value(b, "mul")
-    return record(a.data * b.data, "mul", (a, b), mul_grads(None, (a.data, b.data)))
+    try:
+        return record(a.data * b.data, "mul", (a, b), mul_grads(None, (a.data, b.data)))
+    except TypeError:
+        refuse_bad_data("mul", (a, b))
+        raise
 
 
 def mul_grads(out: Any, inputs: Inputs) -> Grads:
@@ -135,10 +173,14 @@ def mul_grads(out: Any, inputs: Inputs) -> Grads:
 def div(a: Operand, b: Operand) -> Value:
     """a / b, b != 0."""
     a, b = as_value(a, "div"), as_value(b, "div")
-    if b.data == 0.0:
-        raise ZeroDivisionError(f"div: division by zero ({a.data!r} / {b.data!r})")
-    out = a.data / b.data
-    return record(out, "div", (a, b), div_grads(out, (a.data, b.data)))
+    try:
+        if b.data == 0.0:
+            raise ZeroDivisionError(f"div: division by zero ({a.data!r} / {b.data!r})")
+        out = a.data / b.data
+        return record(out, "div", (a, b), div_grads(out, (a.data, b.data)))
+    except TypeError:
+        refuse_bad_data("div", (a, b))
+        raise
 
 
 def div_grads(out: Number, inputs: Inputs) -> Grads:
@@ -150,13 +192,17 @@ def div_grads(out: Number, inputs: Inputs) -> Grads:
 def pow(a: Operand, b: Operand) -> Value:
     """a ** b."""
     a, b = as_value(a, "pow"), as_value(b, "pow")
-    x, n = a.data, b.data
-    if x < 0.0 and math.isfinite(n) and not n.is_integer():
-        raise ValueError(f"pow: negative base {x!r} to the non-integer power {n!r} is not a real number")
-    if x == 0.0 and n < 0.0:
-        raise ZeroDivisionError(f"pow: 0.0 to the negative power {n!r}")
-    out = _checked_pow(x, n)
-    return record(out, "pow", (a, b), pow_grads(out, (x, n)))
+    try:
+        x, n = a.data, b.data
+        if x < 0.0 and math.isfinite(n) and not n.is_integer():
+            raise ValueError(f"pow: negative base {x!r} to the non-integer power {n!r} is not a real number")
+        if x == 0.0 and n < 0.0:
+            raise ZeroDivisionError(f"pow: 0.0 to the negative power {n!r}")
+        out = _checked_pow(x, n)
+        return record(out, "pow", (a, b), pow_grads(out, (x, n)))
+    except TypeError:
+        refuse_bad_data("pow", (a, b))
+        raise
 
 
 def pow_grads(out: Number, inputs: Inputs) -> Grads:
@@ -202,9 +248,12 @@ def exp(a: Value) -> Value:
     """e**a."""
     try:
         out = math.exp(a.data)
+        return record(out, "exp", (a,), exp_grads(out, (a.data,)))
     except OverflowError:
         raise OverflowError(f"exp: e ** {a.data!r} is too large for a float") from None
-    return record(out, "exp", (a,), exp_grads(out, (a.data,)))
+    except TypeError:
+        refuse_bad_data("exp", (a,))
+        raise
 
 
 def exp_grads(out: Number, inputs: Inputs) -> Grads:
@@ -214,11 +263,15 @@ def exp_grads(out: Number, inputs: Inputs) -> Grads:
 
 def log(a: Value) -> Value:
     """Natural log, a > 0."""
-    x = a.data
-    if x <= 0.0:
-        raise ValueError(f"log: input must be > 0, got {x!r}")
-    out = math.log(x)
-    return record(out, "log", (a,), log_grads(out, (x,)))
+    try:
+        x = a.data
+        if x <= 0.0:
+            raise ValueError(f"log: input must be > 0, got {x!r}")
+        out = math.log(x)
+        return record(out, "log", (a,), log_grads(out, (x,)))
+    except TypeError:
+        refuse_bad_data("log", (a,))
+        raise
 
 
 def log_grads(out: Number, inputs: Inputs) -> Grads:
@@ -229,11 +282,15 @@ def log_grads(out: Number, inputs: Inputs) -> Grads:
 
 def sqrt(a: Value) -> Value:
     """Square root, a >= 0."""
-    x = a.data
-    if x < 0.0:
-        raise ValueError(f"sqrt: input must be >= 0, got {x!r}")
-    out = math.sqrt(x)
-    return record(out, "sqrt", (a,), sqrt_grads(out, (x,)))
+    try:
+        x = a.data
+        if x < 0.0:
+            raise ValueError(f"sqrt: input must be >= 0, got {x!r}")
+        out = math.sqrt(x)
+        return record(out, "sqrt", (a,), sqrt_grads(out, (x,)))
+    except TypeError:
+        refuse_bad_data("sqrt", (a,))
+        raise
 
 
 def sqrt_grads(out: Number, inputs: Inputs) -> Grads:
@@ -243,8 +300,12 @@ def sqrt_grads(out: Number, inputs: Inputs) -> Grads:
 
 def tanh(a: Value) -> Value:
     """tanh(a) = (e**a - e**-a) / (e**a + e**-a)."""
-    out = math.tanh(a.data)
-    return record(out, "tanh", (a,), tanh_grads(out, (a.data,)))
+    try:
+        out = math.tanh(a.data)
+        return record(out, "tanh", (a,), tanh_grads(out, (a.data,)))
+    except TypeError:
+        refuse_bad_data("tanh", (a,))
+        raise
 
 
 def tanh_grads(out: Number, inputs: Inputs) -> Grads:
@@ -258,8 +319,12 @@ def sigmoid(a: Value) -> Value:
     Computed as 1/(1 + e**-a) for a >= 0 and e**a / (1 + e**a) for a < 0, so e** never
     sees a large positive argument: exact and finite at a = +-1000.
     """
-    out = _sigmoid(a.data)
-    return record(out, "sigmoid", (a,), sigmoid_grads(out, (a.data,)))
+    try:
+        out = _sigmoid(a.data)
+        return record(out, "sigmoid", (a,), sigmoid_grads(out, (a.data,)))
+    except TypeError:
+        refuse_bad_data("sigmoid", (a,))
+        raise
 
 
 def sigmoid_grads(out: Number, inputs: Inputs) -> Grads:
@@ -279,9 +344,13 @@ def softplus(a: Value) -> Value:
 
     Computed as max(a, 0) + log1p(e**-|a|): no overflow at a = 1000, no loss near 0.
     """
-    x = a.data
-    out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-math.fabs(x)))
-    return record(out, "softplus", (a,), softplus_grads(out, (x,)))
+    try:
+        x = a.data
+        out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-math.fabs(x)))
+        return record(out, "softplus", (a,), softplus_grads(out, (x,)))
+    except TypeError:
+        refuse_bad_data("softplus", (a,))
+        raise
 
 
 def softplus_grads(out: Number, inputs: Inputs) -> Grads:
@@ -292,10 +361,14 @@ def softplus_grads(out: Number, inputs: Inputs) -> Grads:
 
 def relu(a: Value) -> Value:
     """max(0, a).    d/da = 1 if a > 0 else 0   (0 at a = 0, as in PyTorch)"""
-    x = a.data
-    if x > 0.0:
-        return record(x, "relu", (a,), (1.0,))
-    return record(0.0 if x <= 0.0 else x, "relu", (a,), (0.0,))  # NaN stays NaN
+    try:
+        x = a.data
+        if x > 0.0:
+            return record(x, "relu", (a,), (1.0,))
+        return record(0.0 if x <= 0.0 else x, "relu", (a,), (0.0,))  # NaN stays NaN
+    except TypeError:
+        refuse_bad_data("relu", (a,))
+        raise
 
 
 DEFAULT_SLOPE = 0.01  # leaky_relu's negative_slope when none is given, as in PyTorch
@@ -304,13 +377,17 @@ DEFAULT_SLOPE = 0.01  # leaky_relu's negative_slope when none is given, as in Py
 def leaky_relu(a: Value, negative_slope: float = DEFAULT_SLOPE) -> Value:
     """a if a > 0 else negative_slope * a.    d/da = 1 if a > 0 else negative_slope"""
     slope = to_float(negative_slope, "leaky_relu")
-    x = a.data
-    if x > 0.0:
-        out = record(x, "leaky_relu", (a,), (1.0,))
-        if slope != DEFAULT_SLOPE and out.inputs:  # the local derivative 1.0 does not show it
-            LEAKY_SLOPES[out] = slope
-        return out
-    return record(slope * x, "leaky_relu", (a,), (slope,))
+    try:
+        x = a.data
+        if x > 0.0:
+            out = record(x, "leaky_relu", (a,), (1.0,))
+            if slope != DEFAULT_SLOPE and out.inputs:  # the local derivative 1.0 does not show it
+                LEAKY_SLOPES[out] = slope
+            return out
+        return record(slope * x, "leaky_relu", (a,), (slope,))
+    except TypeError:
+        refuse_bad_data("leaky_relu", (a,))
+        raise
 
 
 # The slope of each live leaky_relu node whose input was > 0 and whose slope is not the default:
@@ -328,14 +405,22 @@ def leaky_relu_slope(node: Value) -> float:
 
 def abs(a: Value) -> Value:
     """|a|.    d/da = sign(a)   (0 at a = 0, as in PyTorch)"""
-    x = a.data
-    sign = 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
-    return record(math.fabs(x), "abs", (a,), (sign,))
+    try:
+        x = a.data
+        sign = 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
+        return record(math.fabs(x), "abs", (a,), (sign,))
+    except TypeError:
+        refuse_bad_data("abs", (a,))
+        raise
 
 
 def sin(a: Value) -> Value:
     """sin(a); NaN at a = +-inf, as in PyTorch."""
-    return record(_sin(a.data), "sin", (a,), sin_grads(None, (a.data,)))
+    try:
+        return record(_sin(a.data), "sin", (a,), sin_grads(None, (a.data,)))
+    except TypeError:
+        refuse_bad_data("sin", (a,))
+        raise
 
 
 def sin_grads(out: Any, inputs: Inputs) -> Grads:
@@ -346,7 +431,11 @@ def sin_grads(out: Any, inputs: Inputs) -> Grads:
 
 def cos(a: Value) -> Value:
     """cos(a); NaN at a = +-inf, as in PyTorch."""
-    return record(_cos(a.data), "cos", (a,), cos_grads(None, (a.data,)))
+    try:
+        return record(_cos(a.data), "cos", (a,), cos_grads(None, (a.data,)))
+    except TypeError:
+        refuse_bad_data("cos", (a,))
+        raise
 
 
 def cos_grads(out: Any, inputs: Inputs) -> Grads:
@@ -365,7 +454,11 @@ def _cos(x: float) -> float:
 
 def identity(a: Value) -> Value:
     """a, as a new node.    d/da = 1"""
-    return record(a.data, "identity", (a,), (1.0,))
+    try:
+        return record(a.data, "identity", (a,), (1.0,))
+    except TypeError:
+        refuse_bad_data("identity", (a,))
+        raise
 
 
 # --- fused n-ary ops: one node for many inputs --------------------------------------------------
@@ -379,7 +472,11 @@ def sum(values: Iterable[Operand], start: Operand = 0.0) -> Value:
     inputs = as_values(values, "sum")
     if isinstance(start, Value) or to_float(start, "sum") != 0.0:
         inputs = (as_value(start, "sum"),) + inputs
-    return record(math.fsum([v.data for v in inputs]), "sum", inputs, (1.0,) * len(inputs))
+    try:
+        return record(math.fsum([v.data for v in inputs]), "sum", inputs, (1.0,) * len(inputs))
+    except TypeError:
+        refuse_bad_data("sum", inputs)
+        raise
 
 
 def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = None) -> Value:
@@ -394,13 +491,17 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
         inputs = as_values([*ws, *xs], "dot")
     else:
         inputs = as_values([*ws, *xs, bias], "dot")
-    data = tuple([v.data for v in inputs])
-    local_grads = dot_grads(None, data)  # xs, then ws, then 1 for the bias
-    # Python's sum, in C, of w[i] * x[i] (map stops after the n ws); from Python 3.12 on sum
-    # compensates rounding, and autograd.trace's code calls the same sum, so a compiled dot
-    # gives the very same number on every version
-    out = builtins.sum(map(operator.mul, data[:n], local_grads), data[2 * n] if bias is not None else 0.0)
-    return record(out, "dot", inputs, local_grads)
+    try:
+        data = tuple([v.data for v in inputs])
+        local_grads = dot_grads(None, data)  # xs, then ws, then 1 for the bias
+        # Python's sum, in C, of w[i] * x[i] (map stops after the n ws); from Python 3.12 on sum
+        # compensates rounding, and autograd.trace's code calls the same sum, so a compiled dot
+        # gives the very same number on every version
+        out = builtins.sum(map(operator.mul, data[:n], local_grads), data[2 * n] if bias is not None else 0.0)
+        return record(out, "dot", inputs, local_grads)
+    except TypeError:
+        refuse_bad_data("dot", inputs)
+        raise
 
 
 def dot_grads(out: Any, inputs: Any) -> Any:

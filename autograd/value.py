@@ -51,7 +51,7 @@ def to_float(x: object, where: str) -> float:
             raise OverflowError(f"{where}: {too_large}") from None
     if isinstance(x, Value):
         raise TypeError(f"{where}: expected a real number, got a Value (use its .data, or .detach())")
-    raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {_clip(repr(x))}")
+    raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {clip(repr(x))}")
 
 
 def _is_numpy_bool(x: object) -> bool:
@@ -59,7 +59,7 @@ def _is_numpy_bool(x: object) -> bool:
     return kind.__module__ == "numpy" and kind.__name__ in ("bool", "bool_")
 
 
-def _clip(text: str, limit: int = 40) -> str:
+def clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

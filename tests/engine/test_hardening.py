@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Value, gradcheck, log
+from autograd import Value, gradcheck, log, ops
 from autograd.backward import INTERRUPTED
+from tests.engine.op_cases import BINARY, UNARY
 
 # --- backward's grad argument and leaf roots ------------------------------------------------------
 
@@ -195,6 +196,45 @@ def test_power_derivative_overflow_keeps_its_sign():
     x = Value(-1e-120)
     (x**-2).backward()
     assert x.grad == math.inf
+
+
+# --- a .data assigned by hand that is not a number -------------------------------------------------
+
+NOT_NUMBERS = ["2.0", None, [1.0]]
+ALL_OPS = {
+    **UNARY,
+    **BINARY,
+    "leaky_relu": lambda a: ops.leaky_relu(a, 0.2),
+    "sum": lambda *xs: ops.sum(xs),
+    "dot": lambda a, b: ops.dot([a], [b]),
+}
+
+
+@pytest.mark.parametrize("bad", NOT_NUMBERS, ids=repr)
+@pytest.mark.parametrize("name", sorted(ALL_OPS))
+def test_an_op_names_an_input_whose_data_is_not_a_number(name, bad):
+    op = ALL_OPS[name]
+    arity = 1 if name in UNARY or name == "leaky_relu" else 2
+    for position in range(arity):
+        inputs = [Value(2.0, label=f"x{i}") for i in range(arity)]
+        inputs[position].data = bad
+        with pytest.raises(TypeError) as caught:
+            op(*inputs)
+        message = str(caught.value)
+        assert message.startswith(f"{name}: input {position} 'x{position}' has .data = {bad!r}"), message
+        assert "not a number" in message
+
+
+def test_data_turned_into_a_value_by_a_hand_written_update_is_named_at_the_next_op():
+    # after backward(create_graph=True) each grad is a Value, so p.data -= lr * p.grad makes
+    # p.data a Value; the next forward used to nest Values or fail deep inside
+    p, x = Value(3.0, label="p"), Value(2.0, label="x")
+    (p * p).backward(create_graph=True)
+    p.data -= 0.1 * p.grad  # type: ignore[assignment]
+    with pytest.raises(
+        TypeError, match=r"^mul: input 0 'p' has .data = Value\(data=2\.4.*a Value, not a number"
+    ):
+        p * x
 
 
 # --- gradcheck near the edge of an op's domain ----------------------------------------------------
