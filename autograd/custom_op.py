@@ -51,6 +51,7 @@ class CustomOp:
         if len(args) != self.arity:
             raise TypeError(f"{self.name}: takes {self.arity} input(s), got {len(args)}")
         inputs = tuple(ops.as_value(a, self.name) for a in args)
+        ops.refuse_bad_data(self.name, inputs)  # before the learner's forward sees the numbers
         xs = [v.data for v in inputs]
         out = to_float(self.forward(*xs), f"{self.name}: the forward rule's result")
         local_grads = tuple(to_float(g, f"{self.name}: the derivative's result") for g in self.grads(out, xs))

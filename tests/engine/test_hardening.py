@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Value, gradcheck, log, ops
+from autograd import Value, custom_op, gradcheck, log, ops
 from autograd.backward import INTERRUPTED
 from tests.engine.op_cases import BINARY, UNARY
 
@@ -223,6 +223,15 @@ def test_an_op_names_an_input_whose_data_is_not_a_number(name, bad):
         message = str(caught.value)
         assert message.startswith(f"{name}: input {position} 'x{position}' has .data = {bad!r}"), message
         assert "not a number" in message
+
+
+def test_a_custom_op_names_an_input_whose_data_is_not_a_number():
+    square = custom_op(lambda x: x * x, lambda x, out: 2 * x, name="square")
+    x = Value(3.0, label="x")
+    x.data = "3"  # type: ignore[assignment]
+    # without the check the learner's forward ran on the str: "3" * "3" raised from their lambda
+    with pytest.raises(TypeError, match=r"^square: input 0 'x' has .data = '3', a str, not a number"):
+        square(x)
 
 
 def test_data_turned_into_a_value_by_a_hand_written_update_is_named_at_the_next_op():

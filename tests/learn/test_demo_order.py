@@ -1,6 +1,5 @@
 """demos/why_topological_order.py runs and prints the numbers worked out by hand."""
 
-
 import pytest
 
 from tests.demos import run_demo
