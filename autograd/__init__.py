@@ -8,6 +8,7 @@
 The engine is ``value.py`` (the node), ``ops.py`` (every op's forward rule and derivative),
 ``backward.py`` (the order and the chain-rule loop), ``steps.py`` (the same pass one step at
 a time, and ``explain``), ``grad_mode.py`` (``no_grad`` and the anomaly switch),
+``collector.py`` (``collector_paused``: graph work without Python's cycle collector),
 ``functional.py`` (``grad``), ``gradcheck.py``, ``trace.py`` (the Wengert list of one run and
 the float code generated from it, with ``trace_rules.py``), ``custom_op.py`` (a learner's own
 op) and ``naive.py`` (the backward pass without topological order, to show why it fails). It
@@ -26,6 +27,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from autograd.backward import backward_order, topological_order
+from autograd.collector import collector_paused
 from autograd.custom_op import CustomOp, custom_op
 from autograd.functional import grad, value_and_grad
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
@@ -109,6 +111,7 @@ __all__ = [
     "backward_steps",
     "check_backward",
     "check_op",
+    "collector_paused",
     "cos",
     "custom_op",
     "detect_anomaly",

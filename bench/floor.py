@@ -67,7 +67,7 @@ def deep_chain(x0: float, ops: int, scale: float, shift: float) -> tuple[float, 
     and choosing in the backward loop, measured interleaved on 300,000 ops.)
     """
     x = x0
-    factors = []
+    factors: list[float] = []
     keep = factors.append
     for _ in range(ops // 3):
         if x > 0.0:

@@ -37,6 +37,12 @@ def moons_step(model: nn.MLP, X: list[list[float]], y: list[float], lr: float) -
     return sgd_step(loss, params, lr)
 
 
+def paused_moons_step(model: nn.MLP, X: list[list[float]], y: list[float], lr: float) -> float:
+    """The same step inside ``autograd.collector_paused()``: its graph is built and freed there."""
+    with autograd.collector_paused():
+        return moons_step(model, X, y, lr)
+
+
 def sgd_step(loss: Value, params: list[Value], lr: float) -> float:
     """Zero the grads, backward, p -= lr * grad; returns the loss."""
     for p in params:
@@ -118,6 +124,12 @@ def deep_chain(x0: float, ops: int, scale: float, shift: float) -> tuple[float, 
     x, y = deep_chain_forward(x0, ops, scale, shift)
     y.backward()
     return y.data, x.grad
+
+
+def paused_deep_chain(x0: float, ops: int, scale: float, shift: float) -> tuple[float, float]:
+    """The same chain inside ``autograd.collector_paused()``: built, differentiated and freed there."""
+    with autograd.collector_paused():
+        return deep_chain(x0, ops, scale, shift)
 
 
 # The wide workloads take their leaves ready-made (as a model's parameters and inputs would be)

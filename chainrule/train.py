@@ -177,39 +177,42 @@ def train_epochs(
         compiled = compile_loss(model.named_parameters(), lambda: loss_fn([model(x) for x in X]))
     progress = _progress_bar(args.epochs, f"{args.dataset} {args.optimizer}")
     for epoch in range(args.epochs):
-        last_good = model.state_dict()
-        try:
-            if compiled is not None:
-                optimizer.zero_grad()
-                loss = Value(compiled())  # the grads are already in p.grad
+        # each step's graph is built and freed inside the block: the cycle collector never walks it
+        with autograd.collector_paused():
+            last_good = model.state_dict()
+            try:
+                if compiled is not None:
+                    optimizer.zero_grad()
+                    loss = Value(compiled())  # the grads are already in p.grad
+                else:
+                    loss = loss_fn([model(x) for x in X])
+            except ArithmeticError:  # e.g. pow overflowing once the weights are huge
+                run.diverged = f"the loss overflowed at epoch {epoch + 1}"
             else:
-                loss = loss_fn([model(x) for x in X])
-        except ArithmeticError:  # e.g. pow overflowing once the weights are huge
-            run.diverged = f"the loss overflowed at epoch {epoch + 1}"
-        else:
-            if not math.isfinite(loss.data):
-                run.diverged = f"loss became {loss.data} at epoch {epoch + 1}"
-        if run.diverged:
-            model.load_state_dict(last_good)
-            break
-        if compiled is None:
-            optimizer.zero_grad()
-            loss.backward()
-        if recorder is not None:
-            recorder.record(loss)  # this step's loss, weights and grads, before the update
-        optimizer.step()
-        schedule.step()
-        with autograd.no_grad():
-            accuracy = sum(predict(model, x, loss_name) == y for x, y in zip(X, labels)) / len(X)
-        run.losses.append(loss.data)
-        run.accuracies.append(accuracy)
-        if progress is not None:
-            progress.update()
-            progress.set_postfix(loss=f"{loss.data:.4f}", accuracy=f"{accuracy:.0%}")
-        if not all(math.isfinite(p.data) for p in model.parameters()):
-            run.diverged = f"the weights became inf or nan at epoch {epoch + 1}"
-            model.load_state_dict(last_good)
-            break
+                if not math.isfinite(loss.data):
+                    run.diverged = f"loss became {loss.data} at epoch {epoch + 1}"
+            if run.diverged:
+                model.load_state_dict(last_good)
+                break
+            if compiled is None:
+                optimizer.zero_grad()
+                loss.backward()
+            if recorder is not None:
+                recorder.record(loss)  # this step's loss, weights and grads, before the update
+            optimizer.step()
+            schedule.step()
+            with autograd.no_grad():
+                accuracy = sum(predict(model, x, loss_name) == y for x, y in zip(X, labels)) / len(X)
+            run.losses.append(loss.data)
+            run.accuracies.append(accuracy)
+            if progress is not None:
+                progress.update()
+                progress.set_postfix(loss=f"{loss.data:.4f}", accuracy=f"{accuracy:.0%}")
+            del loss  # the graph goes now, while the collector is paused
+            if not all(math.isfinite(p.data) for p in model.parameters()):
+                run.diverged = f"the weights became inf or nan at epoch {epoch + 1}"
+                model.load_state_dict(last_good)
+                break
     if progress is not None:
         progress.close()
     return run
