@@ -143,6 +143,7 @@ def draw_dot(
     focus: Value | None = None,
     radius: int = 2,
     max_nodes: int = 500,
+    screen: tuple[int, int] = SCREEN,
 ) -> graphviz.Digraph:
     """The graph under ``root`` as a ``graphviz.Digraph`` (shown inline by Jupyter).
 
@@ -156,7 +157,8 @@ def draw_dot(
     rather than draw more boxes than this).
 
     How to draw it: ``rankdir`` 'LR' (default), 'RL', 'TB', 'BT' or 'auto' (the first of
-    ``AUTO_LAYOUTS`` readable at 1920 × 1080, measured by running ``dot``); ``compact`` (each op
+    ``AUTO_LAYOUTS`` readable fitted to ``screen``, 1920 × 1080 by default, measured by running
+    ``dot``; the live page asks for its graph panel's size); ``compact`` (each op
     written in its output's box instead of an oval of its own); ``fields`` (a box's fields in one
     'row', one 'column', or a 'grid' of names beside numbers; by default a row left to right
     and a column top to bottom); ``show_grad`` (the grad
@@ -164,6 +166,8 @@ def draw_dot(
     = contribution``); ``highlight`` (colour parameters, inputs, constants and the output).
     """
     _check_options(root, rankdir, max_nodes, radius, collapse, model)
+    if not (isinstance(screen, tuple) and len(screen) == 2 and all(type(n) is int and n > 0 for n in screen)):
+        raise ValueError(f"draw_dot: screen must be (width, height) in pixels, two ints > 0, got {screen!r}")
     if fields not in (None, "row", "column", "grid"):
         raise ValueError(f"draw_dot: fields must be 'row', 'column' or 'grid', got {fields!r}")
     selection = select(root, params=params, model=model, collapse=collapse, focus=focus, radius=radius)
@@ -171,7 +175,7 @@ def draw_dot(
         options: dict[str, Any] = dict(show_grad=show_grad, edge_labels=edge_labels, highlight=highlight)
         options.update(params=params)
         options.update(model=model, collapse=collapse, focus=focus, radius=radius, max_nodes=max_nodes)
-        rankdir, compact, fields = _readable_layout(root, selection.box_count(), options)
+        rankdir, compact, fields = _readable_layout(root, selection.box_count(), options, screen)
     if fields is None:
         fields = "row" if rankdir in ("LR", "RL") else "column"
     count = selection.box_count()
@@ -203,8 +207,10 @@ def legend(selection: Selection) -> str:
     return "    ".join(text for kind, text in LEGEND.items() if kind in drawn)
 
 
-def _readable_layout(root: Value, boxes: int, options: dict[str, Any]) -> tuple[str, bool, str]:
-    """The first of ``AUTO_LAYOUTS`` whose text is readable fitted to ``SCREEN``, else the best one.
+def _readable_layout(
+    root: Value, boxes: int, options: dict[str, Any], screen: tuple[int, int]
+) -> tuple[str, bool, str]:
+    """The first of ``AUTO_LAYOUTS`` whose text is readable fitted to ``screen``, else the best one.
 
     Each candidate is laid out by ``dot`` and measured with ``legibility.smallest_text``; without
     ``dot``, or for more than ``AUTO_MAX_BOXES`` boxes, the answer is left to right with ovals.
@@ -216,7 +222,7 @@ def _readable_layout(root: Value, boxes: int, options: dict[str, Any]) -> tuple[
         rankdir, compact, fields = layout
         graph = draw_dot(root, rankdir=rankdir, compact=compact, fields=fields, **options)
         try:
-            sizes = smallest_text(graph.pipe(format="svg", encoding="utf-8"), SCREEN)
+            sizes = smallest_text(graph.pipe(format="svg", encoding="utf-8"), screen)
         except GraphvizMissing:
             return AUTO_LAYOUTS[0]
         score = min(sizes.node_px / READABLE_PX[0], sizes.edge_px / READABLE_PX[1])

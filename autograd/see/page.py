@@ -126,6 +126,11 @@ def _svg_with_names(root: Value, order: list[Value], names: list[str], options: 
     return svg[svg.index("<svg") :]  # drop the XML declaration and doctype: this is HTML
 
 
+# The graph panel of the page on a 1920 x 1080 screen: the side panel takes 625 px (600 px wide,
+# 12 px padding each side, a 1 px border: page_template.html's #side) and the header 48 px.
+GRAPH_PANEL = (1920 - 625, 1080 - 48)
+
+
 def _template(name: str) -> str:
     return resources.files("autograd.see").joinpath(name).read_text(encoding="utf-8")
 
@@ -175,6 +180,7 @@ def live_page(root: Value, grad: float = 1.0, max_nodes: int = 500, **options: A
     options["show_grad"] = True
     options.setdefault("max_nodes", max_nodes)
     options.setdefault("rankdir", "auto")  # the layout that reads best on a projector, as render()
+    options.setdefault("screen", GRAPH_PANEL)  # ... in the part of the page the graph gets
     svg = _svg_with_names(root, order, names, options)
     title = f"Backward pass of {root.label or 'the graph'}: {data['computed']} steps"
     slots = {

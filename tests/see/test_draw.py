@@ -222,6 +222,17 @@ def test_bad_arguments():
         draw_dot(x, focus=Value(2.0))
     with pytest.raises(ValueError, match=r"render: the file name must end in \.svg, \.png or \.pdf"):
         render(x, "graph.gif")
+    for screen in [(1920,), (1920.0, 1080), (0, 1080), "1920x1080"]:
+        with pytest.raises(ValueError, match=r"draw_dot: screen must be \(width, height\) in pixels"):
+            draw_dot(x, rankdir="auto", screen=screen)  # type: ignore[arg-type]
+
+
+def test_auto_layout_fits_the_frame_it_is_given():
+    # the lecture neuron: left to right suits a 1920 x 1080 screen, top to bottom the page's
+    # nearly square graph panel (1295 x 1032), where left to right would be 0.72x natural size
+    o, _ = neuron()
+    assert draw_dot(o, rankdir="auto").graph_attr["rankdir"] == "LR"
+    assert draw_dot(o, rankdir="auto", screen=(1295, 1032)).graph_attr["rankdir"] == "TB"
 
 
 def test_render_by_suffix(tmp_path):

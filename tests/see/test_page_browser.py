@@ -65,7 +65,7 @@ def number_text(text: str) -> float:
 
 def test_clicking_through_matches_python_steps(browser: Browser, tmp_path: Path) -> None:
     root, leaves = neuron_graph()
-    page = render_steps(root, tmp_path / "steps.html", edge_labels=True)
+    page = render_steps(root, tmp_path / "steps.html", edge_labels=True, rankdir="LR")  # ops in ovals
     # The oracle: the same graph built again and stepped through in Python.
     twin, _ = neuron_graph()
     expected = list(backward_steps(twin))
@@ -343,6 +343,63 @@ def test_wheel_and_drag_pan_and_zoom(browser: Browser, tmp_path: Path) -> None:
         )
     dragged = browser.evaluate("document.getElementById('canvas').style.transform")
     assert dragged.split("scale(")[1] == zoomed.split("scale(")[1] and dragged != zoomed
+
+
+VIEW = """(() => {
+  const v = document.getElementById('graph').getBoundingClientRect();
+  const boxes = [...document.querySelectorAll('#graph g.node')].map(g => g.getBoundingClientRect());
+  const svg = document.querySelector('#canvas svg').getBoundingClientRect();
+  const text = [...document.querySelectorAll('#graph g.node text')].filter(t => t.textContent.trim())
+    .map(t => t.getBoundingClientRect().height);
+  return {inside: boxes.filter(r => r.left >= v.left && r.right <= v.right && r.top >= v.top && r.bottom <= v.bottom).length,
+          boxes: boxes.length, text: Math.min(...text),
+          svg: [svg.left, svg.top, svg.right, svg.bottom], view: [v.left, v.top, v.right, v.bottom]};
+})()"""
+
+
+def lecture_neuron() -> Value:
+    """The lecture's neuron o = tanh(x1 w1 + x2 w2 + b): drawn left to right it is too wide for the page."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2, b = Value(-3.0, label="w1"), Value(1.0, label="w2"), Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def test_the_lecture_neuron_opens_whole_and_readable_at_1920x1080(browser: Browser, tmp_path: Path) -> None:
+    # Laid out for the whole screen it was 1749 px wide, in a graph panel of 1295: the page opened
+    # zoomed in on the last step, with the output o off screen. Laid out for the panel, it fits.
+    browser.open(render_steps(lecture_neuron(), tmp_path / "neuron.html"))
+    view = browser.evaluate(VIEW)
+    assert (
+        view["boxes"] >= 9 and view["inside"] == view["boxes"]
+    )  # 9 values (and the op ovals), all on screen
+    assert view["text"] >= 14
+
+
+def test_a_graph_too_tall_to_fit_opens_on_the_step_with_no_empty_margin(
+    browser: Browser, tmp_path: Path
+) -> None:
+    x = Value(0.5, label="x")
+    y = x
+    for i in range(15):
+        y = y.sin() if i % 2 else y * 1.1
+    browser.open(render_steps(y, tmp_path / "chain.html"))
+    view = browser.evaluate(VIEW)
+    (left, top, right, bottom), (v_left, v_top, v_right, v_bottom) = view["svg"], view["view"]
+    assert top <= v_top and bottom >= v_bottom  # taller than the view: it covers it, no gap above
+    assert abs((left - v_left) - (v_right - right)) < 2  # narrower than the view: centred
+    assert view["text"] >= 14
+    step = browser.evaluate(
+        """(() => { const k = window.chainrule.names().indexOf(window.chainrule.step(15).node);
+             const g = [...document.querySelectorAll('#graph g.node')].find(g => g.querySelector('title').textContent === 'v' + k);
+             const r = g.getBoundingClientRect(), v = document.getElementById('graph').getBoundingClientRect();
+             return r.top >= v.top && r.bottom <= v.bottom && r.left >= v.left && r.right <= v.right; })()"""
+    )
+    assert step  # the last step, where the page opens, is on screen
+    browser.screenshot("live-page-tall-graph.png")
 
 
 def test_refuses_a_too_large_graph_before_backward(tmp_path: Path) -> None:
