@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+from autograd.backward import topological_order
 from autograd.value import Value
 from chainrule import __version__
 from chainrule.expression import ExpressionError, build_expression
@@ -115,15 +116,21 @@ def _graph(args: argparse.Namespace) -> None:
     root, leaves = _expression(args)
     from autograd.see import draw, page
 
+    values = len(topological_order(root))
+    if values > MAX_PICTURE_VALUES:  # say it in the command's terms, after the numbers
+        root.backward()
+        _print_numbers(args.expression, root, leaves)
+        raise UserError(
+            f"the expression makes {values} values, more than the {MAX_PICTURE_VALUES} a picture or a page "
+            "can show readably, so nothing was drawn; draw a smaller part of it"
+        )
     try:
         if args.steps:
             written = [page.render_steps(root, args.steps, rankdir="auto")]  # runs the backward pass
         else:
             written = []
             root.backward()
-        print(f"value: {args.expression} = {root.data:.6g}")
-        for name, leaf in leaves.items():
-            print(f"d/d{name} = {leaf.grad:.6g}")
+        _print_numbers(args.expression, root, leaves)
         picture = draw.render(root, args.output, show_grad=not args.no_grad, edge_labels=args.edge_labels)
         written.insert(0, picture)
     except draw.GraphvizMissing as err:  # no `dot` program: keep the DOT source, say how to draw it
@@ -131,10 +138,17 @@ def _graph(args: argparse.Namespace) -> None:
         options = {"show_grad": not args.no_grad, "edge_labels": args.edge_labels}
         source.write_text(draw.draw_dot(root, **options).source, encoding="utf-8")
         raise UserError(f"{err}; wrote the DOT source to {source}") from None
-    except ValueError as err:  # too many nodes to draw
-        raise UserError(str(err)) from None
     for path in written:
         print(f"wrote {path}")
+
+
+MAX_PICTURE_VALUES = 500  # draw_dot's and render_steps' max_nodes
+
+
+def _print_numbers(expression: str, root: Value, leaves: dict[str, Value]) -> None:
+    print(f"value: {expression} = {root.data:.6g}")
+    for name, leaf in leaves.items():
+        print(f"d/d{name} = {leaf.grad:.6g}")
 
 
 def _quiz(args: argparse.Namespace) -> None:

@@ -82,8 +82,13 @@ def test_graph_too_big_to_draw_gives_one_line(capsys, tmp_path, monkeypatch):
     while len(level) > 1:  # pair neighbours, level by level: ((x0+x1)+(x2+x3)) ...
         level = [f"({a}+{b})" for a, b in zip(level[::2], level[1::2])]
     code, out, err = run(["graph", level[0], *[f"{n}=1" for n in names]], capsys)
-    assert code == 1 and "2047 values to draw, more than max_nodes=500" in one_error_line(err, "graph")
-    assert "value: " in out and "= 1024" in out  # the numbers were still printed
+    line = one_error_line(err, "graph")
+    assert code == 1 and "the expression makes 2047 values, more than the 500" in line
+    assert "max_nodes" not in line  # an option of the Python API, not of the command
+    assert "value: " in out and "= 1024" in out and "d/dx1023 = 1" in out  # the numbers were still printed
+    code, out, err = run(["graph", level[0], *[f"{n}=1" for n in names], "--steps", "s.html"], capsys)
+    assert code == 1 and "2047 values" in one_error_line(err, "graph") and "= 1024" in out
+    assert not (tmp_path / "s.html").exists() and not (tmp_path / "graph.svg").exists()
 
 
 def test_graph_fullwidth_names_are_the_names_python_reads(capsys, tmp_path, monkeypatch):
