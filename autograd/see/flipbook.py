@@ -18,13 +18,11 @@ it. Like the live graph page it is self-contained, offline, and forbids network 
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from autograd.see.page import _number, safe_json
+from autograd.see.page import _number, fill_page, safe_json
 from autograd.see.palette import CLASS_COLOURS, CLASS_NAMES
 
 
@@ -69,9 +67,7 @@ def flipbook_page(run: Mapping[str, Any], title: str = "Training run") -> str:
         "grid": run.get("grid"),
         "palette": {"colours": list(CLASS_COLOURS), "names": list(CLASS_NAMES)},
     }
-    template = resources.files("autograd.see").joinpath("flipbook_template.html").read_text(encoding="utf-8")
-    slots = {"TITLE": html.escape(str(title)), "DATA": safe_json(data)}
-    return re.sub(r"\{\{(TITLE|DATA)\}\}", lambda m: slots[m.group(1)], template)
+    return fill_page("flipbook_template.html", {"TITLE": html.escape(str(title)), "DATA": safe_json(data)})
 
 
 def render_flipbook(run: Mapping[str, Any], path: str | Path, title: str = "Training run") -> Path:

@@ -135,6 +135,14 @@ def _template(name: str) -> str:
     return resources.files("autograd.see").joinpath(name).read_text(encoding="utf-8")
 
 
+def fill_page(template_name: str, slots: dict[str, str]) -> str:
+    """One of the two page templates with the head they share (``page_head.html``) put in and
+    its ``{{SLOT}}`` s filled from ``slots`` in one pass, so that no text put into one slot (a
+    label, say) is ever read as another slot."""
+    text = _template(template_name).replace("{{HEAD}}", _template("page_head.html"))
+    return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: slots[m.group(1)], text)
+
+
 def render_steps(
     root: Value, path: str | Path, grad: float = 1.0, max_nodes: int = 500, **options: Any
 ) -> Path:
@@ -189,5 +197,4 @@ def live_page(root: Value, grad: float = 1.0, max_nodes: int = 500, **options: A
         "DATA": safe_json(data),
         "OPS": _template("ops_twin.js"),
     }
-    template = _template("page_template.html")
-    return re.sub(r"\{\{(TITLE|SVG|DATA|OPS)\}\}", lambda m: slots[m.group(1)], template)  # one pass
+    return fill_page("page_template.html", slots)
