@@ -126,8 +126,8 @@ def _svg_with_names(root: Value, order: list[Value], names: list[str], options: 
     return svg[svg.index("<svg") :]  # drop the XML declaration and doctype: this is HTML
 
 
-# The graph panel of the page on a 1920 x 1080 screen: the side panel takes 625 px (600 px wide,
-# 12 px padding each side, a 1 px border: page_template.html's #side) and the header 48 px.
+# The graph panel of the page on a 1920 x 1080 screen: the side panel takes 625 px (at most 600 px
+# wide, 12 px padding each side, a 1 px border: page_template.html's #side) and the header 48 px.
 GRAPH_PANEL = (1920 - 625, 1080 - 48)
 
 

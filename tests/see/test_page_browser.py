@@ -18,7 +18,7 @@ import pytest
 from autograd import Value, backward_steps, render_steps, topological_order
 from autograd.see.dot_text import number
 from autograd.see.page import safe_json
-from tests.see.browser import Browser, needs_browser
+from tests.see.browser import Browser, needs_browser, start_browser
 
 pytestmark = [pytest.mark.slow, needs_browser]
 
@@ -377,6 +377,21 @@ def test_the_lecture_neuron_opens_whole_and_readable_at_1920x1080(browser: Brows
         view["boxes"] >= 9 and view["inside"] == view["boxes"]
     )  # 9 values (and the op ovals), all on screen
     assert view["text"] >= 14
+
+
+def test_a_1024x768_projector_gives_the_graph_more_than_half_and_the_table_fits(tmp_path: Path) -> None:
+    # the side panel was 625 px at every width: on 1024 x 768 the graph had 399 px
+    page = render_steps(lecture_neuron(), tmp_path / "small.html")
+    for browser in start_browser("1024,768"):
+        browser.open(page)
+        sizes = browser.evaluate(
+            """(() => { const side = document.getElementById('side'), graph = document.getElementById('graph');
+                 return {graph: graph.getBoundingClientRect().width, overflow: side.scrollWidth - side.clientWidth,
+                         table: document.getElementById('terms').getBoundingClientRect().right,
+                         side: side.getBoundingClientRect().right}; })()"""
+        )
+        assert sizes["graph"] > 512
+        assert sizes["overflow"] <= 0 and sizes["table"] <= sizes["side"]  # no column cut off
 
 
 def test_a_graph_too_tall_to_fit_opens_on_the_step_with_no_empty_margin(
