@@ -101,24 +101,20 @@ def _digraph(**attrs: Any) -> graphviz.Digraph:
     gv = _graphviz()
     if _digraph_class is None:
 
+        def running_dot(method: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(*args, **kwargs)
+            except gv.ExecutableNotFound:
+                raise GraphvizMissing(f"the Graphviz 'dot' program was not found: {INSTALL_HINT}") from None
+
         class ValueGraph(gv.Digraph):  # type: ignore[misc,name-defined]
             """A Digraph of Values; a missing ``dot`` program raises ``GraphvizMissing``."""
 
             def pipe(self, *args: Any, **kwargs: Any) -> Any:
-                try:
-                    return super().pipe(*args, **kwargs)
-                except gv.ExecutableNotFound:
-                    raise GraphvizMissing(
-                        f"the Graphviz 'dot' program was not found: {INSTALL_HINT}"
-                    ) from None
+                return running_dot(super().pipe, *args, **kwargs)
 
             def render(self, *args: Any, **kwargs: Any) -> Any:
-                try:
-                    return super().render(*args, **kwargs)
-                except gv.ExecutableNotFound:
-                    raise GraphvizMissing(
-                        f"the Graphviz 'dot' program was not found: {INSTALL_HINT}"
-                    ) from None
+                return running_dot(super().render, *args, **kwargs)
 
         _digraph_class = ValueGraph
     graph: graphviz.Digraph = _digraph_class(**attrs)
