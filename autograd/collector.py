@@ -25,7 +25,8 @@ nest, and blocks in several threads share one count: the collector resumes when 
 one ends. The switch itself is process-wide, so while a block runs, cycles made anywhere
 (``backward(create_graph=True)`` makes one, see value.py) wait for it to end before they are
 freed. The last block to end puts the collector back as it was when the first one began,
-whatever was done to it in between.
+whatever was done to it in between. A block that never ends (one inside a generator that is
+never finished) keeps the collector paused until the generator is freed.
 """
 
 from __future__ import annotations
