@@ -257,10 +257,14 @@ def test_input_outside_a_domain_shows_pythons_error_at_that_node(browser: Browse
     assert error == {"node": "y", "type": "ValueError", "message": str(python_error.value)}
     k = browser.evaluate("window.chainrule.names().indexOf('y')")
     note = browser.evaluate(
-        f"[...document.querySelectorAll('#graph g.node')].find(g => g.querySelector('title').textContent === 'v{k}')"
-        ".querySelector('text.cr-error-text').textContent"
+        f"""(() => {{ const note = document.querySelector('#graph g.cr-error-note[data-node="v{k}"]');
+             const box = [...document.querySelectorAll('#graph g.node')].find(g => g.querySelector('title').textContent === 'v{k}');
+             const card = note.querySelector('rect').getBoundingClientRect(), b = box.getBoundingClientRect();
+             return {{text: note.querySelector('text').textContent, last: note === note.parentNode.lastElementChild,
+                     below: card.top >= b.bottom - 1 && card.top - b.bottom < 12}}; }})()"""
     )
-    assert note == f"ValueError: {python_error.value}"
+    # the message at its node, on a card drawn after everything else, so no edge crosses it
+    assert note == {"text": f"ValueError: {python_error.value}", "last": True, "below": True}
     assert str(python_error.value) in browser.evaluate("document.getElementById('message').textContent")
     assert browser.evaluate("window.chainrule.value('y')") is None
     assert browser.evaluate("window.chainrule.steps()") == 0
