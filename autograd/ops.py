@@ -194,11 +194,7 @@ def pow(a: Operand, b: Operand) -> Value:
     a, b = as_value(a, "pow"), as_value(b, "pow")
     try:
         x, n = a.data, b.data
-        if x < 0.0 and math.isfinite(n) and not n.is_integer():
-            raise ValueError(f"pow: negative base {x!r} to the non-integer power {n!r} is not a real number")
-        if x == 0.0 and n < 0.0:
-            raise ZeroDivisionError(f"pow: 0.0 to the negative power {n!r}")
-        out = _checked_pow(x, n)
+        out = _power(x, n)
         return record(out, "pow", (a, b), pow_grads(out, (x, n)))
     except TypeError:
         refuse_bad_data("pow", (a, b))
@@ -225,7 +221,12 @@ def pow_grads(out: Number, inputs: Inputs) -> Grads:
     return (d_base, d_exponent)
 
 
-def _checked_pow(x: float, n: float) -> float:
+def _power(x: float, n: float) -> float:
+    """x ** n as a float, or an error naming pow: a complex result, 0 to a negative power, overflow."""
+    if x < 0.0 and math.isfinite(n) and not n.is_integer():
+        raise ValueError(f"pow: negative base {x!r} to the non-integer power {n!r} is not a real number")
+    if x == 0.0 and n < 0.0:
+        raise ZeroDivisionError(f"pow: 0.0 to the negative power {n!r}")
     try:
         return float(x**n)
     except OverflowError:
@@ -346,11 +347,15 @@ def softplus(a: Value) -> Value:
     """
     try:
         x = a.data
-        out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-math.fabs(x)))
+        out = _softplus(x)
         return record(out, "softplus", (a,), softplus_grads(out, (x,)))
     except TypeError:
         refuse_bad_data("softplus", (a,))
         raise
+
+
+def _softplus(x: float) -> float:
+    return (x if x > 0.0 else 0.0) + math.log1p(math.exp(-math.fabs(x)))
 
 
 def softplus_grads(out: Number, inputs: Inputs) -> Grads:

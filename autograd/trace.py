@@ -148,9 +148,8 @@ class Trace:
             line_of[node] = len(self.lines)
             self.lines.append(line)
         self.output = self._expr[output]
-        self.output_value = output.data
         self.guards = [self._guard(c, line_of) for c in comparisons if _depends(c, line_of)]
-        self.bars = [namer.name(f"{n}_bar", f"{n}_bar_") for n in [*self.input_names]]
+        self.bars = [namer.name(f"{n}_bar", f"{n}_bar_") for n in self.input_names]
         self._line_bars = [namer.name(f"{line.name}_bar", f"{line.name}_bar_") for line in self.lines]
 
     def _line(self, node: Value, name: str) -> Line:

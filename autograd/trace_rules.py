@@ -73,20 +73,6 @@ def grads_of(op: str, out: str, args: list[str], templates: tuple[str, ...] | No
     return [t.format(*args, out=out) for t in (templates or TEMPLATES[op][1])]
 
 
-def _softplus(x: float) -> float:
-    """log(1 + e**x) as ops.softplus computes it: max(x, 0) + log1p(e**-|x|)."""
-    return (x if x > 0.0 else 0.0) + math.log1p(math.exp(-math.fabs(x)))
-
-
-def _power(x: float, n: float) -> float:
-    """x ** n as a float, with ops.pow's checks (a complex result or 0 ** -n raise ValueError)."""
-    if x < 0.0 and math.isfinite(n) and not n.is_integer():
-        raise ValueError(f"pow: negative base {x!r} to the non-integer power {n!r} is not a real number")
-    if x == 0.0 and n < 0.0:
-        raise ZeroDivisionError(f"pow: 0.0 to the negative power {n!r}")
-    return ops._checked_pow(x, n)
-
-
 # The generated code runs with these names and no builtins at all.
 HELPERS: dict[str, Callable[..., Any] | float] = {
     "exp": math.exp,
@@ -99,8 +85,8 @@ HELPERS: dict[str, Callable[..., Any] | float] = {
     "fsum": math.fsum,
     "sum": sum,
     "sigmoid": ops._sigmoid,
-    "softplus": _softplus,
-    "power": _power,
+    "softplus": ops._softplus,
+    "power": ops._power,
     "pow_grads": ops.pow_grads,
     "inf": math.inf,
     "nan": math.nan,

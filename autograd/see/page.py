@@ -34,9 +34,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from autograd.backward import backward_order, topological_order
+from autograd.backward import topological_order
 from autograd.ops import leaky_relu_slope
 from autograd.see.draw import COLOURS, to_svg
+from autograd.see.selection import node_kind
 from autograd.value import Value, to_float
 
 STEP_COLOURS = {"current": "#d62728", "input": "#8c564b"}  # red and brown: unused by the boxes
@@ -55,17 +56,6 @@ def safe_json(value: object) -> str:
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(char, escape)
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def _kind(node: Value, root: Value, params: set[Value]) -> str:
-    """The box colour's meaning, as ``draw_dot`` decides it (selection.py)."""
-    if node is root:
-        return "output"
-    if node in params:
-        return "parameter"
-    if node.inputs:
-        return "intermediate"
-    return "input" if node.label else "constant"
 
 
 def node_names(order: list[Value], model_names: dict[Value, str]) -> list[str]:
@@ -96,12 +86,12 @@ def graph_data(
             "inputs": [index[c] for c in node.inputs],
             "data": _number(node.data),
             "local": [_number(g) for g in node.local_grads],
-            "kind": _kind(node, root, params),
+            "kind": node_kind(node, root, params),
         }
         if node.op == "leaky_relu":
             entry["slope"] = leaky_relu_slope(node)
         nodes.append(entry)
-    computed = len(backward_order(root))
+    computed = sum(1 for node in order if node.inputs)  # the backward order, then the leaves
     start = [0.0 if k < computed else node.grad for k, node in enumerate(order)]
     return {
         "root": nodes[0]["name"],

@@ -49,17 +49,23 @@ class Selection:
 
     def kind(self, node: Value) -> str:
         """'output', 'parameter', 'intermediate', 'input' (a labelled leaf) or 'constant'."""
-        if node is self.root:
-            return "output"
-        if node in self.parameters:
-            return "parameter"
-        if node.inputs:
-            return "intermediate"
-        return "input" if node.label else "constant"
+        return node_kind(node, self.root, self.parameters)
 
     def box_count(self) -> int:
         """How many boxes the picture has: shown values not folded into a neuron, plus neurons."""
         return len([n for n in self.shown if n not in self.box_of]) + len(self.boxes)
+
+
+def node_kind(node: Value, root: Value, parameters: set[Value]) -> str:
+    """What a node's box colour means: 'output', 'parameter', 'intermediate', 'input' (a
+    labelled leaf) or 'constant'. The pictures and the live page both colour by it."""
+    if node is root:
+        return "output"
+    if node in parameters:
+        return "parameter"
+    if node.inputs:
+        return "intermediate"
+    return "input" if node.label else "constant"
 
 
 def select(
