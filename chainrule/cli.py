@@ -117,11 +117,11 @@ def _graph(args: argparse.Namespace) -> None:
     from autograd.see import draw, page
 
     values = len(topological_order(root))
-    if values > MAX_PICTURE_VALUES:  # say it in the command's terms, after the numbers
+    if values > draw.MAX_NODES:  # say it in the command's terms, after the numbers
         root.backward()
         _print_numbers(args.expression, root, leaves)
         raise UserError(
-            f"the expression makes {values} values, more than the {MAX_PICTURE_VALUES} a picture or a page "
+            f"the expression makes {values} values, more than the {draw.MAX_NODES} a picture or a page "
             "can show readably, so nothing was drawn; draw a smaller part of it"
         )
     try:
@@ -140,9 +140,6 @@ def _graph(args: argparse.Namespace) -> None:
         raise UserError(f"{err}; wrote the DOT source to {source}") from None
     for path in written:
         print(f"wrote {path}")
-
-
-MAX_PICTURE_VALUES = 500  # draw_dot's and render_steps' max_nodes
 
 
 def _print_numbers(expression: str, root: Value, leaves: dict[str, Value]) -> None:

@@ -69,6 +69,7 @@ AUTO_LAYOUTS = (  # (rankdir, compact, fields), tried in this order
     ("TB", True, "grid"),
     ("LR", True, "column"),
 )
+MAX_NODES = 500  # the most boxes a picture (and the live page) draws unless told otherwise
 AUTO_MAX_BOXES = 150  # larger graphs are not measured (no layout makes them readable): drawn left to right
 
 Statement = tuple[str, dict[str, Any]]  # a node's name and attributes
@@ -138,7 +139,7 @@ def draw_dot(
     collapse: bool = False,
     focus: Value | None = None,
     radius: int = 2,
-    max_nodes: int = 500,
+    max_nodes: int = MAX_NODES,
     screen: tuple[int, int] = SCREEN,
 ) -> graphviz.Digraph:
     """The graph under ``root`` as a ``graphviz.Digraph`` (shown inline by Jupyter).

@@ -36,7 +36,7 @@ from typing import Any
 
 from autograd.backward import topological_order
 from autograd.ops import leaky_relu_slope
-from autograd.see.draw import COLOURS, to_svg
+from autograd.see.draw import COLOURS, MAX_NODES, to_svg
 from autograd.see.selection import node_kind
 from autograd.value import Value, to_float
 
@@ -134,7 +134,7 @@ def fill_page(template_name: str, slots: dict[str, str]) -> str:
 
 
 def render_steps(
-    root: Value, path: str | Path, grad: float = 1.0, max_nodes: int = 500, **options: Any
+    root: Value, path: str | Path, grad: float = 1.0, max_nodes: int = MAX_NODES, **options: Any
 ) -> Path:
     """Run ``root``'s backward pass and write the live page to ``path``. Returns the path.
 
@@ -151,7 +151,7 @@ def render_steps(
     return path
 
 
-def live_page(root: Value, grad: float = 1.0, max_nodes: int = 500, **options: Any) -> str:
+def live_page(root: Value, grad: float = 1.0, max_nodes: int = MAX_NODES, **options: Any) -> str:
     """The live page as HTML text (what ``render_steps`` writes and ``show`` displays)."""
     if not isinstance(root, Value):
         raise TypeError(f"render_steps: root must be a Value, got {type(root).__name__}")
