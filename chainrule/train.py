@@ -22,7 +22,7 @@ import autograd
 from autograd import Value
 from chainrule.optional import missing_line, optional_import
 from nn import data as datasets
-from nn.compiled import compile_loss
+from nn.compiled import CompiledLoss, compile_loss
 from nn.layers import MLP
 from nn.losses import binary_cross_entropy_with_logits, cross_entropy, hinge, mse
 from nn.optim import SGD, Adam, LambdaLR, Optimizer, RMSprop
@@ -177,45 +177,58 @@ def train_epochs(
         compiled = compile_loss(model.named_parameters(), lambda: loss_fn([model(x) for x in X]))
     progress = _progress_bar(args.epochs, f"{args.dataset} {args.optimizer}")
     for epoch in range(args.epochs):
-        # each step's graph is built and freed inside the block: the cycle collector never walks it
-        with autograd.collector_paused():
-            last_good = model.state_dict()
-            try:
-                if compiled is not None:
-                    optimizer.zero_grad()
-                    loss = Value(compiled())  # the grads are already in p.grad
-                else:
-                    loss = loss_fn([model(x) for x in X])
-            except ArithmeticError:  # e.g. pow overflowing once the weights are huge
-                run.diverged = f"the loss overflowed at epoch {epoch + 1}"
-            else:
-                if not math.isfinite(loss.data):
-                    run.diverged = f"loss became {loss.data} at epoch {epoch + 1}"
-            if run.diverged:
-                model.load_state_dict(last_good)
-                break
-            if compiled is None:
-                optimizer.zero_grad()
-                loss.backward()
-            if recorder is not None:
-                recorder.record(loss)  # this step's loss, weights and grads, before the update
-            optimizer.step()
-            schedule.step()
-            with autograd.no_grad():
-                accuracy = sum(predict(model, x, loss_name) == y for x, y in zip(X, labels)) / len(X)
-            run.losses.append(loss.data)
-            run.accuracies.append(accuracy)
-            if progress is not None:
-                progress.update()
-                progress.set_postfix(loss=f"{loss.data:.4f}", accuracy=f"{accuracy:.0%}")
-            del loss  # the graph goes now, while the collector is paused
-            if not all(math.isfinite(p.data) for p in model.parameters()):
-                run.diverged = f"the weights became inf or nan at epoch {epoch + 1}"
-                model.load_state_dict(last_good)
-                break
+        last_good = model.state_dict()
+        try:
+            with autograd.collector_paused():  # the step's graph is built and freed inside: never collected
+                loss = _step(model, loss_fn, optimizer, compiled, X, recorder)
+        except ArithmeticError:  # e.g. pow overflowing once the weights are huge
+            run.diverged = f"the loss overflowed at epoch {epoch + 1}"
+        else:
+            if not math.isfinite(loss):
+                run.diverged = f"loss became {loss} at epoch {epoch + 1}"
+        if run.diverged:
+            model.load_state_dict(last_good)
+            break
+        schedule.step()
+        with autograd.no_grad():
+            accuracy = sum(predict(model, x, loss_name) == y for x, y in zip(X, labels)) / len(X)
+        run.losses.append(loss)
+        run.accuracies.append(accuracy)
+        if progress is not None:
+            progress.update()
+            progress.set_postfix(loss=f"{loss:.4f}", accuracy=f"{accuracy:.0%}")
+        if not all(math.isfinite(p.data) for p in model.parameters()):
+            run.diverged = f"the weights became inf or nan at epoch {epoch + 1}"
+            model.load_state_dict(last_good)
+            break
     if progress is not None:
         progress.close()
     return run
+
+
+def _step(
+    model: MLP,
+    loss_fn: Callable[[list[Value | list[Value]]], Value],
+    optimizer: Optimizer,
+    compiled: CompiledLoss | None,
+    X: list[list[float]],
+    recorder: TrainingRecorder | None,
+) -> float:
+    """One full-batch step; returns its loss. A loss that is not finite is returned before any update."""
+    if compiled is not None:
+        optimizer.zero_grad()
+        loss = Value(compiled())  # the grads are already in p.grad
+    else:
+        loss = loss_fn([model(x) for x in X])
+    if not math.isfinite(loss.data):
+        return loss.data
+    if compiled is None:
+        optimizer.zero_grad()
+        loss.backward()
+    if recorder is not None:
+        recorder.record(loss)  # this step's loss, weights and grads, before the update
+    optimizer.step()
+    return loss.data
 
 
 def _progress_bar(epochs: int, description: str) -> Any:
