@@ -41,7 +41,7 @@ from typing import Any
 from autograd import ops, trace_rules
 from autograd.grad_mode import enable_grad, traced_comparisons
 from autograd.trace_slots import reuse_names as reuse_slots
-from autograd.value import Value, fmt, to_float
+from autograd.value import Value, clip, fmt, to_float
 
 COMPARISONS = ("<", "<=", ">", ">=")
 REUSE_NAMES_ABOVE = 1000  # lines of forward trace; longer traces get their dead names reused
@@ -95,23 +95,39 @@ def trace_values(
     name: str = "f",
     names: Sequence[str] | None = None,
     rerun: Callable[..., Any] | None = None,
+    has_aux: bool = False,
 ) -> Trace:
     """Trace ``build()`` with the existing Values ``inputs`` (e.g. a model's parameters) as inputs.
 
     Every other leaf the result depends on is a constant, written into the code as a number.
     ``names`` (default: the inputs' labels) name the inputs where they are plain identifiers.
+
+    With ``has_aux=True`` (JAX's name for it), ``build()`` returns ``(output, aux)``: ``aux`` is
+    a sequence of Values (or numbers) to compute alongside, such as a model's outputs for an
+    accuracy. They are not differentiated; the compiled function then returns
+    ``(value, gradient, aux_values)``.
     """
     noted: list[tuple[Value, str, object, bool]] = []
     token = traced_comparisons.set(noted)
     try:
         with enable_grad():
-            output = build()
+            result = build()
     finally:
         traced_comparisons.reset(token)
-    if not isinstance(output, Value):
-        output = Value(to_float(output, f"trace: {name}'s result"))
+    aux: list[Value] | None = None
+    if has_aux:
+        if not (isinstance(result, tuple) and len(result) == 2):
+            got = clip(repr(result))
+            raise TypeError(f"trace: with has_aux=True, {name} must return (output, aux), got {got}")
+        result, aux_items = result
+        if isinstance(aux_items, (Value, str, bytes)) or not isinstance(aux_items, Sequence):
+            got = type(aux_items).__name__
+            raise TypeError(f"trace: {name}'s aux must be a sequence of Values, got {got}")
+        aux = [v if isinstance(v, Value) else Value(to_float(v, f"trace: {name}'s aux[{i}]"))
+               for i, v in enumerate(aux_items)]  # fmt: skip
+    output = result if isinstance(result, Value) else Value(to_float(result, f"trace: {name}'s result"))
     wanted = [v.label for v in inputs] if names is None else list(names)
-    return Trace(output, list(inputs), wanted, noted, name, rerun)
+    return Trace(output, list(inputs), wanted, noted, name, rerun, aux)
 
 
 class Trace:
@@ -125,13 +141,15 @@ class Trace:
         comparisons: list[tuple[Value, str, object, bool]],
         name: str,
         rerun: Callable[..., Any] | None = None,
+        aux: list[Value] | None = None,
     ) -> None:
         self.name = name if _usable(name) else "f"
         self.rerun = rerun
         namer = _Namer()
         self.input_names = [namer.name(wanted, f"x{i}") for i, wanted in enumerate(wanted_names)]
         self.input_values = [v.data for v in inputs]
-        roots = [output, *(v for c in comparisons for v in (c[0], c[2]) if isinstance(v, Value))]
+        aux_values = aux or []
+        roots = [output, *aux_values, *(v for c in comparisons for v in (c[0], c[2]) if isinstance(v, Value))]
         order = _forward_order(roots, set(inputs))
         self._expr: dict[Value, str] = dict(zip(inputs, self.input_names))
         self.lines: list[Line] = []
@@ -148,6 +166,7 @@ class Trace:
             line_of[node] = len(self.lines)
             self.lines.append(line)
         self.output = self._expr[output]
+        self.aux = None if aux is None else [self._expr[v] for v in aux_values]  # not differentiated
         self.guards = [self._guard(c, line_of) for c in comparisons if _depends(c, line_of)]
         self.bars = [namer.name(f"{n}_bar", f"{n}_bar_") for n in self.input_names]
         self._line_bars = [namer.name(f"{line.name}_bar", f"{line.name}_bar_") for line in self.lines]
@@ -238,6 +257,8 @@ class Trace:
     def source(self, reuse_names: bool | None = None) -> str:
         """One Python function computing the output and its gradient with respect to every input.
 
+        It returns ``(value, gradient)``, and the aux values third if the trace has them.
+
         Every value and adjoint has its own name, except in long traces (more than
         ``REUSE_NAMES_ABOVE`` lines, or ``reuse_names=True``), where a dead value's name is
         reused (``trace_slots.py``): the same code, much faster in CPython at that size.
@@ -292,7 +313,10 @@ class Trace:
                 code.append(f"    {bar_of[arg]} {'+=' if arg in assigned else '='} {term}")
                 assigned.add(arg)
         grads = [bar_of[n] if n in assigned else "0.0" for n in self.input_names]
-        code.append(f"    return {self.output}, ({', '.join(grads)}{',' if len(grads) == 1 else ''})")
+        returned = f"{self.output}, {_tuple(grads)}"
+        if self.aux is not None:
+            returned += f", {_tuple(self.aux)}"
+        code.append(f"    return {returned}")
         return code
 
     def compile(self) -> CompiledTrace:
@@ -306,17 +330,18 @@ class Trace:
 
 
 class CompiledTrace:
-    """A trace's generated function, with its inputs checked: ``g(*inputs) -> (value, gradient)``.
+    """A trace's generated function, with its inputs checked: ``g(*inputs) -> (value, gradient)``
+    (``(value, gradient, aux_values)`` for a trace made with ``has_aux=True``).
 
     ``function`` is the generated function itself (no checks), for hot loops.
     """
 
-    def __init__(self, function: Callable[..., tuple[float, tuple[float, ...]]], source: Trace) -> None:
+    def __init__(self, function: Callable[..., tuple[Any, ...]], source: Trace) -> None:
         self.function = function
         self.trace = source
         self.arity = len(source.input_names)
 
-    def __call__(self, *inputs: object) -> tuple[float, tuple[float, ...]]:
+    def __call__(self, *inputs: object) -> tuple[Any, ...]:
         name = self.trace.name
         if len(inputs) != self.arity:
             raise TypeError(f"compiled {name}: expected {self.arity} inputs, got {len(inputs)}")
@@ -379,6 +404,11 @@ def _usable(name: object) -> bool:
         and not name.startswith("_")
         and not hasattr(builtins, name)
     )
+
+
+def _tuple(items: list[str]) -> str:
+    """Python source of a tuple of the expressions ``items``."""
+    return f"({', '.join(items)}{',' if len(items) == 1 else ''})"
 
 
 def _literal(x: float) -> str:

@@ -76,11 +76,27 @@ def make_loss(
 
 def predict(model: MLP, x: Sequence[float], loss_name: str) -> int:
     """The class the model picks for ``x``."""
-    out = model(list(x))
-    if isinstance(out, list):
-        return max(range(len(out)), key=lambda k: out[k].data)
+    with autograd.no_grad():
+        out = model(list(x))
+    return predicted_class([o.data for o in out] if isinstance(out, list) else out.data, loss_name)
+
+
+def predicted_class(score: float | list[float], loss_name: str) -> int:
+    """The class picked by a model output: the largest of several, or a score over its threshold."""
+    if isinstance(score, list):
+        return max(range(len(score)), key=lambda k: score[k])
     threshold = 0.5 if loss_name == "mse" else 0.0  # mse learns 0/1 targets; the others a score
-    return int(out.data > threshold)
+    return int(score > threshold)
+
+
+def accuracy_of(scores: Sequence[float | list[float]], labels: Sequence[int], loss_name: str) -> float:
+    """The fraction of ``labels`` that the outputs ``scores`` pick."""
+    return sum(predicted_class(s, loss_name) == y for s, y in zip(scores, labels)) / len(labels)
+
+
+def scores_of(outputs: Sequence[Value | list[Value]]) -> list[float | list[float]]:
+    """The numbers in a model's outputs: one per sample, or a list per sample for several outputs."""
+    return [[o.data for o in out] if isinstance(out, list) else out.data for out in outputs]
 
 
 def make_optimizer(name: str, params: list[Value], lr: float) -> Optimizer:
@@ -120,7 +136,10 @@ def run_training(args: argparse.Namespace) -> None:
 
     model_path = out / f"{args.dataset}-model.json"
     save(model, model_path)
-    print(f"final loss {run.losses[-1]:.4f}, accuracy {run.accuracies[-1]:.0%}")
+    with autograd.no_grad():  # the saved model: the weights after the last step
+        outputs = [model(x) for x in X]
+        final_loss = loss_fn(outputs).data
+    print(f"final loss {final_loss:.4f}, accuracy {accuracy_of(scores_of(outputs), labels, loss_name):.0%}")
     warning = divergence_warning(run.losses, lr)
     if warning:
         print(f"warning: {warning}")
@@ -166,6 +185,8 @@ def train_epochs(
 ) -> Run:
     """One full-batch step per epoch, stopping at the first loss or weight that is inf or nan.
 
+    Each epoch's loss and accuracy are those of the step's own forward pass: both describe the
+    weights the step started from, and the accuracy costs no second pass over the data.
     With a ``recorder``, each step's loss, weights and grads are kept for the flipbook.
     On such a stop the model is put back to its weights at the start of the failing epoch
     (all finite), so what is plotted is the last sound state and nothing non-finite is kept.
@@ -173,14 +194,15 @@ def train_epochs(
     run = Run()
     # --fast: the loss traced once and replayed as generated float code (nn/compiled.py)
     compiled = None
-    if getattr(args, "fast", False):
-        compiled = compile_loss(model.named_parameters(), lambda: loss_fn([model(x) for x in X]))
+    if getattr(args, "fast", False):  # the model's outputs come back with the loss, for the accuracy
+        loss_and_outputs = lambda: _loss_and_outputs(model, loss_fn, X)  # noqa: E731
+        compiled = compile_loss(model.named_parameters(), loss_and_outputs, has_aux=True)
     progress = _progress_bar(args.epochs, f"{args.dataset} {args.optimizer}")
     for epoch in range(args.epochs):
         last_good = model.state_dict()
         try:
             with autograd.collector_paused():  # the step's graph is built and freed inside: never collected
-                loss = _step(model, loss_fn, optimizer, compiled, X, recorder)
+                loss, scores = _step(model, loss_fn, optimizer, compiled, X, recorder)
         except ArithmeticError:  # e.g. pow overflowing once the weights are huge
             run.diverged = f"the loss overflowed at epoch {epoch + 1}"
         else:
@@ -190,8 +212,7 @@ def train_epochs(
             model.load_state_dict(last_good)
             break
         schedule.step()
-        with autograd.no_grad():
-            accuracy = sum(predict(model, x, loss_name) == y for x, y in zip(X, labels)) / len(X)
+        accuracy = accuracy_of(scores, labels, loss_name)
         run.losses.append(loss)
         run.accuracies.append(accuracy)
         if progress is not None:
@@ -213,22 +234,40 @@ def _step(
     compiled: CompiledLoss | None,
     X: list[list[float]],
     recorder: TrainingRecorder | None,
-) -> float:
-    """One full-batch step; returns its loss. A loss that is not finite is returned before any update."""
+) -> tuple[float, list[float | list[float]]]:
+    """One full-batch step; returns its loss and the model's outputs (as numbers) on ``X``.
+
+    A loss that is not finite is returned before any update.
+    """
     if compiled is not None:
         optimizer.zero_grad()
-        loss = Value(compiled())  # the grads are already in p.grad
+        loss_data, flat = compiled()  # the grads are already in p.grad
+        loss = Value(loss_data)
+        width = len(flat) // len(X)  # outputs per sample
+        scores: list[float | list[float]] = (
+            list(flat) if width == 1 else [list(flat[k : k + width]) for k in range(0, len(flat), width)]
+        )
     else:
-        loss = loss_fn([model(x) for x in X])
+        outputs = [model(x) for x in X]
+        loss = loss_fn(outputs)
+        scores = scores_of(outputs)
     if not math.isfinite(loss.data):
-        return loss.data
+        return loss.data, scores
     if compiled is None:
         optimizer.zero_grad()
         loss.backward()
     if recorder is not None:
         recorder.record(loss)  # this step's loss, weights and grads, before the update
     optimizer.step()
-    return loss.data
+    return loss.data, scores
+
+
+def _loss_and_outputs(
+    model: MLP, loss_fn: Callable[[list[Value | list[Value]]], Value], X: list[list[float]]
+) -> tuple[Value, list[Value]]:
+    """The loss on ``X`` and, flattened, the model's outputs it was computed from (a trace's aux)."""
+    outputs = [model(x) for x in X]
+    return loss_fn(outputs), [o for out in outputs for o in (out if isinstance(out, list) else [out])]
 
 
 def _progress_bar(epochs: int, description: str) -> Any:

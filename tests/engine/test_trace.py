@@ -342,3 +342,38 @@ def test_a_leaky_relu_traced_where_its_input_is_positive_keeps_its_slope() -> No
     assert value == pytest.approx(0.2 * 1.5 * -3.0) and grad == pytest.approx(0.2 * 1.5)
     value, (grad,) = compiled(2.0)
     assert value == pytest.approx(3.0) and grad == pytest.approx(1.5)
+
+
+def test_aux_values_come_back_computed_and_not_differentiated() -> None:
+    """has_aux: extra Values (a model's outputs) are computed by the same code, at the new inputs;
+    the gradient is that of the output alone."""
+    a, b = Value(0.7, "a"), Value(-1.3, "b")
+
+    def with_aux() -> tuple[Value, list[object]]:
+        hidden = (a * b).tanh()
+        return hidden * a + b, [hidden, (a - b).exp(), a, 2.5]  # a line, another line, an input, a number
+
+    for reuse in (False, True):
+        t = trace_values(with_aux, [a, b], "f", has_aux=True)
+        namespace: dict[str, object] = {"__builtins__": {}, "PathChanged": PathChanged, **trace_rules.HELPERS}
+        exec(t.source(reuse_names=reuse), namespace)
+        function = namespace["f_value_and_grad"]
+        for x, y in [(0.7, -1.3), (-0.4, 2.0)]:
+            value, grads, aux = function(x, y)  # type: ignore[operator]
+            hidden = math.tanh(x * y)
+            assert value == pytest.approx(hidden * x + y, rel=1e-15)
+            assert aux == pytest.approx((hidden, math.exp(x - y), x, 2.5), rel=1e-15)
+            d = 1.0 - hidden * hidden  # d tanh(xy) = (1 - tanh^2) * (y dx + x dy), by hand
+            assert grads == pytest.approx((hidden + x * d * y, x * d * x + 1.0), rel=1e-12)
+    plain = trace_values(lambda: with_aux()[0], [a, b]).compile()(0.7, -1.3)
+    assert t.compile()(0.7, -1.3)[:2] == plain  # the aux lines change neither value nor gradient
+
+
+@pytest.mark.parametrize(
+    "result, message",
+    [(Value(1.0), "must return \\(output, aux\\)"), ((Value(1.0), Value(2.0)), "aux must be a sequence"),
+     ((Value(1.0), ["x"]), "aux\\[0\\]: expected a real number, got str")],
+)  # fmt: skip
+def test_a_bad_aux_is_named(result: object, message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        trace_values(lambda: result, [], "loss", has_aux=True)

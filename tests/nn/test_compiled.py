@@ -77,3 +77,27 @@ def test_parameter_paths_become_names_in_the_code() -> None:
     assert source.startswith("def loss_value_and_grad(l0_n0_w0, l0_n0_w1, l0_n0_b, l0_n1_w0,")
     with pytest.raises(ValueError, match="2 names for 9 parameters"):
         nn.CompiledLoss(lambda: model([0.5, -1.0]), model.parameters(), ["a", "b"])  # type: ignore[arg-type,return-value]
+
+
+def test_has_aux_returns_the_models_outputs_at_the_current_parameters() -> None:
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=2)
+    X, y01 = nn.data.make_moons(10, noise=0.1, seed=3)
+    signs = [2.0 * t - 1.0 for t in y01]
+
+    def loss_and_outputs() -> tuple[Value, list[Value]]:
+        outputs = [model(x) for x in X]
+        return nn.hinge(outputs, signs), outputs  # type: ignore[arg-type,return-value]
+
+    compiled = nn.compile_loss(model.named_parameters(), loss_and_outputs, has_aux=True)
+    for p in model.parameters():
+        p.data += 0.1  # not the traced parameters
+    model.zero_grad()
+    loss, scores = compiled()
+    fast_grads = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    outputs = [model(x) for x in X]
+    expected = nn.hinge(outputs, signs)  # type: ignore[arg-type]
+    expected.backward()
+    assert loss == pytest.approx(expected.data, rel=1e-12)
+    assert list(scores) == pytest.approx([o.data for o in outputs], rel=1e-12)  # type: ignore[union-attr]
+    assert fast_grads == pytest.approx([p.grad for p in model.parameters()], rel=1e-12, abs=1e-15)
