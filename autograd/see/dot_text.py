@@ -57,13 +57,19 @@ def _check_str(text: object) -> None:
 
 
 def number(x: float) -> str:
-    """A number in a box: four decimals as in micrograd (-0.5000), scientific when tiny or huge."""
+    """A number in a box: four decimals as in micrograd (-0.5000), scientific when tiny or huge.
+
+    Zero is 0.0000 whatever its sign: 0.0 * -3.0 is IEEE's -0.0, which equals 0 and would only
+    puzzle a class as -0.0000 (the live page prints it the same way).
+    """
     if isinstance(x, Value):  # a grad after backward(create_graph=True)
         x = x.data
     if not isinstance(x, (int, float)):  # e.g. ``v.data = "abc"`` set after construction
         raise TypeError(f"draw: data and grad must be numbers, got {type(x).__name__} {x!r:.40}")
     if math.isnan(x) or math.isinf(x):
         return str(x)
-    if x == 0.0 or 1e-4 <= abs(x) < 1e6:
+    if x == 0.0:
+        return "0.0000"
+    if 1e-4 <= abs(x) < 1e6:
         return f"{x:.4f}"
     return f"{x:.3e}"

@@ -107,6 +107,19 @@ def test_edge_labels_local_derivative_then_contribution():
     assert "-3.0000 × 4.0000 = -12.0000" in after and "2.0000 × 4.0000 = 8.0000" in after
 
 
+def test_a_zero_is_drawn_without_a_sign():
+    """x2 = 0 times w2 = -3 is IEEE's -0.0, and so is w2's contribution 0 * -2; both read 0.0000."""
+    x2, w2 = Value(0.0, label="x2"), Value(-3.0, label="w2")
+    p = x2 * w2
+    p.label = "p"
+    (p * -2.0).backward()
+    assert math.copysign(1.0, p.data) == -1.0 and math.copysign(1.0, x2.data * p.grad) == -1.0
+    shown = texts(svg_tree(p, edge_labels=True))
+    assert "data 0.0000" in shown  # p's data
+    assert "-3.0000 × -2.0000 = 6.0000" in shown and "0.0000 × -2.0000 = 0.0000" in shown
+    assert not any("-0.0000" in text for text in shown)
+
+
 def test_kinds_are_coloured():
     w, x = Value(0.5, label="w"), Value(2.0, label="x")
     y = w * x + 1.0
