@@ -19,7 +19,7 @@ import pytest
 import nn
 from autograd.see.flipbook import flipbook_page, render_flipbook
 from nn.record import TrainingRecorder
-from tests.see.browser import Browser, needs_browser
+from tests.see.browser import Browser, needs_browser, start_browser
 
 pytestmark = [pytest.mark.slow, needs_browser]
 
@@ -105,3 +105,48 @@ def test_recorder_refuses_bad_arguments() -> None:
         TrainingRecorder(object())  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="no frames"):
         flipbook_page(TrainingRecorder(model).as_dict())
+
+
+def test_every_gradient_label_reads_on_a_card_above_the_edges(browser: Browser, tmp_path: Path) -> None:
+    """A hidden layer's ‖∇‖ label sits among the next layer's edges: under every point of its text
+    (the text itself made transparent to the mouse) the browser must hit its card, not an edge."""
+    run, _ = record_run(3, [16, 16])
+    browser.open(render_flipbook(run, tmp_path / "run.html"))
+    hits = browser.evaluate(
+        """(() => {
+          const labels = [...document.querySelectorAll('#net text')].filter((t) => t.textContent.startsWith('‖∇‖'));
+          for (const t of labels) t.style.pointerEvents = 'none';
+          const out = [];
+          for (const t of labels) {
+            const r = t.getBoundingClientRect();
+            for (const f of [0.05, 0.3, 0.5, 0.7, 0.95]) {
+              const hit = document.elementFromPoint(r.left + f * r.width, r.top + r.height / 2);
+              out.push(hit.getAttribute('class') || hit.tagName);
+            }
+          }
+          return out;
+        })()"""
+    )
+    assert len(hits) == 5 * (16 + 16 + 1)
+    assert set(hits) == {"label-card"}, sorted(set(hits))
+
+
+LABEL_PX = """(() => [...document.querySelectorAll('#net text')].map(
+  (t) => t.getScreenCTM().a * parseFloat(t.getAttribute('font-size'))))()"""  # on-screen font size
+
+
+@pytest.mark.parametrize("size", ["1366,768", "1024,768"])
+def test_network_labels_keep_a_readable_size_on_a_small_projector(tmp_path: Path, size: str) -> None:
+    """The drawing is scaled to its panel; the labels must stay >= 14 px on screen, >= 20 px when presenting."""
+    run, _ = record_run(3, [16, 16])
+    page = render_flipbook(run, tmp_path / "run.html")
+    for browser in start_browser(size):
+        browser.open(page)
+        normal = browser.evaluate(LABEL_PX)
+        assert len(normal) == 2 + 16 + 16 + 1 and min(normal) >= 14.0, min(normal)
+        browser.press("p")
+        presenting = browser.evaluate(LABEL_PX)
+        assert min(presenting) >= 20.0, min(presenting)
+        browser.press("p")
+        assert browser.evaluate(LABEL_PX) == normal
+        assert browser.console_errors() == []
