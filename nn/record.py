@@ -14,15 +14,21 @@ result, ``recorder.as_dict()``, holds only lists, numbers and strings, so the se
 
 The model's layout (``layers``: for each layer, each neuron's weight and bias parameter
 indices) comes from the parameter names ``layers.<i>.neurons.<j>.w.<k>`` / ``.b``.
+
+The grid has hundreds of points and every step scores all of them, so the model's forward pass
+on one point is traced once (``autograd.trace_values``, the point and the parameters as its
+inputs) and run as float code: the node engine's numbers, several times faster. A point where
+the model takes another path than the traced one (an ``if`` on a Value) is scored by the model
+itself.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd import Value, no_grad
+from autograd import PathChanged, Value, no_grad, trace_values
 from nn.module import Module
 
 _NEURON_PARAM = re.compile(r"^(?:(.*)\.)?neurons\.(\d+)\.(w\.(\d+)|b)$")
@@ -59,6 +65,7 @@ class TrainingRecorder:
         self.digits = digits
         self.frames: list[dict[str, Any]] = []
         self.lattice = self._lattice(grid, pad) if self.X and len(self.X[0]) == 2 else None
+        self._forward: Callable[..., tuple[Any, ...]] | None = None  # traced at the first score
 
     def _lattice(self, n: int, pad: float) -> dict[str, Any]:
         xs, ys = [p[0] for p in self.X or []], [p[1] for p in self.X or []]
@@ -81,16 +88,39 @@ class TrainingRecorder:
         """The model's score at every grid point, row by row from y0 (bottom) to y1."""
         g = self.lattice or {}
         n = g["n"]
+        params = [p.data for _, p in self.named]
         scores = []
-        with no_grad():
-            for j in range(n):
-                v = g["y0"] + (g["y1"] - g["y0"]) * j / (n - 1)
-                for i in range(n):
-                    u = g["x0"] + (g["x1"] - g["x0"]) * i / (n - 1)
-                    out = self.model([u, v])
-                    g["classes"] = len(out) if isinstance(out, list) else 2
-                    scores.append(round(_score(out), self.digits))
+        for j in range(n):
+            v = g["y0"] + (g["y1"] - g["y0"]) * j / (n - 1)
+            for i in range(n):
+                u = g["x0"] + (g["x1"] - g["x0"]) * i / (n - 1)
+                outputs = self._outputs(params, u, v)
+                g["classes"] = len(outputs) if len(outputs) > 1 else 2
+                scores.append(round(_score(outputs), self.digits))
         return scores
+
+    def _outputs(self, params: list[float], u: float, v: float) -> list[float]:
+        """The model's outputs at the point (u, v): by the traced forward pass, else by the model."""
+        if self._forward is None:
+            self._forward = self._trace_forward()
+        try:
+            return list(self._forward(*params, u, v)[2])
+        except (PathChanged, ArithmeticError, ValueError):  # another path here, or a domain error
+            with no_grad():
+                out = self.model([u, v])
+            return [o.data for o in out] if isinstance(out, list) else [out.data]
+
+    def _trace_forward(self) -> Callable[..., tuple[Any, ...]]:
+        """The model's forward pass on one point as float code: f(*params, u, v) -> (_, _, outputs)."""
+        point = [Value(0.0), Value(0.0)]
+
+        def outputs() -> tuple[float, list[Value]]:
+            out = self.model(point)
+            return 0.0, out if isinstance(out, list) else [out]  # nothing to differentiate: aux only
+
+        names = [f"p{k}" for k in range(len(self.named))] + ["u", "v"]
+        inputs = [p for _, p in self.named] + point
+        return trace_values(outputs, inputs, "score", names, has_aux=True).compile().function
 
     def layers(self) -> list[list[dict[str, Any]]]:
         """For each layer, each neuron's ``{"w": [param indices], "b": index}``, from the names."""
@@ -121,13 +151,11 @@ class TrainingRecorder:
         }
 
 
-def _score(out: Any) -> float:
+def _score(outputs: list[float]) -> float:
     """One number per point: the output, or for several outputs the class picked."""
-    if isinstance(out, list):
-        values = [o.data for o in out]
-        best = max(range(len(values)), key=lambda k: values[k])
-        return float(best)
-    return float(out.data)
+    if len(outputs) > 1:
+        return float(max(range(len(outputs)), key=lambda k: outputs[k]))
+    return float(outputs[0])
 
 
 def _natural(text: str) -> list[Any]:
