@@ -11,8 +11,11 @@ gets a hint, the chain rule for that node written out, every consumer's share
 
     n.grad = sum over consumers c of  d(c)/d(n) × c.grad      (local derivative × upstream)
 
-and one more try (no point, but the answer is then shown). Leaves without a label (constants
-such as the 2 in ``2*x``) are not asked. End of input ends the quiz with the score so far.
+and one more try (no point, but the answer is then shown). Before the hint, a wrong answer
+that matches a common slip is named (``Question.mistake``): the upstream gradient alone (the
+local derivative forgotten), the local derivative alone, one path of several, the sign
+flipped, or the node's value instead of its gradient. Leaves without a label (constants such
+as the 2 in ``2*x``) are not asked. End of input ends the quiz with the score so far.
 """
 
 from __future__ import annotations
@@ -72,6 +75,33 @@ class Question:
         if len(self.terms) > 1:
             lines.append(f"    {self.name} is used {len(self.terms)} times: the shares add up")
         return "\n".join(lines)
+
+    def mistake(self, answer: float, root_name: str, tolerance: float = 0.005) -> str | None:
+        """The common slip that gives ``answer`` instead of the gradient, in one sentence, or None."""
+
+        def near(x: float, y: float) -> bool:
+            return abs(x - y) <= tolerance * abs(y) + 1e-9
+
+        name, true, whole = self.name, self.answer, f"d{root_name}/d{self.name}"
+        if true != 0.0 and near(answer, -true):
+            return f"the sign is flipped: check the sign of each local derivative on the way to {name}."
+        if len(self.terms) > 1:
+            for consumer, term in self.terms:
+                if near(answer, term.contribution):
+                    return (
+                        f"that is the share through {consumer} only: {name} is used {len(self.terms)} "
+                        f"times, and {whole} adds the shares of all of them."
+                    )
+        for consumer, term in self.terms:
+            upstream = f"the upstream gradient d{root_name}/d{consumer}"
+            local = f"the local derivative d{consumer}/d{name}"
+            if not near(term.upstream, term.contribution) and near(answer, term.upstream):
+                return f"that is {upstream} alone: multiply it by {local}."
+            if not near(term.local_grad, term.contribution) and near(answer, term.local_grad):
+                return f"that is {local} alone: multiply it by {upstream}."
+        if not near(self.node.data, true) and near(answer, self.node.data):
+            return f"that is {name}'s value (its data); the question asks for its gradient {whole}."
+        return None
 
 
 def questions(root: Value) -> Iterator[Question]:
@@ -180,7 +210,9 @@ def _ask(question: Question, root_name: str, source: _Answers, sink: TextIO, tol
             print(f"right: d{root_name}/d{question.name} = {fmt(question.answer)}", file=sink)
             return attempt
         if attempt == 1:
-            print(f"not quite ({fmt(answer)}).", question.hint(root_name), sep="\n", file=sink)
+            mistake = question.mistake(answer, root_name, tolerance)
+            said = f"not quite ({fmt(answer)}): {mistake}" if mistake else f"not quite ({fmt(answer)})."
+            print(said, question.hint(root_name), sep="\n", file=sink)
     print(f"the answer: d{root_name}/d{question.name} = {fmt(question.answer)}", file=sink)
     return 0
 

@@ -87,3 +87,37 @@ def test_a_small_gradient_is_not_answered_by_zero():
     result, text = run(o, ["0", "0.009866"])
     assert "not quite (0.0)" in text
     assert (result.right, result.second_try) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    "answers, named",
+    [
+        (["1"], "not quite (1.0): that is the upstream gradient do/do alone: multiply it by the local derivative do/dn."),
+        (["0.8814"], "not quite (0.8814): that is n's value (its data); the question asks for its gradient do/dn."),
+        (["-0.5"], "not quite (-0.5): the sign is flipped: check the sign of each local derivative on the way to n."),
+        (["0.5", "0.5", "0.5", "-3"],
+         "not quite (-3.0): that is the local derivative dv2/dx alone: multiply it by the upstream gradient do/dv2."),
+        (["0.5", "0.5", "0.5", "-1.5", "0.5"],
+         "not quite (0.5): that is the upstream gradient do/dv2 alone: multiply it by the local derivative dv2/dw."),
+    ],
+)  # fmt: skip
+def test_a_common_slip_is_named(answers: list[str], named: str) -> None:
+    """By hand: do/dn = 1 - tanh(n)^2 = 0.5 with n = 0.8814; dv2/dx = w = -3, dv2/dw = x = 2."""
+    _, text = run(neuron(), answers)
+    assert named in text.splitlines()
+
+
+def test_one_path_of_two_is_named() -> None:
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    _, text = run(y, ["3", "6"])  # dy/dx = 3 + 3: the first answer counts the path once
+    assert (
+        "not quite (3.0): that is the share through y only: x is used 2 times, and dy/dx adds the shares of all of them."
+        in text
+    )
+
+
+def test_an_answer_that_is_no_common_slip_gets_the_hint_alone() -> None:
+    _, text = run(neuron(), ["0.25"])
+    assert "not quite (0.25).\nhint: do/dn = sum over the edges out of n of local × upstream" in text
