@@ -59,6 +59,18 @@ def moons_step(weights: Weights, X: list[list[float]], y: list[float], lr: float
     return data_loss / n + alpha * reg
 
 
+def mlp_outputs(weights: Weights, points: list[list[float]]) -> list[float]:
+    """The output of an MLP with ReLU hidden layers and a linear output at each point (one output)."""
+    last = len(weights) - 1
+    outputs = []
+    for a in points:
+        for k, layer in enumerate(weights):
+            z = [sum(map(mul, neuron, a), neuron[-1]) for neuron in layer]
+            a = z if k == last else [v if v > 0.0 else 0.0 for v in z]
+        outputs.append(a[0])
+    return outputs
+
+
 def deep_chain(x0: float, ops: int, scale: float, shift: float) -> tuple[float, float]:
     """y = ((relu(x) * scale) + shift) repeated ops/3 times; returns (y, dy/dx0).
 

@@ -236,6 +236,30 @@ def bench_wide(n: int, repeats: int) -> list[dict[str, Any]]:
     return rows
 
 
+def bench_flipbook_grid(repeats: int) -> list[dict[str, Any]]:
+    """A flipbook frame's grid: MLP(2, [16, 16, 1]) at 30 x 30 points, the recorder's traced forward
+    pass and the model called point by point, each against the floor's forward pass."""
+    X, _ = workloads.moons_data()
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    recorder = workloads.grid_recorder(model, X, 30)
+    points = workloads.grid_points(recorder)
+    weights = workloads.weights_of(model)
+    expected = [round(v, 3) for v in floor.mlp_outputs(weights, points)]
+    start = time.perf_counter()
+    traced = recorder.scores()  # the first call traces and compiles the forward pass
+    print(f"flipbook grid: forward pass traced and compiled in {time.perf_counter() - start:.2f} s")
+    by_model = [round(v, 3) for v in workloads.grid_scores_by_the_model(model, points)]
+    if traced != expected or by_model != expected:
+        raise AssertionError("flipbook grid: the scores differ from the floor's")
+    rows = []
+    for name, scores in [("flipbook grid 30x30, traced forward", recorder.scores),
+                         ("flipbook grid 30x30, model per point", partial(workloads.grid_scores_by_the_model,
+                                                                          model, points))]:  # fmt: skip
+        stats = interleaved(scores, partial(floor.mlp_outputs, weights, points), repeats)
+        rows.append({"workload": name, **stats})
+    return rows
+
+
 def bench_render(repeats: int) -> list[dict[str, Any]]:
     """draw_dot + SVG; skipped with a note when draw_dot or Graphviz is not there."""
     import autograd
@@ -304,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     compiled_ops = 6_000 if args.quick else args.compiled_chain_ops
     rows.append(bench_compiled_chain(compiled_ops, 3 if args.quick else 7))
     rows.extend(bench_wide(1_000 if args.quick else 10_000, repeats))
+    rows.extend(bench_flipbook_grid(repeats))
     rows.extend(bench_render(2 if args.quick else 5))
     print(table(rows))
     print(

@@ -81,10 +81,10 @@ class TrainingRecorder:
             "grads": [p.grad for _, p in self.named],
         }
         if self.lattice is not None:
-            frame["scores"] = self._scores()
+            frame["scores"] = self.scores()
         self.frames.append(frame)
 
-    def _scores(self) -> list[float]:
+    def scores(self) -> list[float]:
         """The model's score at every grid point, row by row from y0 (bottom) to y1."""
         g = self.lattice or {}
         n = g["n"]
