@@ -314,9 +314,8 @@ def plot(
     left.legend(handles=left.get_lines() + twin.get_lines(), loc="center right")
     left.set_title("training")
     classes = max(len(set(labels)), 2)
-    with autograd.no_grad():
-        classify = lambda u, v: predict(model, [u, v], loss_name)  # noqa: E731
-        plots.decision_regions(right, classify, plots.bounds_of(X), classes)
+    classify = lambda u, v: predict(model, [u, v], loss_name)  # noqa: E731
+    plots.decision_regions(right, classify, plots.bounds_of(X), classes)
     plots.scatter_classes(right, X, labels)
     right.legend(loc="upper right")
     right.set_title("decision regions and data")

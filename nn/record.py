@@ -19,7 +19,8 @@ The grid has hundreds of points and every step scores all of them, so the model'
 on one point is traced once (``autograd.trace_values``, the point and the parameters as its
 inputs) and run as float code: the node engine's numbers, several times faster. A point where
 the model takes another path than the traced one (an ``if`` on a Value) is scored by the model
-itself.
+itself, and so is every point of a model whose trace does not give its own outputs at three
+probe points, checked at every frame.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class TrainingRecorder:
         self.frames: list[dict[str, Any]] = []
         self.lattice = self._lattice(grid, pad) if self.X and len(self.X[0]) == 2 else None
         self._forward: Callable[..., tuple[Any, ...]] | None = None  # traced at the first score
+        self._untraceable = False  # set when the trace fails or disagrees with the model
 
     def _lattice(self, n: int, pad: float) -> dict[str, Any]:
         xs, ys = [p[0] for p in self.X or []], [p[1] for p in self.X or []]
@@ -88,27 +90,56 @@ class TrainingRecorder:
         """The model's score at every grid point, row by row from y0 (bottom) to y1."""
         g = self.lattice or {}
         n = g["n"]
+        points = [
+            (g["x0"] + (g["x1"] - g["x0"]) * i / (n - 1), g["y0"] + (g["y1"] - g["y0"]) * j / (n - 1))
+            for j in range(n)
+            for i in range(n)
+        ]
         params = [p.data for _, p in self.named]
+        forward = self._checked_forward(params, [points[0], points[len(points) // 2], points[-1]])
         scores = []
-        for j in range(n):
-            v = g["y0"] + (g["y1"] - g["y0"]) * j / (n - 1)
-            for i in range(n):
-                u = g["x0"] + (g["x1"] - g["x0"]) * i / (n - 1)
-                outputs = self._outputs(params, u, v)
-                g["classes"] = len(outputs) if len(outputs) > 1 else 2
-                scores.append(round(_score(outputs), self.digits))
+        for u, v in points:
+            outputs = self._by_model(u, v) if forward is None else self._by_trace(forward, params, u, v)
+            g["classes"] = len(outputs) if len(outputs) > 1 else 2
+            scores.append(round(_score(outputs), self.digits))
         return scores
 
-    def _outputs(self, params: list[float], u: float, v: float) -> list[float]:
-        """The model's outputs at the point (u, v): by the traced forward pass, else by the model."""
-        if self._forward is None:
-            self._forward = self._trace_forward()
+    def _checked_forward(
+        self, params: list[float], probes: list[tuple[float, float]]
+    ) -> Callable[..., tuple[Any, ...]] | None:
+        """The traced forward pass if it gives the model's own outputs at the probe points, else None.
+
+        Checked at every frame: a model that reads a number out of a Value (``float(x)``, ``.data``)
+        bakes it into the trace as a constant, and the trace would then be silently wrong; such a
+        model is scored point by point from then on.
+        """
+        if self._forward is None and not self._untraceable:
+            try:
+                self._forward = self._trace_forward()
+            except Exception:  # a model that cannot take Values as its input
+                self._untraceable = True
+        if self._forward is not None:
+            for u, v in probes:
+                traced, own = self._by_trace(self._forward, params, u, v), self._by_model(u, v)
+                if len(traced) != len(own) or any(abs(a - b) > 1e-12 * abs(b) for a, b in zip(traced, own)):
+                    self._forward, self._untraceable = None, True
+                    break
+        return self._forward
+
+    def _by_trace(
+        self, forward: Callable[..., tuple[Any, ...]], params: list[float], u: float, v: float
+    ) -> list[float]:
+        """The outputs at (u, v) by the traced forward pass; by the model where it takes another path."""
         try:
-            return list(self._forward(*params, u, v)[2])
+            return list(forward(*params, u, v)[2])
         except (PathChanged, ArithmeticError, ValueError):  # another path here, or a domain error
-            with no_grad():
-                out = self.model([u, v])
-            return [o.data for o in out] if isinstance(out, list) else [out.data]
+            return self._by_model(u, v)
+
+    def _by_model(self, u: float, v: float) -> list[float]:
+        """The outputs at (u, v) by calling the model."""
+        with no_grad():
+            out = self.model([u, v])
+        return [o.data for o in out] if isinstance(out, list) else [out.data]
 
     def _trace_forward(self) -> Callable[..., tuple[Any, ...]]:
         """The model's forward pass on one point as float code: f(*params, u, v) -> (_, _, outputs)."""

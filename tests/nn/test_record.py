@@ -77,3 +77,42 @@ def test_points_on_another_path_are_scored_by_the_model() -> None:
         t = 0.7 * (-1.5 + 3.0 * i / 5)
         by_hand.append(round(math.tanh(t) if t > 0.0 else t * t, 3))
     assert scores[:6] == by_hand
+
+
+class ReadsNumbers(nn.Module):
+    """A model that reads numbers out of Values: the trace would bake them in as constants."""
+
+    def __init__(self, read_input: bool) -> None:
+        self.w = Value(0.5, label="w")
+        self.read_input = read_input
+
+    def __call__(self, x: list[float | Value]) -> Value:
+        if self.read_input:
+            return self.w * float(x[0])  # while tracing: the point the trace was made at, as a constant
+        return self.w * 0.0 + self.w.data * x[0]  # w.data: the weight at tracing time, as a constant
+
+    def named_parameters(self, prefix: str = "") -> list[tuple[str, Value]]:
+        return [(prefix + "w", self.w)]
+
+
+class FloatsOnly(ReadsNumbers):
+    def __call__(self, x: list[float | Value]) -> Value:
+        return self.w * Value(x[0])  # Value(a Value) raises: this model cannot be traced
+
+
+@pytest.mark.parametrize("model", [ReadsNumbers(read_input=True), FloatsOnly(read_input=False)])
+def test_a_model_the_trace_cannot_follow_is_scored_by_itself(model: nn.Module) -> None:
+    recorder = TrainingRecorder(model, [[-1.0, 0.0], [2.0, 1.0]], [0, 1], grid=5)
+    recorder.record(0.0)
+    assert recorder.frames[0]["scores"] == expected_scores(model, recorder)
+    assert len(set(recorder.frames[0]["scores"])) == 5  # it varies along u: nothing was baked in
+
+
+def test_a_weight_read_as_a_number_is_caught_when_the_weights_move() -> None:
+    model = ReadsNumbers(read_input=False)  # w.data is baked in; right until w changes
+    recorder = TrainingRecorder(model, [[-1.0, 0.0], [2.0, 1.0]], [0, 1], grid=5)
+    recorder.record(0.0)
+    model.w.data = -2.0
+    recorder.record(0.0)
+    assert recorder.frames[1]["scores"] == expected_scores(model, recorder)
+    assert recorder.frames[1]["scores"] != recorder.frames[0]["scores"]
