@@ -149,4 +149,28 @@ def test_network_labels_keep_a_readable_size_on_a_small_projector(tmp_path: Path
         assert min(presenting) >= 20.0, min(presenting)
         browser.press("p")
         assert browser.evaluate(LABEL_PX) == normal
+        if size == "1366,768":  # the loss curve's labels too (on 1024 x 768 its margin caps them at 12 px)
+            assert min(browser.evaluate(LOSS_PX)) >= 14.0
         assert browser.console_errors() == []
+
+
+LOSS_PX = LABEL_PX.replace("#net", "#loss")
+
+
+def test_the_loss_labels_fit_and_grow_when_presenting(browser: Browser, tmp_path: Path) -> None:
+    """A loss of 12345 is labelled 1.23e+4, the widest label: it must fit left of the axis."""
+    run, _ = record_run(3, [4])
+    for frame, loss in zip(run["frames"], [12345.0, 50.0, 0.5]):
+        frame["loss"] = loss
+    browser.open(render_flipbook(run, tmp_path / "run.html"))
+    texts = browser.evaluate("[...document.querySelectorAll('#loss text')].map((t) => t.textContent)")
+    assert texts == ["1.23e+4", "0.000", "step"]
+    inside = browser.evaluate(
+        """(() => { const box = document.querySelector('#loss').getBoundingClientRect();
+          return [...document.querySelectorAll('#loss text')].every((t) => {
+            const r = t.getBoundingClientRect(); return r.left >= box.left && r.right <= box.right; }); })()"""
+    )
+    assert inside
+    browser.press("p")
+    assert min(browser.evaluate(LOSS_PX)) >= 20.0
+    browser.press("p")
