@@ -136,11 +136,8 @@ def run_training(args: argparse.Namespace) -> None:
 
     model_path = out / f"{args.dataset}-model.json"
     save(model, model_path)
-    with autograd.no_grad():  # the saved model: the weights after the last step
-        outputs = [model(x) for x in X]
-        final_loss = loss_fn(outputs).data
-    print(f"final loss {final_loss:.4f}, accuracy {accuracy_of(scores_of(outputs), labels, loss_name):.0%}")
-    warning = divergence_warning(run.losses, lr)
+    print(f"final loss {loss_text(run.final_loss)}, accuracy {run.final_accuracy:.0%}")
+    warning = divergence_warning([*run.losses, run.final_loss], lr)
     if warning:
         print(f"warning: {warning}")
     _write_plot(model, X, labels, run, loss_name, plot_file)
@@ -164,11 +161,13 @@ def _write_plot(
 
 @dataclass
 class Run:
-    """What the epochs produced: a loss and an accuracy per finished epoch, and why it stopped
-    early if it diverged ('' when it did not)."""
+    """What the epochs produced: a loss and an accuracy per finished epoch, those of the model
+    after the last step, and why it stopped early if it diverged ('' when it did not)."""
 
     losses: list[float] = field(default_factory=list)
     accuracies: list[float] = field(default_factory=list)
+    final_loss: float = math.nan
+    final_accuracy: float = math.nan
     diverged: str = ""
 
 
@@ -198,6 +197,7 @@ def train_epochs(
         loss_and_outputs = lambda: _loss_and_outputs(model, loss_fn, X)  # noqa: E731
         compiled = compile_loss(model.named_parameters(), loss_and_outputs, has_aux=True)
     progress = _progress_bar(args.epochs, f"{args.dataset} {args.optimizer}")
+    last_good = model.state_dict()
     for epoch in range(args.epochs):
         last_good = model.state_dict()
         try:
@@ -224,7 +224,35 @@ def train_epochs(
             break
     if progress is not None:
         progress.close()
+    if not run.diverged:
+        _evaluate_final(model, loss_fn, X, labels, loss_name, run, last_good)
     return run
+
+
+def _evaluate_final(
+    model: MLP,
+    loss_fn: Callable[[list[Value | list[Value]]], Value],
+    X: list[list[float]],
+    labels: list[int],
+    loss_name: str,
+    run: Run,
+    last_good: dict[str, Any],
+) -> None:
+    """The loss and accuracy of the weights the last step left (the model to be saved); if their
+    loss overflows, the run diverged there, and the model goes back to ``last_good``."""
+    try:
+        with autograd.no_grad():
+            outputs = [model(x) for x in X]
+            loss = loss_fn(outputs).data
+    except ArithmeticError:
+        run.diverged = f"the loss overflowed after epoch {len(run.losses)}"
+    else:
+        if not math.isfinite(loss):
+            run.diverged = f"loss became {loss} after epoch {len(run.losses)}"
+    if run.diverged:
+        model.load_state_dict(last_good)
+        return
+    run.final_loss, run.final_accuracy = loss, accuracy_of(scores_of(outputs), labels, loss_name)
 
 
 def _step(
@@ -323,6 +351,11 @@ def plot(
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def loss_text(loss: float) -> str:
+    """A loss in four decimals, or in four significant digits once it is large (9.38e+68)."""
+    return f"{loss:.4f}" if abs(loss) < 1e4 else f"{loss:.4g}"
 
 
 def divergence_warning(losses: list[float], lr: float) -> str | None:

@@ -4,13 +4,24 @@ weights as the epoch's loss, with and without ``--fast``; and the final line des
 from __future__ import annotations
 
 import argparse
+import math
 import re
 from pathlib import Path
 
 import pytest
 
+from autograd import Value
 from chainrule.cli import main
-from chainrule.train import load_dataset, make_loss, make_optimizer, predict, train_epochs
+from chainrule.train import (
+    Run,
+    _evaluate_final,
+    load_dataset,
+    loss_text,
+    make_loss,
+    make_optimizer,
+    predict,
+    train_epochs,
+)
 from nn.layers import MLP
 from nn.optim import LambdaLR
 from nn.record import TrainingRecorder
@@ -79,3 +90,35 @@ def test_the_final_line_describes_the_saved_model(tmp_path: Path, capsys: pytest
     signs = [2.0 * y - 1.0 for y in labels]
     hinge = sum(max(0.0, 1.0 - s * model(x).data) for x, s in zip(X, signs)) / len(X)  # type: ignore[union-attr]
     assert float(printed.group(1)) == pytest.approx(hinge, abs=5e-5)
+
+
+def overflowing(outputs: list[Value]) -> Value:
+    """A loss whose pow overflows (an OverflowError naming pow) at large outputs."""
+    return outputs[0] ** 4.0  # type: ignore[operator,return-value]
+
+
+@pytest.mark.parametrize(
+    "loss, weight, message",
+    [(overflowing, 1e50, "the loss overflowed after epoch 1"),  # an output ~1e100, ** 4: pow raises
+     ("hinge", 1e200, "loss became inf after epoch 1")],  # 1e200 * 1e200 overflows to inf, no error
+)  # fmt: skip
+def test_a_last_step_that_blows_up_the_loss_is_a_divergence(
+    loss: object, weight: float, message: str
+) -> None:
+    """The final line describes the weights the last step left: if their loss is not a number,
+    the run diverged there and the model goes back to the weights before that step."""
+    X, labels, _ = load_dataset("moons", 10, 1)
+    model = MLP(2, [3, 1], activation="relu", seed=1)
+    last_good = model.state_dict()
+    for p in model.parameters():
+        p.data = weight
+    loss_fn = make_loss("hinge", 2, labels) if loss == "hinge" else loss
+    run = Run(losses=[0.5], accuracies=[0.5])
+    _evaluate_final(model, loss_fn, X, labels, "hinge", run, last_good)  # type: ignore[arg-type]
+    assert run.diverged == message
+    assert model.state_dict() == last_good
+    assert math.isnan(run.final_loss)
+
+
+def test_a_huge_final_loss_is_printed_in_significant_digits() -> None:
+    assert loss_text(0.08034) == "0.0803" and loss_text(9.38e68) == "9.38e+68"
