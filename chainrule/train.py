@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import autograd
 from autograd import Value
@@ -30,6 +30,7 @@ from nn.record import TrainingRecorder
 from nn.serialize import load, save
 
 DEFAULT_LR = {"sgd": 0.5, "adam": 0.02, "rmsprop": 0.01}
+Scores = list[Union[float, list[float]]]  # a model's outputs as numbers: one per sample, or a list each
 
 
 class TrainingError(Exception):
@@ -89,12 +90,12 @@ def predicted_class(score: float | list[float], loss_name: str) -> int:
     return int(score > threshold)
 
 
-def accuracy_of(scores: Sequence[float | list[float]], labels: Sequence[int], loss_name: str) -> float:
+def accuracy_of(scores: Scores, labels: Sequence[int], loss_name: str) -> float:
     """The fraction of ``labels`` that the outputs ``scores`` pick."""
     return sum(predicted_class(s, loss_name) == y for s, y in zip(scores, labels)) / len(labels)
 
 
-def scores_of(outputs: Sequence[Value | list[Value]]) -> list[float | list[float]]:
+def scores_of(outputs: Sequence[Value | list[Value]]) -> Scores:
     """The numbers in a model's outputs: one per sample, or a list per sample for several outputs."""
     return [[o.data for o in out] if isinstance(out, list) else out.data for out in outputs]
 
@@ -197,20 +198,19 @@ def train_epochs(
         loss_and_outputs = lambda: _loss_and_outputs(model, loss_fn, X)  # noqa: E731
         compiled = compile_loss(model.named_parameters(), loss_and_outputs, has_aux=True)
     progress = _progress_bar(args.epochs, f"{args.dataset} {args.optimizer}")
+
+    def step() -> tuple[float, Scores]:
+        with autograd.collector_paused():  # the step's graph is built and freed inside: never collected
+            return _step(model, loss_fn, optimizer, compiled, X, recorder)
+
     last_good = model.state_dict()
     for epoch in range(args.epochs):
         last_good = model.state_dict()
-        try:
-            with autograd.collector_paused():  # the step's graph is built and freed inside: never collected
-                loss, scores = _step(model, loss_fn, optimizer, compiled, X, recorder)
-        except ArithmeticError:  # e.g. pow overflowing once the weights are huge
-            run.diverged = f"the loss overflowed at epoch {epoch + 1}"
-        else:
-            if not math.isfinite(loss):
-                run.diverged = f"loss became {loss} at epoch {epoch + 1}"
-        if run.diverged:
+        result = _unless_diverged(run, f"at epoch {epoch + 1}", step)
+        if result is None:
             model.load_state_dict(last_good)
             break
+        loss, scores = result
         schedule.step()
         accuracy = accuracy_of(scores, labels, loss_name)
         run.losses.append(loss)
@@ -224,35 +224,38 @@ def train_epochs(
             break
     if progress is not None:
         progress.close()
-    if not run.diverged:
-        _evaluate_final(model, loss_fn, X, labels, loss_name, run, last_good)
+    if not run.diverged:  # the weights the last step left, the model to be saved
+        final = _unless_diverged(run, f"after epoch {len(run.losses)}", lambda: _evaluate(model, loss_fn, X))
+        if final is None:
+            model.load_state_dict(last_good)
+        else:
+            run.final_loss, run.final_accuracy = final[0], accuracy_of(final[1], labels, loss_name)
     return run
 
 
-def _evaluate_final(
-    model: MLP,
-    loss_fn: Callable[[list[Value | list[Value]]], Value],
-    X: list[list[float]],
-    labels: list[int],
-    loss_name: str,
-    run: Run,
-    last_good: dict[str, Any],
-) -> None:
-    """The loss and accuracy of the weights the last step left (the model to be saved); if their
-    loss overflows, the run diverged there, and the model goes back to ``last_good``."""
+def _unless_diverged(
+    run: Run, when: str, compute: Callable[[], tuple[float, Scores]]
+) -> tuple[float, Scores] | None:
+    """``compute()``'s loss and outputs; or None, with ``run.diverged`` saying why, if the loss
+    overflowed or is not finite ``when`` ('at epoch 3')."""
     try:
-        with autograd.no_grad():
-            outputs = [model(x) for x in X]
-            loss = loss_fn(outputs).data
-    except ArithmeticError:
-        run.diverged = f"the loss overflowed after epoch {len(run.losses)}"
-    else:
-        if not math.isfinite(loss):
-            run.diverged = f"loss became {loss} after epoch {len(run.losses)}"
-    if run.diverged:
-        model.load_state_dict(last_good)
-        return
-    run.final_loss, run.final_accuracy = loss, accuracy_of(scores_of(outputs), labels, loss_name)
+        loss, scores = compute()
+    except ArithmeticError:  # e.g. pow overflowing once the weights are huge
+        run.diverged = f"the loss overflowed {when}"
+        return None
+    if not math.isfinite(loss):
+        run.diverged = f"loss became {loss} {when}"
+        return None
+    return loss, scores
+
+
+def _evaluate(
+    model: MLP, loss_fn: Callable[[list[Value | list[Value]]], Value], X: list[list[float]]
+) -> tuple[float, Scores]:
+    """The loss on ``X`` and the model's outputs, without recording a graph."""
+    with autograd.no_grad():
+        outputs = [model(x) for x in X]
+        return loss_fn(outputs).data, scores_of(outputs)
 
 
 def _step(
@@ -262,7 +265,7 @@ def _step(
     compiled: CompiledLoss | None,
     X: list[list[float]],
     recorder: TrainingRecorder | None,
-) -> tuple[float, list[float | list[float]]]:
+) -> tuple[float, Scores]:
     """One full-batch step; returns its loss and the model's outputs (as numbers) on ``X``.
 
     A loss that is not finite is returned before any update.
@@ -272,7 +275,7 @@ def _step(
         loss_data, flat = compiled()  # the grads are already in p.grad
         loss = Value(loss_data)
         width = len(flat) // len(X)  # outputs per sample
-        scores: list[float | list[float]] = (
+        scores: Scores = (
             list(flat) if width == 1 else [list(flat[k : k + width]) for k in range(0, len(flat), width)]
         )
     else:

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
+import autograd
 from autograd import Value
 from chainrule.cli import main
 from chainrule.train import (
-    Run,
-    _evaluate_final,
     load_dataset,
     loss_text,
     make_loss,
@@ -93,30 +92,30 @@ def test_the_final_line_describes_the_saved_model(tmp_path: Path, capsys: pytest
 
 
 def overflowing(outputs: list[Value]) -> Value:
-    """A loss whose pow overflows (an OverflowError naming pow) at large outputs."""
-    return outputs[0] ** 4.0  # type: ignore[operator,return-value]
+    """A loss whose pow overflows (an OverflowError naming pow) once the outputs are huge."""
+    return autograd.sum([o**4.0 for o in outputs])  # type: ignore[operator]
 
 
 @pytest.mark.parametrize(
-    "loss, weight, message",
-    [(overflowing, 1e50, "the loss overflowed after epoch 1"),  # an output ~1e100, ** 4: pow raises
-     ("hinge", 1e200, "loss became inf after epoch 1")],  # 1e200 * 1e200 overflows to inf, no error
+    "loss, lr, message",
+    [(overflowing, 1e80, "the loss overflowed after epoch 1"),  # outputs ~1e160, ** 4: pow raises
+     ("hinge", 1e300, "loss became nan after epoch 1")],  # weights ~1e300: inf - inf in the outputs
 )  # fmt: skip
-def test_a_last_step_that_blows_up_the_loss_is_a_divergence(
-    loss: object, weight: float, message: str
-) -> None:
+def test_a_last_step_that_blows_up_the_loss_is_a_divergence(loss: object, lr: float, message: str) -> None:
     """The final line describes the weights the last step left: if their loss is not a number,
     the run diverged there and the model goes back to the weights before that step."""
     X, labels, _ = load_dataset("moons", 10, 1)
     model = MLP(2, [3, 1], activation="relu", seed=1)
-    last_good = model.state_dict()
-    for p in model.parameters():
-        p.data = weight
+    before = model.state_dict()
     loss_fn = make_loss("hinge", 2, labels) if loss == "hinge" else loss
-    run = Run(losses=[0.5], accuracies=[0.5])
-    _evaluate_final(model, loss_fn, X, labels, "hinge", run, last_good)  # type: ignore[arg-type]
+    optimizer = make_optimizer("sgd", model.parameters(), lr)
+    args = argparse.Namespace(epochs=1, dataset="moons", optimizer="sgd", fast=False)
+    run = train_epochs(
+        model, loss_fn, optimizer, LambdaLR(optimizer, lambda k: 1.0), X, labels, "hinge", args
+    )  # type: ignore[arg-type]
     assert run.diverged == message
-    assert model.state_dict() == last_good
+    assert len(run.losses) == 1 and math.isfinite(run.losses[0])  # the step itself was sound
+    assert model.state_dict() == before
     assert math.isnan(run.final_loss)
 
 
