@@ -538,3 +538,19 @@ def test_a_leaky_relu_made_at_a_positive_input_keeps_its_slope_in_the_page(
     assert math.isclose(browser.evaluate("window.chainrule.value('y')"), y2.data, rel_tol=1e-12)
     assert math.isclose(browser.evaluate("window.chainrule.grad('x')"), x2.grad, rel_tol=1e-12)
     assert browser.console_errors() == []
+
+
+def test_the_inputs_panel_says_which_leaves_are_constants(browser: Browser, tmp_path: Path) -> None:
+    """In 1 - y the 1 is a leaf the page can edit too; its row must say it is a constant, not an input."""
+    y = Value(0.25, label="y")
+    w = Value(2.0, label="w")
+    out = (1.0 - y) * w
+    out.label = "out"
+    browser.open(render_steps(out, tmp_path / "c.html"))
+    rows = browser.evaluate("[...document.querySelectorAll('#leaves label')].map((l) => l.textContent)")
+    constant = [name for name in rows if name.endswith(" (constant)")]
+    assert sorted(rows[:2]) == ["w", "y"] and len(constant) == 1 and rows[2] == constant[0], (
+        rows
+    )  # constants last
+    k = browser.evaluate(f"window.chainrule.names().indexOf({constant[0].split()[0]!r})")
+    assert browser.evaluate(f"document.getElementById('leaf-{k}').value") == "1"  # the 1 of 1 - y
