@@ -7,11 +7,12 @@ back) the quiz asks for it, one number per line:
     d(out)/d(n) = ?
 
 A right answer (within 0.5%: the four digits shown are enough) scores a point. A wrong one
-gets a hint, the chain rule for that node written out, every consumer's share
+gets a hint, the chain rule for that node written out with each consumer's two factors
 
     n.grad = sum over consumers c of  d(c)/d(n) × c.grad      (local derivative × upstream)
 
-and one more try (no point, but the answer is then shown). Before the hint, a wrong answer
+and one more try (no point); the products are left to the learner, and shown, worked out, with
+the answer after a second wrong try. Before the hint, a wrong answer
 that matches a common slip is named (``Question.mistake``): the upstream gradient alone (the
 local derivative forgotten), the local derivative alone, one path of several, the sign
 flipped, or the node's value instead of its gradient. Leaves without a label (constants such
@@ -62,15 +63,20 @@ class Question:
     answer: float
     terms: tuple[tuple[str, ChainRuleTerm], ...]  # (consumer's name, the term it added)
 
-    def hint(self, root_name: str) -> str:
-        """The chain rule for this node, one line per consumer edge, then the sum."""
-        lines = [
-            f"hint: d{root_name}/d{self.name} = sum over the edges out of {self.name} of local × upstream"
-        ]
+    def hint(self, root_name: str, worked: bool = False) -> str:
+        """The chain rule for this node, one line per consumer edge, then the sum.
+
+        The hint gives each edge's two factors and leaves the products to the learner; the
+        ``worked`` version, shown with the answer, gives the products too.
+        """
+        head = "worked" if worked else "hint"
+        rule = f"sum over the edges out of {self.name} of local × upstream"
+        lines = [f"{head}: d{root_name}/d{self.name} = {rule}"]
         for consumer, term in self.terms:
+            product = f" = {fmt(term.contribution)}" if worked else ""
             lines.append(
                 f"    from {consumer}: d{consumer}/d{self.name} × d{root_name}/d{consumer}"
-                f" = {fmt(term.local_grad)} × {fmt(term.upstream)} = {fmt(term.contribution)}"
+                f" = {fmt(term.local_grad)} × {fmt(term.upstream)}{product}"
             )
         if len(self.terms) > 1:
             lines.append(f"    {self.name} is used {len(self.terms)} times: the shares add up")
@@ -213,6 +219,7 @@ def _ask(question: Question, root_name: str, source: _Answers, sink: TextIO, tol
             mistake = question.mistake(answer, root_name, tolerance)
             said = f"not quite ({fmt(answer)}): {mistake}" if mistake else f"not quite ({fmt(answer)})."
             print(said, question.hint(root_name), sep="\n", file=sink)
+    print(question.hint(root_name, worked=True), file=sink)
     print(f"the answer: d{root_name}/d{question.name} = {fmt(question.answer)}", file=sink)
     return 0
 
