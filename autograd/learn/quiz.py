@@ -12,11 +12,11 @@ gets a hint, the chain rule for that node written out with each consumer's two f
     n.grad = sum over consumers c of  d(c)/d(n) × c.grad      (local derivative × upstream)
 
 and one more try (no point); the products are left to the learner, and shown, worked out, with
-the answer after a second wrong try. Before the hint, a wrong answer
-that matches a common slip is named (``Question.mistake``): the upstream gradient alone (the
-local derivative forgotten), the local derivative alone, one path of several, the sign
-flipped, or the node's value instead of its gradient. Leaves without a label (constants such
-as the 2 in ``2*x``) are not asked. End of input ends the quiz with the score so far.
+the answer after a second wrong try. Before the hint, a wrong answer that matches a common slip
+is named (``Question.mistake``): the upstream gradient alone (the local derivative forgotten),
+the local derivative alone, one path of several, the sign flipped, or the node's value instead
+of its gradient. Leaves without a label (constants such as the 2 in ``2*x``) are not asked. End
+of input ends the quiz with the score so far.
 """
 
 from __future__ import annotations
