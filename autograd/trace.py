@@ -123,9 +123,8 @@ def trace_values(
         if isinstance(aux_items, (Value, str, bytes)) or not isinstance(aux_items, Sequence):
             got = type(aux_items).__name__
             raise TypeError(f"trace: {name}'s aux must be a sequence of Values, got {got}")
-        aux = [v if isinstance(v, Value) else Value(to_float(v, f"trace: {name}'s aux[{i}]"))
-               for i, v in enumerate(aux_items)]  # fmt: skip
-    output = result if isinstance(result, Value) else Value(to_float(result, f"trace: {name}'s result"))
+        aux = [_as_value(v, f"trace: {name}'s aux[{i}]") for i, v in enumerate(aux_items)]
+    output = _as_value(result, f"trace: {name}'s result")
     wanted = [v.label for v in inputs] if names is None else list(names)
     return Trace(output, list(inputs), wanted, noted, name, rerun, aux)
 
@@ -404,6 +403,11 @@ def _usable(name: object) -> bool:
         and not name.startswith("_")
         and not hasattr(builtins, name)
     )
+
+
+def _as_value(x: object, where: str) -> Value:
+    """A Value as it is; a number (a result that depends on no input) as a constant Value."""
+    return x if isinstance(x, Value) else Value(to_float(x, where))
 
 
 def _tuple(items: list[str]) -> str:

@@ -7,6 +7,7 @@ as a ratio to these.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from operator import mul
 
 Weights = list[list[list[float]]]  # layer -> neuron -> [w0, ..., w(n-1), b]
@@ -59,11 +60,12 @@ def moons_step(weights: Weights, X: list[list[float]], y: list[float], lr: float
     return data_loss / n + alpha * reg
 
 
-def mlp_outputs(weights: Weights, points: list[list[float]]) -> list[float]:
+def mlp_outputs(weights: Weights, points: Sequence[Sequence[float]]) -> list[float]:
     """The output of an MLP with ReLU hidden layers and a linear output at each point (one output)."""
     last = len(weights) - 1
     outputs = []
-    for a in points:
+    for point in points:
+        a: Sequence[float] = point
         for k, layer in enumerate(weights):
             z = [sum(map(mul, neuron, a), neuron[-1]) for neuron in layer]
             a = z if k == last else [v if v > 0.0 else 0.0 for v in z]

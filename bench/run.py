@@ -241,8 +241,8 @@ def bench_flipbook_grid(repeats: int) -> list[dict[str, Any]]:
     pass and the model called point by point, each against the floor's forward pass."""
     X, _ = workloads.moons_data()
     model = nn.MLP(2, [16, 16, 1], seed=0)
-    recorder = workloads.grid_recorder(model, X, 30)
-    points = workloads.grid_points(recorder)
+    recorder = nn.TrainingRecorder(model, X, grid=30)
+    points = recorder.grid_points()
     weights = workloads.weights_of(model)
     expected = [round(v, 3) for v in floor.mlp_outputs(weights, points)]
     start = time.perf_counter()

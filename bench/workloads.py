@@ -215,20 +215,7 @@ def compiled_deep_chain(ops: int, scale: float, shift: float) -> Callable[[float
     return run
 
 
-def grid_recorder(model: nn.MLP, X: list[list[float]], grid: int) -> nn.TrainingRecorder:
-    """A flipbook recorder for ``model`` with a ``grid`` x ``grid`` lattice over ``X``."""
-    return nn.TrainingRecorder(model, X, grid=grid)
-
-
-def grid_points(recorder: nn.TrainingRecorder) -> list[list[float]]:
-    """The recorder's lattice points, bottom row first, as it scores them."""
-    g = recorder.lattice or {}
-    n = g["n"]
-    return [[g["x0"] + (g["x1"] - g["x0"]) * i / (n - 1), g["y0"] + (g["y1"] - g["y0"]) * j / (n - 1)]
-            for j in range(n) for i in range(n)]  # fmt: skip
-
-
-def grid_scores_by_the_model(model: nn.MLP, points: list[list[float]]) -> list[float]:
+def grid_scores_by_the_model(model: nn.MLP, points: list[tuple[float, float]]) -> list[float]:
     """Each point's score by calling the model under no_grad: how the recorder scored before tracing."""
     with autograd.no_grad():
-        return [model(p).data for p in points]  # type: ignore[union-attr]
+        return [model(list(p)).data for p in points]  # type: ignore[union-attr]

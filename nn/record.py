@@ -86,15 +86,20 @@ class TrainingRecorder:
             frame["scores"] = self.scores()
         self.frames.append(frame)
 
-    def scores(self) -> list[float]:
-        """The model's score at every grid point, row by row from y0 (bottom) to y1."""
+    def grid_points(self) -> list[tuple[float, float]]:
+        """The grid's points ``(u, v)``, row by row from y0 (bottom) to y1, as ``scores`` scores them."""
         g = self.lattice or {}
         n = g["n"]
-        points = [
+        return [
             (g["x0"] + (g["x1"] - g["x0"]) * i / (n - 1), g["y0"] + (g["y1"] - g["y0"]) * j / (n - 1))
             for j in range(n)
             for i in range(n)
         ]
+
+    def scores(self) -> list[float]:
+        """The model's score at every grid point, row by row from y0 (bottom) to y1."""
+        g = self.lattice or {}
+        points = self.grid_points()
         params = [p.data for _, p in self.named]
         forward = self._checked_forward(params, [points[0], points[len(points) // 2], points[-1]])
         scores = []

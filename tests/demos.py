@@ -16,17 +16,32 @@ def run_demo(name: str, tmp_path: Path, *args: str, path_first: Path | None = No
 
     ``path_first``: a directory searched for modules before the repository.
     """
-    out = tmp_path / "out"
+    result = _run(name, tmp_path, [str(tmp_path / "out"), *args], path_first=path_first)
+    assert "Traceback" not in result.stderr
+    return result.stdout
+
+
+def run_in(cwd: Path, demo: str, *args: str, variable: str | None = None) -> str:
+    """Run a demo from ``cwd`` with ``CHAINRULE_DEMOS_OUT`` set to ``variable`` (None: unset)."""
+    return _run(demo, cwd, list(args), variable=variable).stdout
+
+
+def _run(
+    demo: str, cwd: Path, args: list[str], path_first: Path | None = None, variable: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """demos/<demo> in a fresh process from ``cwd``; it must exit 0."""
     pythonpath = [str(path_first)] if path_first else []
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([*pythonpath, str(REPO)]), "MPLBACKEND": "Agg"}
+    env.pop("CHAINRULE_DEMOS_OUT", None)
+    if variable is not None:
+        env["CHAINRULE_DEMOS_OUT"] = variable
     result = subprocess.run(
-        [sys.executable, str(DEMOS / name), str(out), *args],
+        [sys.executable, str(DEMOS / demo), *args],
         capture_output=True,
         text=True,
-        cwd=tmp_path,
+        cwd=cwd,
         env=env,
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return result.stdout
+    return result

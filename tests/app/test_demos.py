@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.demos import DEMOS, REPO, run_demo
+from tests.demos import DEMOS, REPO, run_demo, run_in
 from tests.notebooks import execute_notebook
 
 pytestmark = pytest.mark.slow  # runs every demo and the notebook in subprocesses
@@ -212,24 +212,6 @@ def test_09_without_torch_says_how_to_install(tmp_path):
     (fake / "torch.py").write_text("raise ImportError('hidden for the test')\n")
     stdout = run_demo("09_to_pytorch.py", tmp_path, path_first=fake)
     assert "PyTorch is not installed" in stdout and "pip install torch" in stdout
-
-
-def run_in(cwd: Path, demo: str, *args: str, variable: str | None = None) -> str:
-    """Run a demo from ``cwd`` with ``CHAINRULE_DEMOS_OUT`` set to ``variable`` (None: unset)."""
-    env = {**os.environ, "PYTHONPATH": str(REPO), "MPLBACKEND": "Agg"}
-    env.pop("CHAINRULE_DEMOS_OUT", None)
-    if variable is not None:
-        env["CHAINRULE_DEMOS_OUT"] = variable
-    result = subprocess.run(
-        [sys.executable, str(DEMOS / demo), *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def test_the_demos_write_into_one_printed_folder(tmp_path):
