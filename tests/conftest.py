@@ -6,15 +6,46 @@ missing install step, and a skip must never pass for coverage.
 
 PyTorch, the reference, is optional: a test that needs it carries ``@pytest.mark.torch`` and
 gets the module from the ``torch`` fixture (or imports it inside the test), so that every test
-module imports without torch and ``pytest -m "not torch"`` runs the rest where torch is absent.
+module imports without torch. Where torch is not installed, the tests marked ``torch`` are
+deselected (not skipped, not failed), and the report's header says how many: the rest of the
+suite, the fast loop included, runs and passes.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Generator
 from typing import Any
 
 import pytest
+
+TORCH_INSTALLED = importlib.util.find_spec("torch") is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without PyTorch, deselect the tests marked ``torch``; with it, change nothing."""
+    if TORCH_INSTALLED:
+        return
+    needs_torch = [item for item in items if item.get_closest_marker("torch") is not None]
+    if needs_torch:
+        config.hook.pytest_deselected(items=needs_torch)
+        items[:] = [item for item in items if item.get_closest_marker("torch") is None]
+        config.stash[_DESELECTED] = len(needs_torch)
+
+
+_DESELECTED = pytest.StashKey[int]()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if TORCH_INSTALLED:
+        return None
+    return "PyTorch is not installed: the tests marked 'torch' are deselected"
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    count = config.stash.get(_DESELECTED, 0)
+    if count:
+        terminalreporter.write_line(f"PyTorch is not installed: {count} tests marked 'torch' were deselected")
 
 
 @pytest.hookimpl(hookwrapper=True)
