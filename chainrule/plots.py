@@ -12,6 +12,7 @@ A loss curve goes on a log scale when the losses span more than two orders of ma
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,13 +23,39 @@ LOG_SPAN = 100.0  # max / min of the positive losses above which the loss axis i
 
 
 def pyplot() -> Any:
-    """matplotlib.pyplot with the file-only Agg backend (no window is ever opened)."""
+    """matplotlib.pyplot, with the backend someone already chose left as it is.
+
+    A notebook's kernel chooses the inline backend (Jupyter sets ``MPLBACKEND``), and so do
+    ``%matplotlib``, ``matplotlib.use``, ``MPLBACKEND`` and a matplotlibrc: each is kept, so
+    a plot shows where it is drawn, in the cell that draws it and in every later one. Only
+    when no backend was chosen and no IPython shell is running (a script, the ``chainrule``
+    command) is the file-only Agg backend picked, so a script never opens a window.
+    """
     import matplotlib
 
-    matplotlib.use("Agg")
+    if not _backend_chosen(matplotlib) and not _in_ipython():
+        matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def _backend_chosen(matplotlib: Any) -> bool:
+    """True once a backend is chosen: pyplot imported, or rcParams naming one (not "pick one")."""
+    if "matplotlib.pyplot" in sys.modules:
+        return True
+    params = matplotlib.rcParams
+    if hasattr(params, "_get_backend_or_none"):  # matplotlib >= 3.8
+        return params._get_backend_or_none() is not None
+    from matplotlib import rcsetup
+
+    return dict.__getitem__(params, "backend") is not rcsetup._auto_backend_sentinel
+
+
+def _in_ipython() -> bool:
+    """True inside an IPython shell or Jupyter kernel (``%matplotlib`` decides there, not us)."""
+    ipython = sys.modules.get("IPython")
+    return ipython is not None and getattr(ipython, "get_ipython", lambda: None)() is not None
 
 
 def scatter_classes(ax: Any, X: Sequence[Sequence[float]], labels: Sequence[int]) -> None:

@@ -26,7 +26,8 @@ def execute_notebook(source: Path, executed: Path, workdir: Path) -> Any:
     """Run ``source`` on the python3 kernel in ``workdir``, save it as ``executed``, return it read back."""
     import nbformat
 
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # Jupyter's kernel picks the inline backend only where MPLBACKEND is unset (a test run may set it)
+    env = {**{k: v for k, v in os.environ.items() if k != "MPLBACKEND"}, "PYTHONPATH": str(REPO)}
     result = subprocess.run(
         [sys.executable, "-c", RUNNER, str(source), str(executed), str(workdir)],
         capture_output=True,

@@ -253,6 +253,10 @@ def test_tour_notebook_executes(tmp_path):
     notebook = execute_notebook(source, tmp_path / "tour-executed.ipynb", tmp_path)
     outputs = [out for cell in notebook.cells if cell.cell_type == "code" for out in cell.outputs]
     assert not [out for out in outputs if out.output_type == "error"]
+    plot_cells = [cell for cell in notebook.cells if cell.cell_type == "code" and "plt." in cell.source]
+    assert plot_cells  # the loss curve
+    for cell in plot_cells:  # each matplotlib plot is shown inline, as a picture
+        assert any("image/png" in out.get("data", {}) for out in cell.outputs), cell.source
     svgs = [out for out in outputs if "image/svg+xml" in out.get("data", {})]
     assert len(svgs) >= 4  # the graphs are rendered inline
     text = "".join(out.get("text", "") for out in outputs)

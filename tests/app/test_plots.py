@@ -59,3 +59,63 @@ def test_train_warns_when_the_loss_grows():
     text = divergence_warning([0.93, 2.0, 4.7e8], lr=100.0)
     assert text and "grew from 0.93 to 4.7e+08" in text and "--lr 10" in text
     assert divergence_warning([0.93, math.nan], lr=100.0)
+
+
+# -- the backend: chosen only for a script that chose none ----------------------------------------
+
+INLINE = "module://matplotlib_inline.backend_inline"  # what Jupyter's kernel sets
+BACKEND_PROBE = """
+import sys
+import matplotlib
+{before}
+from chainrule import plots
+plt = plots.pyplot()
+backend = matplotlib.rcParams._get_backend_or_none()
+print(backend and backend.lower())
+"""
+
+
+def backend_after_pyplot(before: str = "", **env: str) -> str:
+    """What ``plots.pyplot()`` leaves as matplotlib's backend in a fresh process (None: not chosen)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.demos import REPO
+
+    environment = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    environment.update(PYTHONPATH=str(REPO), **env)
+    result = subprocess.run(
+        [sys.executable, "-c", BACKEND_PROBE.format(before=before)],
+        capture_output=True, text=True, env=environment, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.slow
+def test_a_script_that_chose_no_backend_gets_the_file_only_one():
+    assert backend_after_pyplot() == "agg"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("before", "env", "kept"),
+    [
+        ("", {"MPLBACKEND": INLINE}, INLINE),
+        ("", {"MPLBACKEND": "svg"}, "svg"),
+        ("matplotlib.use('pdf')", {}, "pdf"),
+    ],
+    ids=["notebook-inline", "MPLBACKEND", "matplotlib.use"],
+)
+def test_a_chosen_backend_is_never_switched(before, env, kept):
+    """A notebook kernel's inline backend (what Jupyter sets), the variable, matplotlib.use."""
+    assert backend_after_pyplot(before, **env) == kept
+
+
+@pytest.mark.slow
+def test_an_ipython_shell_keeps_matplotlibs_own_choice():
+    """In IPython, %matplotlib and matplotlib's default decide; pyplot() leaves it unchosen."""
+    pytest.importorskip("IPython")
+    start = "from IPython.core.interactiveshell import InteractiveShell\nInteractiveShell.instance()"
+    assert backend_after_pyplot(start) == "None"
