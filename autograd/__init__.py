@@ -44,9 +44,9 @@ from autograd.ops import (
     sin,
     softplus,
     sqrt,
-    sum,
     tanh,
 )
+from autograd.ops import sum as sum  # autograd.sum; not in __all__, so `import *` keeps the builtin
 from autograd.steps import BackwardStep, backward_steps, explain
 from autograd.trace import CompiledTrace, PathChanged, Trace, trace, trace_values
 from autograd.value import Value
@@ -95,6 +95,8 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_SEEING_TOOLS, *_LEARNING_TOOLS])
 
 
+# What ``from autograd import *`` brings: no name that would replace a builtin. ``sum`` (one node
+# for many inputs) is reached as ``autograd.sum``, so Python's own ``sum`` is never shadowed.
 __all__ = [
     "AnomalyError",
     "BackwardStep",
@@ -138,7 +140,6 @@ __all__ = [
     "smallest_text",
     "softplus",
     "sqrt",
-    "sum",
     "tanh",
     "topological_order",
     "trace",

@@ -101,15 +101,15 @@ def log_of(x: Number) -> Number:
 
 
 def cos_of(x: Number) -> Number:
-    return cos(x) if isinstance(x, Value) else _cos(x)
+    return cos(x) if isinstance(x, Value) else float_cos(x)
 
 
 def sin_of(x: Number) -> Number:
-    return sin(x) if isinstance(x, Value) else _sin(x)
+    return sin(x) if isinstance(x, Value) else float_sin(x)
 
 
 def sigmoid_of(x: Number) -> Number:
-    return sigmoid(x) if isinstance(x, Value) else _sigmoid(x)
+    return sigmoid(x) if isinstance(x, Value) else float_sigmoid(x)
 
 
 def power_of(x: Number, n: Number) -> Number:
@@ -194,7 +194,7 @@ def pow(a: Operand, b: Operand) -> Value:
     a, b = as_value(a, "pow"), as_value(b, "pow")
     try:
         x, n = a.data, b.data
-        out = _power(x, n)
+        out = float_power(x, n)
         return record(out, "pow", (a, b), pow_grads(out, (x, n)))
     except TypeError:
         refuse_bad_data("pow", (a, b))
@@ -221,7 +221,7 @@ def pow_grads(out: Number, inputs: Inputs) -> Grads:
     return (d_base, d_exponent)
 
 
-def _power(x: float, n: float) -> float:
+def float_power(x: float, n: float) -> float:
     """x ** n as a float, or an error naming pow: a complex result, 0 to a negative power, overflow."""
     if x < 0.0 and math.isfinite(n) and not n.is_integer():
         raise ValueError(f"pow: negative base {x!r} to the non-integer power {n!r} is not a real number")
@@ -321,7 +321,7 @@ def sigmoid(a: Value) -> Value:
     sees a large positive argument: exact and finite at a = +-1000.
     """
     try:
-        out = _sigmoid(a.data)
+        out = float_sigmoid(a.data)
         return record(out, "sigmoid", (a,), sigmoid_grads(out, (a.data,)))
     except TypeError:
         refuse_bad_data("sigmoid", (a,))
@@ -333,7 +333,8 @@ def sigmoid_grads(out: Number, inputs: Inputs) -> Grads:
     return (out * (1.0 - out),)
 
 
-def _sigmoid(x: float) -> float:
+def float_sigmoid(x: float) -> float:
+    """sigmoid of a float, without overflow (the op's forward, and autograd.trace's ``sigmoid``)."""
     if x >= 0.0:
         return 1.0 / (1.0 + math.exp(-x))
     e = math.exp(x)
@@ -347,14 +348,15 @@ def softplus(a: Value) -> Value:
     """
     try:
         x = a.data
-        out = _softplus(x)
+        out = float_softplus(x)
         return record(out, "softplus", (a,), softplus_grads(out, (x,)))
     except TypeError:
         refuse_bad_data("softplus", (a,))
         raise
 
 
-def _softplus(x: float) -> float:
+def float_softplus(x: float) -> float:
+    """softplus of a float: max(x, 0) + log1p(e**-|x|) (also autograd.trace's ``softplus``)."""
     return (x if x > 0.0 else 0.0) + math.log1p(math.exp(-math.fabs(x)))
 
 
@@ -422,7 +424,7 @@ def abs(a: Value) -> Value:
 def sin(a: Value) -> Value:
     """sin(a); NaN at a = +-inf, as in PyTorch."""
     try:
-        return record(_sin(a.data), "sin", (a,), sin_grads(None, (a.data,)))
+        return record(float_sin(a.data), "sin", (a,), sin_grads(None, (a.data,)))
     except TypeError:
         refuse_bad_data("sin", (a,))
         raise
@@ -437,7 +439,7 @@ def sin_grads(out: Any, inputs: Inputs) -> Grads:
 def cos(a: Value) -> Value:
     """cos(a); NaN at a = +-inf, as in PyTorch."""
     try:
-        return record(_cos(a.data), "cos", (a,), cos_grads(None, (a.data,)))
+        return record(float_cos(a.data), "cos", (a,), cos_grads(None, (a.data,)))
     except TypeError:
         refuse_bad_data("cos", (a,))
         raise
@@ -449,11 +451,13 @@ def cos_grads(out: Any, inputs: Inputs) -> Grads:
     return (-sin_of(a),)
 
 
-def _sin(x: float) -> float:
+def float_sin(x: float) -> float:
+    """sin of a float; NaN at +-inf (also autograd.trace's ``sin``)."""
     return math.nan if math.isinf(x) else math.sin(x)  # math.sin(inf) raises ValueError
 
 
-def _cos(x: float) -> float:
+def float_cos(x: float) -> float:
+    """cos of a float; NaN at +-inf (also autograd.trace's ``cos``)."""
     return math.nan if math.isinf(x) else math.cos(x)
 
 

@@ -130,7 +130,11 @@ def run_training(args: argparse.Namespace) -> None:
     out = writable_folder(Path(args.out))  # before training: a bad --out fails in a second
     plot_file = out / f"{args.dataset}-training.png"
     recorder = TrainingRecorder(model, X, labels) if getattr(args, "flipbook", None) else None
-    run = train_epochs(model, loss_fn, optimizer, schedule, X, labels, loss_name, args, recorder)
+    run = train_epochs(
+        model, loss_fn, optimizer, schedule, X, labels, loss_name,
+        epochs=args.epochs, fast=bool(getattr(args, "fast", False)),
+        description=f"{args.dataset} {args.optimizer}", recorder=recorder,
+    )  # fmt: skip
     if run.diverged:  # plot the run with the last finite weights; write no model
         _write_plot(model, X, labels, run, loss_name, plot_file)
         raise TrainingError(f"{run.diverged} (lr {lr:g}); try a smaller --lr. No model written.", exit_code=1)
@@ -180,10 +184,16 @@ def train_epochs(
     X: list[list[float]],
     labels: list[int],
     loss_name: str,
-    args: argparse.Namespace,
+    *,
+    epochs: int,
+    fast: bool = False,
+    description: str = "",
     recorder: TrainingRecorder | None = None,
 ) -> Run:
-    """One full-batch step per epoch, stopping at the first loss or weight that is inf or nan.
+    """``epochs`` full-batch steps, stopping at the first loss or weight that is inf or nan.
+
+    ``fast``: the loss is traced once and replayed as generated float code (``--fast``).
+    ``description`` names the run on the progress bar (shown when tqdm is installed).
 
     Each epoch's loss and accuracy are those of the step's own forward pass: both describe the
     weights the step started from, and the accuracy costs no second pass over the data.
@@ -194,17 +204,17 @@ def train_epochs(
     run = Run()
     # --fast: the loss traced once and replayed as generated float code (nn/compiled.py)
     compiled = None
-    if getattr(args, "fast", False):  # the model's outputs come back with the loss, for the accuracy
+    if fast:  # the model's outputs come back with the loss, for the accuracy
         loss_and_outputs = lambda: _loss_and_outputs(model, loss_fn, X)  # noqa: E731
         compiled = compile_loss(model.named_parameters(), loss_and_outputs, has_aux=True)
-    progress = _progress_bar(args.epochs, f"{args.dataset} {args.optimizer}")
+    progress = _progress_bar(epochs, description)
 
     def step() -> tuple[float, Scores]:
         with autograd.collector_paused():  # the step's graph is built and freed inside: never collected
             return _step(model, loss_fn, optimizer, compiled, X, recorder)
 
     last_good = model.state_dict()
-    for epoch in range(args.epochs):
+    for epoch in range(epochs):
         last_good = model.state_dict()
         result = _unless_diverged(run, f"at epoch {epoch + 1}", step)
         if result is None:

@@ -3,7 +3,6 @@ weights as the epoch's loss, with and without ``--fast``; and the final line des
 
 from __future__ import annotations
 
-import argparse
 import math
 import re
 from pathlib import Path
@@ -35,9 +34,10 @@ def run(dataset: str, fast: bool, epochs: int = 12) -> tuple[list[float], list[f
     optimizer = make_optimizer("sgd", model.parameters(), 0.3)
     schedule = LambdaLR(optimizer, lambda k: 1.0)
     recorder = TrainingRecorder(model)  # no X: it keeps the weights only
-    args = argparse.Namespace(epochs=epochs, dataset=dataset, optimizer="sgd", fast=fast)
     loss_fn = make_loss(loss_name, classes, labels)
-    result = train_epochs(model, loss_fn, optimizer, schedule, X, labels, loss_name, args, recorder)
+    result = train_epochs(
+        model, loss_fn, optimizer, schedule, X, labels, loss_name, epochs=epochs, fast=fast, recorder=recorder
+    )
     return result.losses, result.accuracies, [frame["params"] for frame in recorder.frames]
 
 
@@ -109,9 +109,8 @@ def test_a_last_step_that_blows_up_the_loss_is_a_divergence(loss: object, lr: fl
     before = model.state_dict()
     loss_fn = make_loss("hinge", 2, labels) if loss == "hinge" else loss
     optimizer = make_optimizer("sgd", model.parameters(), lr)
-    args = argparse.Namespace(epochs=1, dataset="moons", optimizer="sgd", fast=False)
     run = train_epochs(
-        model, loss_fn, optimizer, LambdaLR(optimizer, lambda k: 1.0), X, labels, "hinge", args
+        model, loss_fn, optimizer, LambdaLR(optimizer, lambda k: 1.0), X, labels, "hinge", epochs=1
     )  # type: ignore[arg-type]
     assert run.diverged == message
     assert len(run.losses) == 1 and math.isfinite(run.losses[0])  # the step itself was sound

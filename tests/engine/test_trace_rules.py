@@ -100,3 +100,16 @@ def test_sum_and_dot_lines() -> None:
         assert (
             evaluate(trace_rules.forward_of("dot", used), names) == node.data
         )  # the same order of additions
+
+
+def test_the_templates_use_only_public_helpers_of_ops() -> None:
+    """trace_rules reads ops.py's public names only: a private helper may change without notice."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(trace_rules.__file__).read_text())
+    private = sorted(
+        {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr.startswith("_")}
+        - {"__file__"}
+    )
+    assert private == []
