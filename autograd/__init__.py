@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ belo
     from autograd.learn.check import check_backward, check_op
     from autograd.learn.quiz import quiz
     from autograd.see.anomaly import AnomalyError, detect_anomaly
-    from autograd.see.draw import GraphvizMissing, draw_dot, render
+    from autograd.see.draw import GraphvizMissing, IllegibleGraphWarning, draw_dot, render
     from autograd.see.flipbook import render_flipbook
     from autograd.see.notebook import InlinePage, show
     from autograd.see.page import render_steps
@@ -65,6 +65,7 @@ _SEEING_TOOLS = {
     "AnomalyError": "anomaly",
     "detect_anomaly": "anomaly",
     "GraphvizMissing": "draw",
+    "IllegibleGraphWarning": "draw",
     "draw_dot": "draw",
     "render": "draw",
     "render_steps": "page",
@@ -105,6 +106,7 @@ __all__ = [
     "GradcheckError",
     "GradcheckReport",
     "GraphvizMissing",
+    "IllegibleGraphWarning",
     "InlinePage",
     "PathChanged",
     "Trace",

@@ -25,6 +25,7 @@ Python package ``graphviz`` is imported when a picture is made, never by ``impor
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,10 @@ Statement = tuple[str, dict[str, Any]]  # a node's name and attributes
 
 class GraphvizMissing(RuntimeError):
     """The Graphviz ``dot`` program (or the ``graphviz`` Python package) is not installed."""
+
+
+class IllegibleGraphWarning(UserWarning):
+    """``render`` wrote a picture whose smallest text, fitted to the screen, is below ``READABLE_PX``."""
 
 
 # --- the graphviz package, imported on demand --------------------------------------------------
@@ -378,16 +383,46 @@ def render(root: Value, path: str | Path, **options: Any) -> Path:
 
     ``options`` are ``draw_dot``'s, except that ``rankdir`` defaults to 'auto' (the layout
     readable on a 1920 × 1080 screen). Raises ``GraphvizMissing`` (saying how to install it)
-    when the ``dot`` program is not installed.
+    when the ``dot`` program is not installed. Warns (``IllegibleGraphWarning``) when even that
+    layout's text, fitted to the screen, is smaller than 14 px in the boxes or 12 px on the edges,
+    and says how to draw less (``collapse=True`` with ``model=``, or ``focus=``).
     """
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("svg", "png", "pdf"):
         raise ValueError(f"render: the file name must end in .svg, .png or .pdf, got {str(path)!r}")
     options.setdefault("rankdir", "auto")
-    data = draw_dot(root, **options).pipe(format=fmt)
+    graph = draw_dot(root, **options)
+    data = graph.pipe(format=fmt)
     path.write_bytes(data)
+    svg = data.decode("utf-8") if fmt == "svg" else graph.pipe(format="svg", encoding="utf-8")
+    _warn_if_illegible(svg, options)
     return path
+
+
+def _warn_if_illegible(svg: str, options: dict[str, Any]) -> None:
+    """An ``IllegibleGraphWarning`` when the picture's text, fitted to the screen (``options``'
+    ``screen``, 1920 × 1080 by default), is smaller than ``READABLE_PX`` (box text 14 px, edge
+    labels 12 px), saying how to draw less."""
+    screen = options.get("screen", SCREEN)
+    sizes = smallest_text(svg, screen)
+    small = [
+        f"{what} {px:.1f} px (readable: >= {least:.0f} px)"
+        for what, px, least in zip(("box text", "edge labels"), (sizes.node_px, sizes.edge_px), READABLE_PX)
+        if px < least
+    ]
+    if not small:
+        return
+    ways = ["focus=<a Value>, radius=1 or 2 (only its neighbourhood)"]
+    if not options.get("collapse"):
+        model = "collapse=True" if options.get("model") is not None else "model=<the network>, collapse=True"
+        ways.insert(0, f"{model} (one box per neuron)")
+    warnings.warn(
+        f"render: fitted to a {screen[0]} × {screen[1]} screen, this picture's text is too small to read: "
+        f"{' and '.join(small)}. Draw less: {', or '.join(ways)}.",
+        IllegibleGraphWarning,
+        stacklevel=3,
+    )
 
 
 def to_svg(root: Value, **options: Any) -> str:

@@ -321,3 +321,43 @@ def autograd_order(root: Value) -> list[Value]:
     from autograd import topological_order
 
     return topological_order(root)
+
+
+def _mlp_loss():
+    import nn
+
+    model = nn.MLP(2, [4, 1], seed=0)
+    data = [([0.0, 0.0], 0.0), ([0.0, 1.0], 1.0), ([1.0, 0.0], 1.0), ([1.0, 1.0], 0.0)]
+    loss = sum(((model(x) - y) ** 2 for x, y in data), Value(0.0))
+    loss.backward()
+    return model, loss
+
+
+def test_render_warns_when_its_text_is_too_small_and_says_how_to_draw_less(tmp_path):
+    # MLP(2, [4, 1]) on XOR's four samples: 3800 px wide, fitted to 1920 x 1080 its box text is
+    # about 7 px; the warning names the size and the two ways out, and the picture is still written
+    from autograd import IllegibleGraphWarning
+    from autograd.see.legibility import smallest_text
+
+    model, loss = _mlp_loss()
+    path = tmp_path / "mlp.svg"
+    with pytest.warns(IllegibleGraphWarning, match=r"box text \d+\.\d px.*collapse=True.*focus=") as caught:
+        render(loss, path, model=model)
+    measured = smallest_text(path.read_text()).node_px
+    assert measured < 14 and f"box text {measured:.1f} px" in str(caught[0].message)
+    assert caught[0].filename == __file__  # points at the caller's render(...) line
+    with pytest.warns(IllegibleGraphWarning, match="model=<the network>, collapse=True"):
+        render(loss, tmp_path / "mlp.png")  # no model given: say that collapse needs one
+    with pytest.warns(IllegibleGraphWarning, match="edge labels"):
+        render(loss, tmp_path / "labels.svg", edge_labels=True)
+
+
+def test_render_is_silent_when_its_text_is_readable(tmp_path):
+    import warnings
+
+    model, loss = _mlp_loss()
+    o, _ = neuron()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        render(o, tmp_path / "neuron.svg", edge_labels=True)
+        render(loss, tmp_path / "collapsed.svg", model=model, collapse=True)
