@@ -34,9 +34,10 @@ import itertools
 import keyword
 import linecache
 import math
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, Union
 
 from autograd import ops, trace_rules
 from autograd.grad_mode import enable_grad, traced_comparisons
@@ -45,6 +46,15 @@ from autograd.value import Value, clip, fmt, to_float
 
 COMPARISONS = ("<", "<=", ">", ">=")
 REUSE_NAMES_ABOVE = 1000  # lines of forward trace; longer traces get their dead names reused
+
+
+class NamedParameters(Protocol):
+    """A model, as ``trace_values`` sees it: ``named_parameters()`` gives ``(path, Value)`` pairs."""
+
+    def named_parameters(self) -> Sequence[tuple[str, Value]]: ...
+
+
+Inputs = Union[Sequence[Value], Sequence[tuple[str, Value]], NamedParameters]
 
 
 class PathChanged(RuntimeError):
@@ -80,7 +90,17 @@ def trace(f: Callable[..., Any], *example_inputs: object) -> Trace:
 
     Inputs are named after ``f``'s parameters (when they are plain identifiers), and their
     Values carry those names as labels; the gradient is taken with respect to every input.
+    With no example inputs there is nothing to differentiate with respect to: a ``TypeError``
+    points to ``trace_values``, which takes Values ``f`` closes over (a model's parameters).
     """
+    if not example_inputs:
+        name = _function_name(f)
+        raise TypeError(
+            f"trace: no example inputs, so nothing to differentiate with respect to; trace(f, 2.0, 3.0) "
+            f"calls f on Values made from the inputs and differentiates with respect to them. For a "
+            f"function of no arguments that uses Values it closes over (a model's parameters), name "
+            f"those Values as the inputs: trace_values({name}, model) or trace_values({name}, [w, b])"
+        )
     names = _parameter_names(f, len(example_inputs))
     leaves = []
     for i, x in enumerate(example_inputs):
@@ -91,7 +111,7 @@ def trace(f: Callable[..., Any], *example_inputs: object) -> Trace:
 
 def trace_values(
     build: Callable[[], Any],
-    inputs: Sequence[Value],
+    inputs: Inputs,
     name: str = "f",
     names: Sequence[str] | None = None,
     rerun: Callable[..., Any] | None = None,
@@ -99,14 +119,20 @@ def trace_values(
 ) -> Trace:
     """Trace ``build()`` with the existing Values ``inputs`` (e.g. a model's parameters) as inputs.
 
-    Every other leaf the result depends on is a constant, written into the code as a number.
-    ``names`` (default: the inputs' labels) name the inputs where they are plain identifiers.
+    ``inputs`` is a sequence of Values, or a model: anything with a ``named_parameters()``
+    method, or the ``(name, Value)`` pairs it returns. Every other leaf the result depends on
+    is a constant, written into the code as a number. ``names`` name the inputs where they are
+    plain identifiers; by default a model's parameter is named from its path
+    (``layers.0.neurons.3.w.2`` -> ``l0_n3_w2``), any other input from its label.
 
     With ``has_aux=True`` (JAX's name for it), ``build()`` returns ``(output, aux)``: ``aux`` is
     a sequence of Values (or numbers) to compute alongside, such as a model's outputs for an
     accuracy. They are not differentiated; the compiled function then returns
     ``(value, gradient, aux_values)``.
     """
+    values, paths = _named_inputs(inputs)
+    if names is not None and len(names) != len(values):
+        raise ValueError(f"trace_values: {len(names)} names for {len(values)} inputs")
     noted: list[tuple[Value, str, object, bool]] = []
     token = traced_comparisons.set(noted)
     try:
@@ -125,8 +151,8 @@ def trace_values(
             raise TypeError(f"trace: {name}'s aux must be a sequence of Values, got {got}")
         aux = [_as_value(v, f"trace: {name}'s aux[{i}]") for i, v in enumerate(aux_items)]
     output = _as_value(result, f"trace: {name}'s result")
-    wanted = [v.label for v in inputs] if names is None else list(names)
-    return Trace(output, list(inputs), wanted, noted, name, rerun, aux)
+    wanted = list(names) if names is not None else paths or [v.label for v in values]
+    return Trace(output, values, wanted, noted, name, rerun, aux)
 
 
 class Trace:
@@ -145,7 +171,9 @@ class Trace:
         self.name = name if _usable(name) else "f"
         self.rerun = rerun
         namer = _Namer()
-        self.input_names = [namer.name(wanted, f"x{i}") for i, wanted in enumerate(wanted_names)]
+        # a label taken twice (the w0 of each neuron) becomes w0, w0_1, ...: never x3, a data input's name
+        fallbacks = [wanted if _usable(wanted) else f"x{i}" for i, wanted in enumerate(wanted_names)]
+        self.input_names = [namer.name(wanted, f) for wanted, f in zip(wanted_names, fallbacks)]
         self.input_values = [v.data for v in inputs]
         aux_values = aux or []
         roots = [output, *aux_values, *(v for c in comparisons for v in (c[0], c[2]) if isinstance(v, Value))]
@@ -225,10 +253,12 @@ class Trace:
             rows.append(f"  {line.name} = {call} = {fmt(line.value)}")
         for guard in self.guards:
             rows.append(f"  check {guard.left} {guard.op} {guard.right} is {guard.result}")
-        rows.append(f"adjoint trace (in reverse; v\u0304 = d{self.output}/dv)")
         bar = self.adjoints()
         if self.output in bar:
+            rows.append(f"adjoint trace (in reverse; v\u0304 = d{self.output}/dv)")
             rows.append(f"  {_overline(self.output)} = 1.0")
+        else:  # a number: the result depends on no input
+            rows.append(f"adjoint trace: none; {self.name}'s result, {self.output}, depends on no input")
         for line in reversed(self.lines):
             if bar[line.name] == 0.0 and not self._reaches_output(line.name):
                 continue
@@ -403,6 +433,55 @@ def _usable(name: object) -> bool:
         and not name.startswith("_")
         and not hasattr(builtins, name)
     )
+
+
+def _named_inputs(inputs: object) -> tuple[list[Value], list[str] | None]:
+    """The inputs of ``trace_values`` as Values, with names from a model's parameter paths (or None).
+
+    Duck typing keeps the engine free of ``nn``: a model is anything with ``named_parameters()``.
+    """
+    if callable(getattr(inputs, "named_parameters", None)):
+        items: list[object] = list(inputs.named_parameters())  # type: ignore[attr-defined]
+        where = f"trace_values: {type(inputs).__name__}.named_parameters()"
+    elif isinstance(inputs, Value) or not isinstance(inputs, Iterable):
+        got = clip(repr(inputs))
+        raise TypeError(f"trace_values: inputs must be a sequence of Values or a model, got {got}")
+    else:
+        items, where = list(inputs), "trace_values: inputs"
+    if not items:
+        raise ValueError(
+            "trace_values: no inputs, so nothing to differentiate with respect to; give the Values the "
+            "result depends on (a model's parameters: trace_values(f, model))"
+        )
+    if all(isinstance(i, tuple) and len(i) == 2 and isinstance(i[1], Value) for i in items):
+        pairs: list[tuple[Any, Value]] = items  # type: ignore[assignment]
+        return [v for _, v in pairs], _path_names([str(n) for n, _ in pairs])
+    for i, item in enumerate(items):
+        if not isinstance(item, Value):
+            raise TypeError(f"{where}[{i}] must be a Value, got {type(item).__name__} {clip(repr(item))}")
+    return items, None  # type: ignore[return-value]
+
+
+def _path_names(paths: list[str]) -> list[str]:
+    """Short names for dotted parameter paths: an attribute followed by an index becomes its
+    initial and the index (``layers.0.neurons.3.w.2`` -> ``l0_n3_w2``, ``...neurons.3.b`` ->
+    ``l0_n3_b``); where two short names would clash, the whole path (``layers_0_neurons_3_w_2``)."""
+    shorts, longs = [], []
+    for path in paths:
+        parts = [re.sub(r"\W", "_", p) for p in path.split(".") if p]
+        short: list[str] = []
+        for k, part in enumerate(parts):
+            if part.isdigit() and short and not short[-1].isdigit():
+                short[-1] += part
+            elif k + 1 < len(parts) and parts[k + 1].isdigit() and not part.isdigit():
+                short.append(part[0])
+            else:
+                short.append(part)
+        shorts.append("_".join(short))
+        longs.append("_".join(parts))
+    if len(set(shorts)) == len(shorts):
+        return shorts
+    return longs
 
 
 def _as_value(x: object, where: str) -> Value:

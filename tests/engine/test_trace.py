@@ -376,4 +376,90 @@ def test_aux_values_come_back_computed_and_not_differentiated() -> None:
 )  # fmt: skip
 def test_a_bad_aux_is_named(result: object, message: str) -> None:
     with pytest.raises(TypeError, match=message):
-        trace_values(lambda: result, [], "loss", has_aux=True)
+        trace_values(lambda: result, [Value(0.5)], "loss", has_aux=True)
+
+
+# -- what trace is given: no inputs refused, a model's parameters named from their paths ------------
+
+
+def test_trace_with_no_inputs_refuses_and_points_to_trace_values() -> None:
+    """trace(lambda: loss), closing over a model: what a learner tries first. It used to print
+    a table with no input, 'v̄ = d0.8174.../dv' and an empty gradient."""
+    model = nn.MLP(2, [3, 1], seed=0)
+    loss = nn.mse([model(x) for x in [[1.0, 2.0], [-1.0, 0.5]]], [1.0, -1.0])
+    with pytest.raises(TypeError, match=r"trace: no example inputs.*trace_values\(f, model\)"):
+        trace(lambda: loss)
+
+    def loss_of_model() -> Value:
+        return loss
+
+    with pytest.raises(TypeError, match=r"trace_values\(loss_of_model, model\)"):
+        trace(loss_of_model)
+    with pytest.raises(ValueError, match="trace_values: no inputs"):
+        trace_values(lambda: loss, [])
+
+
+def mlp_and_loss() -> tuple[nn.MLP, Callable[[], Value]]:
+    model = nn.MLP(2, [2, 1], activation="tanh", seed=1)
+    X, y = [[0.5, -1.0], [1.5, 0.25]], [1.0, -1.0]
+    return model, lambda: nn.mse([model(x) for x in X], y)
+
+
+@pytest.mark.parametrize("given", ["model", "named_parameters"])
+def test_a_models_parameters_are_named_from_their_paths(given: str) -> None:
+    model, loss = mlp_and_loss()
+    inputs = model if given == "model" else model.named_parameters()
+    t = trace_values(loss, inputs, "loss")
+    assert t.input_names == [
+        "l0_n0_w0", "l0_n0_w1", "l0_n0_b", "l0_n1_w0", "l0_n1_w1", "l0_n1_b",
+        "l1_n0_w0", "l1_n0_w1", "l1_n0_b",
+    ]  # fmt: skip
+    table = t.table()
+    assert not re.search(r"\bx\d", table)  # no parameter reads as a data input x3
+    assert "  l1_n0_b = " in table and "(input)" in table
+    params = model.parameters()
+    model.zero_grad()
+    loss().backward()  # the oracle: the node engine on a fresh graph
+    assert t.gradient() == pytest.approx([p.grad for p in params], rel=1e-12)
+    value, grads = t.compile()(*[p.data for p in params])
+    assert grads == pytest.approx([p.grad for p in params], rel=1e-12)
+    assert "def loss_value_and_grad(l0_n0_w0, l0_n0_w1, l0_n0_b," in t.source()
+
+
+def test_parameters_without_paths_keep_their_labels_numbered_never_x3() -> None:
+    model, loss = mlp_and_loss()
+    names = trace_values(loss, model.parameters()).input_names
+    assert names == ["w0", "w1", "b", "w0_1", "w1_1", "b_1", "w0_2", "w1_2", "b_2"]
+
+
+def test_short_names_that_would_clash_give_the_whole_paths() -> None:
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    pairs = [("layers.0.w", a), ("linear.0.w", b), ("out-put", c)]
+    t = trace_values(lambda: a * b + c, pairs)
+    assert t.input_names == ["layers_0_w", "linear_0_w", "out_put"]  # l0_w twice otherwise
+
+
+def test_explicit_names_win_and_must_match_the_inputs() -> None:
+    model, loss = mlp_and_loss()
+    names = [f"p{k}" for k in range(9)]
+    assert trace_values(loss, model, names=names).input_names == names
+    with pytest.raises(ValueError, match="trace_values: 2 names for 9 inputs"):
+        trace_values(loss, model, names=["a", "b"])
+
+
+@pytest.mark.parametrize(
+    "inputs, message",
+    [(Value(1.0), "inputs must be a sequence of Values or a model, got Value"),
+     (3.0, "inputs must be a sequence of Values or a model, got 3.0"),
+     ([Value(1.0), 2.0], r"trace_values: inputs\[1\] must be a Value, got float 2.0")],
+)  # fmt: skip
+def test_inputs_that_are_not_values_are_named(inputs: object, message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        trace_values(lambda: Value(1.0) * 2.0, inputs)  # type: ignore[arg-type]
+
+
+def test_a_result_that_depends_on_no_input_says_so() -> None:
+    table = trace(lambda x: Value(3.0) * 2.0, 1.0).table()
+    assert "f's result, 6.0, depends on no input" in table
+    assert "d6.0" not in table
+    assert table.endswith("gradient: x\u0304 = 0.0")
