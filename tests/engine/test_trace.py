@@ -419,9 +419,11 @@ def test_a_models_parameters_are_named_from_their_paths(given: str) -> None:
     assert "  l1_n0_b = " in table and "(input)" in table
     params = model.parameters()
     model.zero_grad()
-    loss().backward()  # the oracle: the node engine on a fresh graph
+    fresh = loss()
+    fresh.backward()  # the oracle: the node engine on a fresh graph
     assert t.gradient() == pytest.approx([p.grad for p in params], rel=1e-12)
     value, grads = t.compile()(*[p.data for p in params])
+    assert value == pytest.approx(fresh.data, rel=1e-12)
     assert grads == pytest.approx([p.grad for p in params], rel=1e-12)
     assert "def loss_value_and_grad(l0_n0_w0, l0_n0_w1, l0_n0_b," in t.source()
 
