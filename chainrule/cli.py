@@ -14,12 +14,14 @@ end with a one-line message and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
+import io
 import itertools
 import os
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from autograd.backward import topological_order
 from autograd.value import Value
@@ -152,7 +154,18 @@ def _quiz(args: argparse.Namespace) -> None:
     from autograd.learn.quiz import quiz
 
     root, _ = _expression(args)
-    quiz(root)
+    if sys.stdin is None:  # started with standard input closed (<&-)
+        raise UserError("standard input is closed; the quiz reads one answer per line from it")
+    if isinstance(sys.stdin, io.TextIOWrapper):  # a byte that is not text reads as an unreadable answer
+        sys.stdin.reconfigure(errors="replace")
+    if isinstance(sys.stdout, io.TextIOWrapper):  # ∂ and × on a console that cannot show them
+        sys.stdout.reconfigure(errors="replace")
+    result = quiz(root)
+    if not result.finished:
+        raise UserError(
+            f"standard input ended after {result.asked} of {result.questions} questions "
+            "(the quiz reads one answer per line)"
+        )
 
 
 def _lesson(args: argparse.Namespace) -> None:
@@ -178,8 +191,28 @@ def _add_expression_arguments(command: argparse.ArgumentParser, expression: str,
     command.add_argument("variables", nargs="*", type=_assignment, metavar="NAME=NUMBER", help=variables)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that an expression starting with ``-`` (``"-(x*y)"``) is an argument.
+
+    argparse reads any word that starts with ``-`` as an option; a word with one leading ``-``,
+    no ``=``, that no option of the command begins with, is read as the expression instead.
+    """
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        if _is_expression(arg_string, self._option_string_actions):
+            return None  # a positional argument
+        return super()._parse_optional(arg_string)
+
+
+def _is_expression(word: str, options: Mapping[str, object]) -> bool:
+    """Whether ``word`` starts with one ``-`` and is no option: ``-(x*y)``, ``-x``, ``-2*x``."""
+    if len(word) < 2 or word[0] != "-" or word[1] == "-" or "=" in word:
+        return False
+    return not any(word.startswith(option) for option in options if not option.startswith("--"))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="chainrule",
         description="See backpropagation work: a scalar autograd engine for teaching.",
     )

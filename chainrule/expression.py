@@ -51,6 +51,20 @@ class ExpressionError(ValueError):
         super().__init__(f"column {column}: {message}" if column else message)
 
 
+OPERATORS: dict[type[ast.AST], str] = {  # the symbols of the refused ones, for the error
+    ast.BitXor: "^",
+    ast.Mod: "%",
+    ast.FloorDiv: "//",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitAnd: "&",
+    ast.Invert: "~",
+    ast.Not: "not",
+}
+
+
 def build_expression(text: str, variables: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
     """Return ``(root, leaves)``: the graph of ``text`` and one labelled leaf per variable.
 
@@ -59,9 +73,9 @@ def build_expression(text: str, variables: Mapping[str, float]) -> tuple[Value, 
     """
     variables = _normalised(variables)
     tree = _parse(text)
-    _check(tree, variables)
+    _check(tree, variables, text)
     leaves = {name: Value(value, label=name) for name, value in variables.items()}
-    return _build(tree.body, leaves), leaves
+    return _build(tree.body, leaves, text), leaves
 
 
 def _normalised(variables: Mapping[str, float]) -> dict[str, float]:
@@ -102,11 +116,11 @@ def _depth(root: ast.expr) -> int:
     return deepest
 
 
-def _check(tree: ast.Expression, variables: Mapping[str, float]) -> None:
+def _check(tree: ast.Expression, variables: Mapping[str, float], text: str) -> None:
     """Refuse every node outside the allow-list; check the variables used against those given."""
     used: set[str] = set()
     for node in ast.walk(tree.body):
-        column = getattr(node, "col_offset", -1) + 1
+        column = _column(text, node)
         if isinstance(node, ast.Constant):
             if type(node.value) not in (int, float):
                 raise ExpressionError(f"only numbers are allowed, not {node.value!r}", column)
@@ -119,10 +133,10 @@ def _check(tree: ast.Expression, variables: Mapping[str, float]) -> None:
             used.add(node.id)
         elif isinstance(node, ast.BinOp):
             if type(node.op) not in BINARY:
-                raise ExpressionError(f"operator {type(node.op).__name__} is not allowed", column)
+                raise _refused_operator(node, text)
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
-                raise ExpressionError(f"operator {type(node.op).__name__} is not allowed", column)
+                raise _refused_operator(node, text)
         elif isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
                 name = f"{node.func.id!r}" if isinstance(node.func, ast.Name) else "this"
@@ -136,17 +150,58 @@ def _check(tree: ast.Expression, variables: Mapping[str, float]) -> None:
             raise ExpressionError("assignment is not allowed", column)
     for node in ast.walk(tree.body):
         if isinstance(node, ast.Name) and node.id in FUNCTIONS and not _is_called(tree, node):
-            raise ExpressionError(f"{node.id} is a function: call it, e.g. {node.id}(x)", node.col_offset + 1)
+            raise ExpressionError(f"{node.id} is a function: call it, e.g. {node.id}(x)", _column(text, node))
     extra = sorted(set(variables) - used)
     if extra:
         raise ExpressionError(f"variable {extra[0]!r} is given but not used in the expression")
+
+
+def _refused_operator(node: ast.BinOp | ast.UnaryOp, text: str) -> ExpressionError:
+    """The error for an operator outside ``+ - * / **``, at the operator's column.
+
+    ``x^2`` gets the hint to write ``x**2``: in Python ``^`` is bitwise xor, not a power. The
+    hint is the whole expression with every ``^`` written ``**``, which reads as the math does
+    (``a^b^c`` is a^(b^c), as ``a**b**c`` is).
+    """
+    symbol = OPERATORS.get(type(node.op), type(node.op).__name__)
+    column = _column(text, node)
+    if (
+        isinstance(node, ast.BinOp)
+        and node.lineno == node.end_lineno
+        and node.left.end_col_offset is not None
+    ):
+        line = text.splitlines()[node.lineno - 1].encode()  # ast's columns count UTF-8 bytes
+        between = line[node.left.end_col_offset : node.right.col_offset]
+        column = _column(text, node, node.left.end_col_offset + max(between.find(symbol.encode()), 0))
+    if isinstance(node.op, ast.BitXor):
+        power = text.strip().replace("^", "**")
+        example = power if len(power) <= 60 and "\n" not in power else "x**2 for x squared"
+        return ExpressionError(f"^ is not a power in Python (it is bitwise xor): write {example}", column)
+    return ExpressionError(
+        f"operator {symbol} is not allowed: the operators are + - * / ** and unary -", column
+    )
+
+
+def _column(text: str, node: ast.AST, offset: int | None = None) -> int:
+    """The 1-based column, in characters, of ``node`` (or of byte ``offset`` on its line); 0 if none.
+
+    ``ast`` counts UTF-8 bytes: ``ｘ^2``'s ``^`` is at byte 3 but is the second character.
+    """
+    lineno = getattr(node, "lineno", None)
+    if offset is None:
+        offset = getattr(node, "col_offset", None)
+    if lineno is None or offset is None:
+        return 0
+    lines = text.splitlines() or [""]
+    line = lines[min(lineno, len(lines)) - 1].encode()
+    return len(line[:offset].decode(errors="replace")) + 1
 
 
 def _is_called(tree: ast.Expression, name: ast.Name) -> bool:
     return any(isinstance(n, ast.Call) and n.func is name for n in ast.walk(tree.body))
 
 
-def _build(root: ast.expr, leaves: Mapping[str, Value]) -> Value:
+def _build(root: ast.expr, leaves: Mapping[str, Value], text: str) -> Value:
     """Turn the checked tree into Values, children before parents, with an explicit stack."""
     built: dict[int, Value] = {}
     stack: list[tuple[ast.expr, bool]] = [(root, False)]
@@ -157,7 +212,7 @@ def _build(root: ast.expr, leaves: Mapping[str, Value]) -> Value:
             stack.append((node, True))
             stack.extend((child, False) for child in children)
             continue
-        built[id(node)] = _make(node, [built[id(c)] for c in children], leaves)
+        built[id(node)] = _make(node, [built[id(c)] for c in children], leaves, text)
     return built[id(root)]
 
 
@@ -171,8 +226,8 @@ def _children(node: ast.expr) -> list[ast.expr]:
     return []
 
 
-def _make(node: ast.expr, args: list[Value], leaves: Mapping[str, Value]) -> Value:
-    column = node.col_offset + 1
+def _make(node: ast.expr, args: list[Value], leaves: Mapping[str, Value], text: str) -> Value:
+    column = _column(text, node)
     try:
         if isinstance(node, ast.Constant):
             return Value(node.value)  # int or float, checked above

@@ -43,7 +43,9 @@ def test_all_operators_and_unary_minus():
         ("x if x else 1", 1, "IfExp"),
         ("x + 'a'", 5, "only numbers"),
         ("x + y", 5, "unknown name 'y'"),
-        ("x @ x", 1, "MatMult"),
+        ("x @ x", 3, "operator @ is not allowed"),
+        ("x % 2", 3, "operator % is not allowed"),
+        ("~x", 1, "operator ~ is not allowed"),
         ("x < 1", 1, "Compare"),
         ("tanh", 1, "is a function"),
         ("tanh(x, x)", 1, "exactly one argument"),
@@ -108,3 +110,29 @@ def test_missing_and_extra_variables():
         build_expression("a * b", {"a": 1.0})
     with pytest.raises(ExpressionError, match="variable 'c' is given but not used"):
         build_expression("a * b", {"a": 1.0, "b": 2.0, "c": 3.0})
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "hint"),
+    [
+        ("x^2", 2, "write x**2"),
+        ("x ^ 2", 3, "write x ** 2"),
+        ("(x+1)^2", 6, "write (x+1)**2"),
+        ("3*x^2 + x", 4, "write 3*x**2 + x"),  # Python reads (3*x)^2 + x: the hint keeps the math's reading
+        ("x^2^2", 4, "write x**2**2"),  # the outer ^ of (x^2)^2, as Python reads it
+        ("ｘ^2", 2, "write ｘ**2"),  # columns count characters, not UTF-8 bytes
+    ],
+)
+def test_a_caret_gets_the_hint_to_write_a_power(text, column, hint):
+    with pytest.raises(ExpressionError) as info:
+        build_expression(text, {"x": 2.0})
+    assert str(info.value) == f"column {column}: ^ is not a power in Python (it is bitwise xor): {hint}"
+    root, _ = build_expression(hint.removeprefix("write "), {"x": 2.0})  # and the hint builds
+    assert root.data == pytest.approx(eval(hint.removeprefix("write ").replace("ｘ", "x"), {"x": 2.0}))
+
+
+def test_columns_count_characters_in_every_error():
+    with pytest.raises(ExpressionError, match="^column 4: log: input must be > 0"):
+        build_expression("é*(log(x - 2))", {"x": 2.0, "é": 1.0})
+    with pytest.raises(ExpressionError, match="^column 4: unknown name 'y'"):
+        build_expression("ｘ+ y", {"x": 2.0})
