@@ -105,8 +105,8 @@ def _expression(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
         root, leaves = build_expression(args.expression, variables)
     except ExpressionError as err:
         raise UserError(f"in the expression: {err}", exit_code=2) from None
-    if root.op:
-        root.label = "out"
+    if root.op:  # named "out", unless a variable is: then the variable keeps its name
+        root.label = next((name for name in ("out", "result", "root") if name not in leaves), "out")
     return root, leaves
 
 
@@ -151,7 +151,7 @@ def _print_numbers(expression: str, root: Value, leaves: dict[str, Value]) -> No
 
 
 def _quiz(args: argparse.Namespace) -> None:
-    from autograd.learn.quiz import quiz
+    from autograd.learn.quiz import plural, quiz
 
     root, _ = _expression(args)
     if sys.stdin is None:  # started with standard input closed (<&-)
@@ -163,7 +163,7 @@ def _quiz(args: argparse.Namespace) -> None:
     result = quiz(root)
     if not result.finished:
         raise UserError(
-            f"standard input ended after {result.asked} of {result.questions} questions "
+            f"standard input ended after {result.asked} of {plural(result.questions, 'question')} "
             "(the quiz reads one answer per line)"
         )
 

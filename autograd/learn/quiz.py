@@ -59,8 +59,33 @@ class QuizResult:
         if self.second_try:
             text += f" ({self.second_try} more right on the second try)"
         if not self.finished:
-            text += f" (input ended after {self.asked} of {self.questions} questions)"
+            text += f" (input ended after {self.asked} of {plural(self.questions, 'question')})"
         return text
+
+
+def plural(count: int, word: str) -> str:
+    """``1 question``, ``2 questions``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def unique_names(root: Value) -> dict[Value, str]:
+    """``node_names``, with a name that two nodes share made distinct: the second ``x`` is ``x_2``.
+
+    A question ``d out/d out`` about a leaf labelled ``out`` would read as the root's own 1.
+    """
+    names: dict[Value, str] = {}
+    taken = set(node_names(root).values())
+    seen: set[str] = set()
+    for node, name in node_names(root).items():  # root first: the root keeps its name
+        if name in seen:
+            k = 2
+            while f"{name}_{k}" in taken:
+                k += 1
+            name = f"{name}_{k}"
+            taken.add(name)
+        seen.add(name)
+        names[node] = name
+    return names
 
 
 def total(root_name: str, name: str) -> str:
@@ -221,7 +246,7 @@ def questions(root: Value) -> Iterator[Question]:
     (``c.local_grads``, recorded by the forward pass). Nothing on the graph is read but data and
     local derivatives, and nothing is written.
     """
-    names = node_names(root)
+    names = unique_names(root)
     waiting = _consumer_counts(root)
     grads: dict[Value, float] = {root: 1.0}
     shares: dict[Value, list[Share]] = {}
@@ -255,7 +280,8 @@ def _why_nan(
             return known.get(c, f"the upstream gradient {total(root_name, c_name)} is nan")
         made = f"{c_name} = {c.op}({', '.join(names[i] for i in c.inputs)})"
         if math.isnan(share.local_grad):
-            return f"at {made} = {fmt(c.data)}, the local derivative {local(c_name, name)} is nan"
+            given = ", ".join(f"{names[i]} = {fmt(i.data)}" for i in c.inputs)
+            return f"at {made} with {given}, the local derivative {local(c_name, name)} is nan"
         return (
             f"at {made}, {local(c_name, name)} × {total(root_name, c_name)} = "
             f"{fmt(share.local_grad)} × {fmt(share.upstream)}, and inf × 0 is undefined (nan)"
@@ -293,7 +319,7 @@ def quiz(
         raise TypeError(f"quiz: root must be a Value, got {type(root).__name__}")
     source = _Answers(input)
     sink = output if output is not None else sys.stdout
-    names = node_names(root)
+    names = unique_names(root)
     root_name = names[root]
     count = sum(1 for n in topological_order(root) if n is not root and (n.inputs or n.label))
     _show_forward(root, names, sink)

@@ -282,3 +282,20 @@ def test_the_tolerance_is_half_a_percent_of_the_gradient():
     assert run(out, ["1", "4", "2.0101"])[0].right == 2
     assert run(out, ["1", "4", "-0"])[0].right == 2  # -0 is 0, not 2
     assert is_right(-0.0, 0.0) and is_right(1e-10, 0.0) and not is_right(1e-3, 0.0)
+
+
+def test_a_nan_local_derivative_names_its_op_and_inputs():
+    x, y = Value(math.nan, label="x"), Value(1.0, label="y")
+    out = x * y  # ∂out/∂y = x = nan
+    out.label = "out"
+    _, text = run(out, ["1", "nan"])  # d out/d x = y = 1, then d out/d y = x = nan
+    assert "(at out = mul(x, y) with x = nan, y = 1.0, the local derivative ∂out/∂y is nan)" in text
+
+
+def test_two_nodes_with_one_label_are_asked_apart():
+    a, b = Value(2.0, label="a"), Value(3.0, label="a")  # d s/d a = 1 for each
+    s = a * 2 + b * 5
+    s.label = "s"
+    result, text = run(s, ["1", "1", "2", "5"])
+    assert "d s/d a = ? 2" in text and "d s/d a_2 = ? 5" in text
+    assert result.right == 4

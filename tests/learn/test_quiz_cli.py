@@ -172,3 +172,9 @@ def test_quiz_has_help(capsys):
         main(["quiz", "--help"])
     assert stop.value.code == 0
     assert "usage: chainrule quiz" in capsys.readouterr().out
+
+
+def test_a_variable_named_out_keeps_its_name(monkeypatch, capsys):
+    code, out, _ = run_main(monkeypatch, capsys, ["out*2", "out=1"], "2\n")
+    assert code == 0
+    assert "    result = mul(out, v2) = 2.0" in out and "right: d result/d out = 2.0" in out
