@@ -70,6 +70,7 @@ AUTO_LAYOUTS = (  # (rankdir, compact, fields), tried in this order
     ("TB", True, "grid"),
     ("LR", True, "column"),
 )
+NUMBER_ROOM = 10  # characters a live page's numbers may take on an edge: -1.234e-05, -9999.9999
 MAX_NODES = 500  # the most boxes a picture (and the live page) draws unless told otherwise
 AUTO_MAX_BOXES = 150  # larger graphs are not measured (no layout makes them readable): drawn left to right
 
@@ -146,6 +147,7 @@ def draw_dot(
     radius: int = 2,
     max_nodes: int = MAX_NODES,
     screen: tuple[int, int] = SCREEN,
+    live: bool = False,
 ) -> graphviz.Digraph:
     """The graph under ``root`` as a ``graphviz.Digraph`` (shown inline by Jupyter).
 
@@ -165,7 +167,10 @@ def draw_dot(
     'row', one 'column', or a 'grid' of names beside numbers; by default a row left to right
     and a column top to bottom); ``show_grad`` (the grad
     field); ``edge_labels`` (d(out)/d(in) on each edge, and after backward ``local × upstream
-    = contribution``); ``highlight`` (colour parameters, inputs, constants and the output).
+    = contribution``); ``highlight`` (colour parameters, inputs, constants and the output);
+    ``live`` (drawn for the live page, whose numbers change with every edit: each edge label is
+    laid out as wide as ``local × upstream = contribution`` with numbers of ``NUMBER_ROOM``
+    characters, so that no edit makes two labels overlap).
     """
     _check_options(root, rankdir, max_nodes, radius, collapse, model)
     if not (isinstance(screen, tuple) and len(screen) == 2 and all(type(n) is int and n > 0 for n in screen)):
@@ -177,6 +182,7 @@ def draw_dot(
         options: dict[str, Any] = dict(show_grad=show_grad, edge_labels=edge_labels, highlight=highlight)
         options.update(params=params)
         options.update(model=model, collapse=collapse, focus=focus, radius=radius, max_nodes=max_nodes)
+        options.update(live=live)
         rankdir, compact, fields = _readable_layout(root, selection.box_count(), options, screen)
     if fields is None:
         fields = "row" if rankdir in ("LR", "RL") else "column"
@@ -194,7 +200,7 @@ def draw_dot(
     for name, attrs in loose:
         graph.node(name, **attrs)
     _add_clusters(graph, in_neuron, in_layer, highlight)
-    for tail, head, attrs in _edge_statements(selection, show_grad, edge_labels, compact):
+    for tail, head, attrs in _edge_statements(selection, show_grad, edge_labels, compact, live):
         graph.edge(tail, head, **attrs)
     if highlight:
         graph.attr(label=legend(selection), labelloc="b", fontsize=NODE_FONT, fontcolor="#555555")
@@ -321,10 +327,10 @@ def _node_statements(
 
 
 def _edge_statements(
-    selection: Selection, show_grad: bool, edge_labels: bool, compact: bool = False
+    selection: Selection, show_grad: bool, edge_labels: bool, compact: bool = False, live: bool = False
 ) -> list[tuple[str, str, dict[str, str]]]:
     """Input -> op -> output edges (input -> output when ``compact``); one edge between a
-    collapsed box and anything else."""
+    collapsed box and anything else. ``live``: each label padded with room for edits."""
     backward_ran = selection.root.grad != 0.0
     edges: list[tuple[str, str, dict[str, str]]] = []
     box_edges: set[tuple[str, str]] = set()
@@ -350,9 +356,23 @@ def _edge_statements(
                 text = number(local)
                 if backward_ran and show_grad:
                     text = f"{number(local)} × {number(node.grad)} = {number(local * node.grad)}"
+                if live:
+                    text = with_room(text)
                 attrs = {"label": escape_text(text), "fontsize": EDGE_FONT, "fontcolor": "#444444"}
             edges.append((source, target, attrs))
     return edges
+
+
+def with_room(text: str) -> str:
+    """An edge label padded on both sides with figure spaces (U+2007, as wide as a digit) to the
+    length of ``local × upstream = contribution`` written with numbers of ``NUMBER_ROOM``
+    characters, so that Graphviz leaves room for whatever numbers the live page writes there
+    later (the page replaces the whole text; the numbers stay centred where Graphviz put them).
+
+    A figure space is at least as wide as any character of a number (digits, ``.``, ``-``,
+    ``e``), so the room is never less than the widest label of that length."""
+    missing = max(0, len(f"{'0' * NUMBER_ROOM} × {'0' * NUMBER_ROOM} = {'0' * NUMBER_ROOM}") - len(text))
+    return "\u2007" * (missing // 2) + text + "\u2007" * (missing - missing // 2)
 
 
 def _add_clusters(

@@ -179,6 +179,7 @@ def live_page(root: Value, grad: float = 1.0, max_nodes: int = MAX_NODES, **opti
     options.setdefault("max_nodes", max_nodes)
     options.setdefault("rankdir", "auto")  # the layout that reads best on a projector, as render()
     options.setdefault("screen", GRAPH_PANEL)  # ... in the part of the page the graph gets
+    options["live"] = True  # edge labels laid out with room for the numbers edits bring
     svg = _svg_with_names(root, order, names, options)
     title = f"Backward pass of {root.label or 'the graph'}: {data['computed']} steps"
     slots = {
