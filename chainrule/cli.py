@@ -27,6 +27,7 @@ from autograd.backward import topological_order
 from autograd.value import Value
 from chainrule import __version__
 from chainrule.expression import ExpressionError, build_expression
+from chainrule.optional import install_hint
 
 
 class UserError(Exception):
@@ -298,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"chainrule {args.command}: error: {err}", file=sys.stderr)
         return err.exit_code
     except ModuleNotFoundError as err:
-        print(f"chainrule {args.command}: error: {err}; pip install 'chainrule[cli]'", file=sys.stderr)
+        print(f"chainrule {args.command}: error: {err}; {install_hint('cli')}", file=sys.stderr)
         return 1
     except OSError as err:  # a file or folder that cannot be read or written
         print(f"chainrule {args.command}: error: {_os_error_text(err)}", file=sys.stderr)

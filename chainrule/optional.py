@@ -27,6 +27,12 @@ def optional_import(name: str) -> ModuleType | None:
         return None
 
 
+def install_hint(extra: str) -> str:
+    """How to install chainrule with ``extra``: from PyPI, and in a checkout of the source (the
+    editable install the README's commands make; ``-e`` keeps it editable)."""
+    return f"pip install 'chainrule[{extra}]' (in a checkout of the source: pip install -e '.[{extra}]')"
+
+
 def missing_line(name: str, what: str) -> str:
     """One line saying that ``what`` was left out and which extra installs ``name``."""
-    return f"no {what}: it needs {name}; pip install 'chainrule[{EXTRAS[name]}]' (or 'chainrule[cli]')"
+    return f"no {what}: it needs {name}; {install_hint(EXTRAS[name])}"

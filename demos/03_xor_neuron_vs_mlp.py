@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from _common import output_dir
+from _common import can_plot, output_dir
 
 from chainrule.lesson import MLP_STEPS, NEURON_STEPS, Training, train_mlp, train_single_neuron
 from nn.data import xor
@@ -41,6 +41,8 @@ def main() -> None:
     show(f"MLP(2, [4, 1]) with tanh, {MLP_STEPS} steps of lr 0.5:", deep)
     print()
 
+    if not can_plot("loss plot (xor-losses.png)"):
+        return
     from chainrule import plots
 
     plt = plots.pyplot()

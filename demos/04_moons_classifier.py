@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from _common import output_dir
+from _common import can_plot, output_dir
 
 import autograd
 import nn
@@ -51,7 +51,8 @@ def main() -> None:
         schedule.step()
     loss, accuracy = loss_and_accuracy()
     print(f"after {steps} steps: loss {loss.data:.4f}, accuracy {accuracy:.0%}")
-    print(f"wrote {plot(model, X, labels, out / 'moons-boundary.png')}")
+    if can_plot("decision-boundary plot (moons-boundary.png)"):
+        print(f"wrote {plot(model, X, labels, out / 'moons-boundary.png')}")
 
 
 def plot(model: nn.MLP, X: list[list[float]], labels: list[int], path: Path) -> Path:

@@ -16,7 +16,7 @@ Writes OUT_DIR/optimizers.png (default: chainrule-demos/, see demos/_common.py).
 
 from __future__ import annotations
 
-from _common import output_dir
+from _common import can_plot, output_dir
 
 import nn
 
@@ -61,6 +61,8 @@ def main() -> None:
     for k in SHOW:
         print(f"{k:4d} " + "".join(f"{losses[k]:18.4f}" for losses, _ in runs.values()))
 
+    if not can_plot("loss plot (optimizers.png)"):
+        return
     from chainrule import plots
 
     plt = plots.pyplot()

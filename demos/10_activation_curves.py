@@ -12,7 +12,7 @@ Writes OUT_DIR/activations.png (default: chainrule-demos/, see demos/_common.py)
 
 from __future__ import annotations
 
-from _common import output_dir
+from _common import can_plot, output_dir
 
 from autograd import Value
 
@@ -37,6 +37,8 @@ def main() -> None:
     peaks = {name: max(value_and_slope(name, z)[1] for z in GRID) for name in ACTIVATIONS}
     print("steepest slope on [-5, 5]: " + ", ".join(f"{name} {peak:.4f}" for name, peak in peaks.items()))
 
+    if not can_plot("plot of the curves (activations.png)"):
+        return
     from chainrule import plots
 
     plt = plots.pyplot()

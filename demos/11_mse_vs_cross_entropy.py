@@ -14,7 +14,7 @@ Writes OUT_DIR/mse-vs-cross-entropy.png (default: chainrule-demos/, see demos/_c
 
 from __future__ import annotations
 
-from _common import output_dir
+from _common import can_plot, output_dir
 
 import nn
 from autograd import Value
@@ -62,6 +62,8 @@ def main() -> None:
         right = next((k for k, a in enumerate(outputs) if a > 0.5), None)
         print(f"{name:>13}: a after {STEPS} steps {outputs[-1]:.4f}; first step with a > 0.5: {right}")
 
+    if not can_plot("plot (mse-vs-cross-entropy.png)"):
+        return
     from chainrule import plots
 
     plt = plots.pyplot()

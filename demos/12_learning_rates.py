@@ -13,7 +13,7 @@ Writes OUT_DIR/learning-rates.png (default: chainrule-demos/, see demos/_common.
 
 from __future__ import annotations
 
-from _common import output_dir
+from _common import can_plot, output_dir
 
 import nn
 from autograd import Value
@@ -46,6 +46,8 @@ def main() -> None:
         verdict = "diverges" if losses[-1] > losses[0] else "converges"
         print(f"lr {lr:<5} loss {losses[0]:.4f} -> {losses[-1]:.4g} after {STEPS} steps ({verdict})")
 
+    if not can_plot("loss plots (learning-rates.png)"):
+        return
     from chainrule import plots
 
     plt = plots.pyplot()

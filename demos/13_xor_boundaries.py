@@ -13,7 +13,7 @@ Writes OUT_DIR/xor-boundaries.png (default: chainrule-demos/, see demos/_common.
 
 from __future__ import annotations
 
-from _common import output_dir
+from _common import can_plot, output_dir
 
 from chainrule.lesson import plot_xor_boundaries, train_mlp, train_single_neuron
 
@@ -29,8 +29,8 @@ def main() -> None:
     mlp, deep = train_mlp()
     print(f"MLP(2, [4, 1]): accuracy {deep.accuracy:.0%}, a boundary bent by the hidden layer")
 
-    path = plot_xor_boundaries(neuron, single, mlp, deep, out / "xor-boundaries.png")
-    print(f"wrote {path}")
+    if can_plot("plot of the boundaries (xor-boundaries.png)"):
+        print(f"wrote {plot_xor_boundaries(neuron, single, mlp, deep, out / 'xor-boundaries.png')}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 
-from _common import output_dir
+from _common import can_plot, output_dir
 
 from chainrule.lesson import train_mlp
 
@@ -30,6 +30,8 @@ def main() -> None:
         weights = [w.data for neuron in layer.neurons for w in neuron.w]
         print(f"layer {k}: largest |w| {max(abs(w) for w in weights):.4f}")
 
+    if not can_plot("layer diagram (layer-diagram.png)"):
+        return
     from chainrule import plots
 
     plt = plots.pyplot()

@@ -38,7 +38,8 @@ def run(tmp_path: Path, *args: str, hide: tuple[str, ...] = (), no_dot: bool = F
 
 def test_missing_line_names_the_extra():
     assert missing_line("matplotlib", "loss-curve plot") == (
-        "no loss-curve plot: it needs matplotlib; pip install 'chainrule[plot]' (or 'chainrule[cli]')"
+        "no loss-curve plot: it needs matplotlib; pip install 'chainrule[plot]' "
+        "(in a checkout of the source: pip install -e '.[plot]')"
     )
     assert "chainrule[progress]" in missing_line("tqdm", "progress bar")
 

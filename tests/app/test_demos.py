@@ -456,3 +456,34 @@ def test_14_layer_diagram_counts_and_largest_weights(tmp_path):
         largest = max(abs(w.data) for neuron in layer.neurons for w in neuron.w)
         assert number_after(out, f"layer {k}: largest |w|") == pytest.approx(largest, abs=1e-4)
     assert (tmp_path / "out" / "layer-diagram.png").stat().st_size > 0
+
+
+# What each numbered demo that plots writes; the others write no picture with matplotlib.
+PLOTS = {
+    "03_xor_neuron_vs_mlp.py": "xor-losses.png",
+    "04_moons_classifier.py": "moons-boundary.png",
+    "08_adam_sgd_rmsprop.py": "optimizers.png",
+    "10_activation_curves.py": "activations.png",
+    "11_mse_vs_cross_entropy.py": "mse-vs-cross-entropy.png",
+    "12_learning_rates.py": "learning-rates.png",
+    "13_xor_boundaries.py": "xor-boundaries.png",
+    "14_layer_diagram.py": "layer-diagram.png",
+}
+
+
+@pytest.mark.parametrize("demo", NUMBERED, ids=lambda path: path.name[:2])
+def test_every_numbered_demo_runs_without_matplotlib(demo, tmp_path):
+    """A bare install: a demo prints all it computes, then one line naming the extra for its plot
+    (both install forms), as the command does; no traceback, exit 0 (run_demo checks both)."""
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    (hidden / "matplotlib.py").write_text("raise ImportError('matplotlib hidden for the test')\n")
+    out = run_demo(demo.name, tmp_path, path_first=hidden)
+    said = [line for line in out.splitlines() if "it needs matplotlib" in line]
+    if demo.name in PLOTS:
+        assert len(said) == 1, out
+        assert PLOTS[demo.name] in said[0]
+        assert "pip install 'chainrule[plot]'" in said[0] and "pip install -e '.[plot]'" in said[0]
+    else:
+        assert said == []
+    assert not list((tmp_path / "out").glob("*.png"))

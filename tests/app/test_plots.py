@@ -119,3 +119,18 @@ def test_an_ipython_shell_keeps_matplotlibs_own_choice():
     pytest.importorskip("IPython")
     start = "from IPython.core.interactiveshell import InteractiveShell\nInteractiveShell.instance()"
     assert backend_after_pyplot(start) == "None"
+
+
+def test_install_hints_give_the_pypi_and_the_checkout_forms():
+    """A learner in a clone of the repository (the README's editable install) cannot use the
+    PyPI name alone; the hint gives both, the checkout one editable as the README installs it."""
+    from chainrule.optional import install_hint, missing_line
+
+    line = missing_line("matplotlib", "loss plot")
+    assert line.startswith("no loss plot: it needs matplotlib; ")
+    assert "pip install 'chainrule[plot]'" in line and "pip install -e '.[plot]'" in line
+    assert "pip install -e '.[progress]'" in missing_line("tqdm", "progress bar")
+    assert (
+        install_hint("cli")
+        == "pip install 'chainrule[cli]' (in a checkout of the source: pip install -e '.[cli]')"
+    )
