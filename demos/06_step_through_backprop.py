@@ -11,9 +11,10 @@ What to notice:
 - ``explain(x, root)`` writes one derivative as a sum over paths; with fan-out (x used twice
   in f = x*y + x) there are two paths and their sum is x.grad;
 - OUT_DIR/steps.html (needs Graphviz) lets you click through the same steps in a browser.
-To stop *inside* the engine's loop with pdb, see demos/step_through.py and docs/debugging.md;
-from the repository root, find the chain-rule line, start pdb, then `b autograd/backward.py:NUMBER`:
-    grep -n "the chain rule; +=" autograd/backward.py
+To stop *inside* the engine's loop with pdb, see demos/step_through.py and docs/debugging.md:
+find the chain-rule line (grep prints FILE:NUMBER: and the line), start pdb from the repository
+root (or on your own script from anywhere), then `b FILE:NUMBER`:
+    grep -Hn "the chain rule; +=" "$(python -c 'import autograd.backward as m; print(m.__file__)')"
     python -m pdb -m demos.step_through
 """
 

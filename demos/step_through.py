@@ -1,12 +1,16 @@
 """A backward pass to step through in pdb (see docs/debugging.md).
 
-From the repository root, find the chain-rule line (this prints exactly one line, starting
-with its number), then start pdb on this demo and stop at that line:
+Find the chain-rule line (this prints exactly one line, starting with the file and its line
+number: FILE:NUMBER:), then start pdb on this demo from the repository root (or on your own
+script, from any folder: python -m pdb my_script.py) and stop at that line:
 
-    grep -n "the chain rule; +=" autograd/backward.py
+    grep -Hn "the chain rule; +=" "$(python -c 'import autograd.backward as m; print(m.__file__)')"
     python -m pdb -m demos.step_through
-    (Pdb) b autograd/backward.py:NUMBER
+    (Pdb) b FILE:NUMBER
     (Pdb) c
+
+The whole path, because pdb looks a relative one (autograd/backward.py) up along sys.path,
+where an editable install (pip install -e .) does not put the repository.
 
 The numbers are chosen so every chain-rule value is easy to check by hand:
 
