@@ -6,10 +6,21 @@ parameter indices), ``frames`` (per step: ``step``, ``loss``, ``params``, ``grad
 2-D data, ``scores`` on a grid), and the ``data`` and ``grid``. The page
 (``flipbook_template.html``) shows, all at the frame the scrubber is on:
 
-- the network collapsed to one circle per neuron, each edge coloured by its weight's sign and
-  as wide as its size, each neuron ringed as thick as the size of its parameters' grads;
+- the network collapsed to one circle per neuron, each edge coloured by its weight's sign
+  and as wide as ``EDGE px * |w| / W`` (``W`` the largest ``|w|`` of the whole run), each neuron
+  ringed ``RING px * sqrt(g / G)`` wide, where ``g`` is the norm of its parameters' grads
+  (written beside it) and ``G`` the largest of the run: one scale for every frame, so a
+  shrinking gradient is seen to shrink, and a square root so that small ones still show. The
+  legend states both scales in the pixels drawn (``EDGE`` and ``RING`` fit the panel);
 - the loss curve with a marker at the current step;
 - the decision boundary (the sign of the score on the grid) with the data points.
+
+Each colour means one thing: the classes have ``palette.CLASS_COLOURS`` (as in every plot) and
+the weights' signs ``palette.WEIGHT_COLOURS``, which are kept apart in hue; marks that mean no
+class or sign (rings, the loss curve and its marker) are grey or black. Both drawings are laid
+out in screen pixels, again whenever the window or presentation mode changes: text is at least
+14 px (12 px on a phone, where the page is one column with the drawing first), 20 px when
+presenting, and a network too big for its panel scrolls rather than shrinking its text.
 
 A play button, the arrow keys and ``window.chainrule`` (``frames() show(k) frame(k)``) move
 it. Like the live graph page it is self-contained, offline, and forbids network access.
@@ -23,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd.see.page import _number, fill_page, safe_json
-from autograd.see.palette import CLASS_COLOURS, CLASS_NAMES
+from autograd.see.palette import CLASS_COLOURS, CLASS_NAMES, WEIGHT_COLOURS, WEIGHT_NAMES
 
 
 def _check_run(run: object) -> Mapping[str, Any]:
@@ -65,7 +76,12 @@ def flipbook_page(run: Mapping[str, Any], title: str = "Training run") -> str:
         "frames": _frames(run["frames"]),
         "data": run.get("data"),
         "grid": run.get("grid"),
-        "palette": {"colours": list(CLASS_COLOURS), "names": list(CLASS_NAMES)},
+        "palette": {
+            "colours": list(CLASS_COLOURS),
+            "names": list(CLASS_NAMES),
+            "weights": list(WEIGHT_COLOURS),
+            "weight_names": list(WEIGHT_NAMES),
+        },
     }
     return fill_page("flipbook_template.html", {"TITLE": html.escape(str(title)), "DATA": safe_json(data)})
 
