@@ -29,6 +29,12 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
     positions = (argnums,) if isinstance(argnums, int) else tuple(argnums)
 
     def value_and_grad_f(*args: Any) -> tuple[Any, Any]:
+        if not args:  # grad(lambda: loss)(): what a learner tries with a model it closes over
+            raise ValueError(
+                "grad: called with no arguments, so nothing to differentiate with respect to; grad(f)(x) "
+                "gives df/dx at x. For the gradient with respect to Values f closes over (a model's "
+                "parameters), call f().backward() and read each p.grad, or use trace_values(f, model)"
+            )
         for i in positions:
             if not -len(args) <= i < len(args):
                 raise ValueError(f"grad: argnums {i} is out of range for {len(args)} arguments")

@@ -397,6 +397,9 @@ def test_trace_with_no_inputs_refuses_and_points_to_trace_values() -> None:
         trace(loss_of_model)
     with pytest.raises(ValueError, match="trace_values: no inputs"):
         trace_values(lambda: loss, [])
+    for form in (autograd.grad, autograd.value_and_grad):  # it said 'argnums 0 is out of range'
+        with pytest.raises(ValueError, match=r"grad: called with no arguments.*trace_values\(f, model\)"):
+            form(lambda: loss)()
 
 
 def mlp_and_loss() -> tuple[nn.MLP, Callable[[], Value]]:
