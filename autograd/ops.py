@@ -24,12 +24,14 @@ Errors name the op and the offending number; NaN inputs pass through without rai
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 import numbers
 import operator
 import weakref
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Union
+from dataclasses import dataclass
+from typing import Any, TypeVar, Union
 
 from autograd.grad_mode import recording
 from autograd.value import Operand, Value, clip, to_float
@@ -37,6 +39,7 @@ from autograd.value import Operand, Value, clip, to_float
 Number = Union[float, Value]  # a derivative rule works on floats and on Values alike
 Inputs = Any  # a rule's inputs: numbers (the forward pass) or Values (create_graph=True)
 Grads = tuple[Any, ...]  # a rule's result: one local derivative per input, numbers or Values
+F = TypeVar("F", bound=Callable[..., Value])
 
 
 def record(data: float, op: str, inputs: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
@@ -69,16 +72,22 @@ def as_values(xs: Iterable[Operand], op: str) -> tuple[Value, ...]:
     return values  # all Values already: the common case, checked without a function call each
 
 
-def refuse_bad_data(op: str, inputs: Sequence[Value]) -> None:
+def refuse_bad_data(op: str, operands: Sequence[object]) -> None:
     """Raise a ``TypeError`` naming ``op`` if an input's ``.data`` is not a real number.
 
     The ops read ``.data`` without checking it (a check would cost every op). When their
-    arithmetic fails with a TypeError, they call this to say why: a ``.data`` assigned by
+    arithmetic fails with a TypeError, ``guard`` calls this to say why: a ``.data`` assigned by
     hand, such as ``v.data = "2"`` or ``p.data -= lr * p.grad`` after
-    ``backward(create_graph=True)``, where ``p.grad`` is a Value. If every ``.data`` is a
-    number the TypeError came from elsewhere, and the op lets it go on.
+    ``backward(create_graph=True)``, where ``p.grad`` is a Value. ``operands`` are the op's
+    arguments as given (lists of them, for ``sum`` and ``dot``, are read in order). If every
+    ``.data`` is a number the TypeError came from elsewhere, and the op lets it go on.
     """
+    inputs = [
+        x for operand in operands for x in (operand if isinstance(operand, (list, tuple)) else (operand,))
+    ]
     for position, value in enumerate(inputs):
+        if not isinstance(value, Value):
+            continue
         data = value.data
         if not isinstance(data, numbers.Real) or isinstance(data, Value):
             name = f" {value.label!r}" if value.label else ""
@@ -86,6 +95,117 @@ def refuse_bad_data(op: str, inputs: Sequence[Value]) -> None:
                 f"{op}: input {position}{name} has .data = {clip(repr(data))}, a {type(data).__name__}, "
                 "not a number; .data must hold a float (set it to float(...), or to a Value's .data)"
             ) from None
+
+
+# --- the registry: every form of each op, in one entry -------------------------------------------
+
+
+@dataclass
+class Op:
+    """One op and every form of it that the rest of chainrule reads (JAX registers a primitive so).
+
+    Made by the ``@op(...)`` line above each op below; ``OPS[name]`` holds it. What reads it:
+    ``Value``'s methods (``methods``, ``reflected``), ``backward(create_graph=True)`` (``rule``),
+    ``autograd.trace`` (``trace``, ``floats``), chainrule's expression parser (``expression``),
+    docs/ops.md (``written``, ``formula``, ``domain``, ``derivatives``: generated from here and
+    checked), and the tests (``tests/engine/test_op_registry.py`` fails when a form is missing:
+    the JavaScript twin's row, a test case).
+    """
+
+    name: str  # node.op, the function's name in ops.py and autograd, the parser's name
+    forward: Callable[..., Value]  # the op as written below (no guard): builds the node
+    guarded: Callable[..., Value]  # the same with the shared guard: ops.<name> is this one
+    swapped: Callable[..., Value] | None  # guarded(b, a), for a reflected method such as __rmul__
+    arity: int  # the number of inputs; 0 for any number (sum, dot)
+    written: str  # how a user writes it, for docs/ops.md
+    formula: str  # the output, for docs/ops.md
+    derivatives: str  # the local derivatives, for docs/ops.md
+    domain: str = ""  # where the op is defined, for docs/ops.md ('' for every real number)
+    trace: tuple[str, tuple[str, ...]] | None = None  # autograd.trace's templates (trace_rules.py)
+    floats: Callable[..., float] | None = None  # the output from floats, as the trace's code calls it
+    methods: tuple[str, ...] = ()  # Value's methods that are this op (``__mul__``, ``tanh``)
+    reflected: str = ""  # Value's reflected method (``__rmul__``: 2 * a is mul(2, a))
+    expression: bool = False  # chainrule's expressions accept ``name(x)``
+    rule: Callable[..., Grads] | None = None  # <name>_grads, the local derivatives; None: constants
+
+
+OPS: dict[str, Op] = {}  # every op by name, in the order of this file
+
+
+def op(
+    written: str,
+    formula: str,
+    derivatives: str,
+    *,
+    domain: str = "",
+    trace: tuple[str, tuple[str, ...]] | None = None,
+    floats: Callable[..., float] | None = None,
+    methods: tuple[str, ...] = (),
+    reflected: str = "",
+    expression: bool = False,
+    arity: int = 1,
+) -> Callable[[F], F]:
+    """Register the op below in ``OPS`` and return it with the shared guard (``guard``)."""
+
+    def register(forward: F) -> F:
+        name = forward.__name__
+        guarded = guard(name, forward)
+        swapped = guard(name, forward, swap=True) if reflected else None
+        OPS[name] = Op(name, forward, guarded, swapped, arity, written, formula, derivatives,
+                       domain, trace, floats, methods, reflected, expression)  # fmt: skip
+        return guarded
+
+    return register
+
+
+def guard(name: str, forward: F, swap: bool = False) -> F:
+    """``forward`` with the one check all ops share: if it fails with a TypeError, name the input
+    whose ``.data`` is not a number (``refuse_bad_data``), else let the error go on.
+
+    A ``try`` costs nothing until it catches (Python 3.11+), and Value's methods *are* these
+    guarded functions (value.py attaches them), so ``a * b`` makes as many calls as before.
+    One or two inputs get a wrapper of that shape, which is faster than ``*args``.
+    """
+    code = forward.__code__
+    guarded: Callable[..., Value]
+    if swap:  # b.__rmul__(a) is mul(a, b)
+
+        def guarded(b: Any, a: Any) -> Value:
+            try:
+                return forward(a, b)
+            except TypeError:
+                refuse_bad_data(name, (a, b))
+                raise
+
+    elif code.co_argcount == 1 and not forward.__defaults__:
+
+        def guarded(a: Any) -> Value:
+            try:
+                return forward(a)
+            except TypeError:
+                refuse_bad_data(name, (a,))
+                raise
+
+    elif code.co_argcount == 2 and not forward.__defaults__:
+
+        def guarded(a: Any, b: Any) -> Value:
+            try:
+                return forward(a, b)
+            except TypeError:
+                refuse_bad_data(name, (a, b))
+                raise
+
+    else:
+
+        def guarded(*operands: Any, **options: Any) -> Value:
+            try:
+                return forward(*operands, **options)
+            except TypeError:
+                refuse_bad_data(name, operands)
+                raise
+
+    functools.update_wrapper(guarded, forward)
+    return guarded  # type: ignore[return-value]
 
 
 # --- helpers for the derivative rules: each takes a number or a Value ----------------------------
@@ -122,46 +242,63 @@ def power_of(x: Number, n: Number) -> Number:
     return _pow_or_inf(x, data_of(n))
 
 
+# --- the float forms some ops compute with (also the functions autograd.trace's code calls) ------
+
+
+def float_sigmoid(x: float) -> float:
+    """sigmoid of a float: 1/(1 + e**-x) for x >= 0, e**x/(1 + e**x) below, so e** never overflows."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def float_softplus(x: float) -> float:
+    """softplus of a float: max(x, 0) + log1p(e**-|x|), no overflow at 1000, no loss near 0."""
+    return (x if x > 0.0 else 0.0) + math.log1p(math.exp(-math.fabs(x)))
+
+
+def float_sin(x: float) -> float:
+    """sin of a float; NaN at +-inf, as in PyTorch (math.sin raises there)."""
+    return math.nan if math.isinf(x) else math.sin(x)
+
+
+def float_cos(x: float) -> float:
+    """cos of a float; NaN at +-inf, as in PyTorch."""
+    return math.nan if math.isinf(x) else math.cos(x)
+
+
 # --- arithmetic -------------------------------------------------------------------------------
 
 
+@op("a + b", "a + b", "d/da = 1, d/db = 1", trace=("{0} + {1}", ("1.0", "1.0")),
+    methods=("__add__",), reflected="__radd__", arity=2)  # fmt: skip
 def add(a: Operand, b: Operand) -> Value:
     """a + b."""
     a, b = as_value(a, "add"), as_value(b, "add")
-    try:
-        return record(a.data + b.data, "add", (a, b), (1.0, 1.0))  # d/da = 1, d/db = 1
-    except TypeError:
-        refuse_bad_data("add", (a, b))
-        raise
+    return record(a.data + b.data, "add", (a, b), (1.0, 1.0))  # d/da = 1, d/db = 1
 
 
+@op("a - b", "a − b", "d/da = 1, d/db = −1", trace=("{0} - {1}", ("1.0", "-1.0")),
+    methods=("__sub__",), reflected="__rsub__", arity=2)  # fmt: skip
 def sub(a: Operand, b: Operand) -> Value:
     """a - b."""
     a, b = as_value(a, "sub"), as_value(b, "sub")
-    try:
-        return record(a.data - b.data, "sub", (a, b), (1.0, -1.0))  # d/da = 1, d/db = -1
-    except TypeError:
-        refuse_bad_data("sub", (a, b))
-        raise
+    return record(a.data - b.data, "sub", (a, b), (1.0, -1.0))  # d/da = 1, d/db = -1
 
 
+@op("-a", "−a", "d/da = −1", trace=("-{0}", ("-1.0",)), methods=("__neg__",))
 def neg(a: Value) -> Value:
     """-a."""
-    try:
-        return record(-a.data, "neg", (a,), (-1.0,))  # d/da = -1
-    except TypeError:
-        refuse_bad_data("neg", (a,))
-        raise
+    return record(-a.data, "neg", (a,), (-1.0,))  # d/da = -1
 
 
+@op("a * b", "a·b", "d/da = b, d/db = a", trace=("{0} * {1}", ("{1}", "{0}")),
+    methods=("__mul__",), reflected="__rmul__", arity=2)  # fmt: skip
 def mul(a: Operand, b: Operand) -> Value:
     """a * b."""
     a, b = as_value(a, "mul"), as_value(b, "mul")
-    try:
-        return record(a.data * b.data, "mul", (a, b), mul_grads(None, (a.data, b.data)))
-    except TypeError:
-        refuse_bad_data("mul", (a, b))
-        raise
+    return record(a.data * b.data, "mul", (a, b), mul_grads(None, (a.data, b.data)))
 
 
 def mul_grads(out: Any, inputs: Inputs) -> Grads:
@@ -170,17 +307,16 @@ def mul_grads(out: Any, inputs: Inputs) -> Grads:
     return (b, a)
 
 
+@op("a / b", "a / b", "d/da = 1/b, d/db = −a/b² = −out/b", domain="b ≠ 0",
+    trace=("{0} / {1}", ("1.0 / {1}", "-{out} / {1}")),
+    methods=("__truediv__",), reflected="__rtruediv__", arity=2)  # fmt: skip
 def div(a: Operand, b: Operand) -> Value:
     """a / b, b != 0."""
     a, b = as_value(a, "div"), as_value(b, "div")
-    try:
-        if b.data == 0.0:
-            raise ZeroDivisionError(f"div: division by zero ({a.data!r} / {b.data!r})")
-        out = a.data / b.data
-        return record(out, "div", (a, b), div_grads(out, (a.data, b.data)))
-    except TypeError:
-        refuse_bad_data("div", (a, b))
-        raise
+    if b.data == 0.0:
+        raise ZeroDivisionError(f"div: division by zero ({a.data!r} / {b.data!r})")
+    out = a.data / b.data
+    return record(out, "div", (a, b), div_grads(out, (a.data, b.data)))
 
 
 def div_grads(out: Number, inputs: Inputs) -> Grads:
@@ -189,16 +325,15 @@ def div_grads(out: Number, inputs: Inputs) -> Grads:
     return (1.0 / b, -out / b)
 
 
+@op("a ** b", "aᵇ", "d/da = b·aᵇ⁻¹, d/db = aᵇ·ln a (0 where a ≤ 0)",
+    trace=("power({0}, {1})", ("pow_grads({out}, ({0}, {1}))[0]", "pow_grads({out}, ({0}, {1}))[1]")),
+    methods=("__pow__",), reflected="__rpow__", arity=2)  # fmt: skip
 def pow(a: Operand, b: Operand) -> Value:
     """a ** b."""
     a, b = as_value(a, "pow"), as_value(b, "pow")
-    try:
-        x, n = a.data, b.data
-        out = float_power(x, n)
-        return record(out, "pow", (a, b), pow_grads(out, (x, n)))
-    except TypeError:
-        refuse_bad_data("pow", (a, b))
-        raise
+    x, n = a.data, b.data
+    out = float_power(x, n)
+    return record(out, "pow", (a, b), pow_grads(out, (x, n)))
 
 
 def pow_grads(out: Number, inputs: Inputs) -> Grads:
@@ -245,16 +380,15 @@ def _pow_or_inf(x: float, n: float) -> float:
 # --- functions of one input --------------------------------------------------------------------
 
 
+@op("a.exp()", "eᵃ", "d/da = eᵃ = out", trace=("exp({0})", ("{out}",)), floats=math.exp,
+    methods=("exp",), expression=True)  # fmt: skip
 def exp(a: Value) -> Value:
     """e**a."""
     try:
         out = math.exp(a.data)
-        return record(out, "exp", (a,), exp_grads(out, (a.data,)))
     except OverflowError:
         raise OverflowError(f"exp: e ** {a.data!r} is too large for a float") from None
-    except TypeError:
-        refuse_bad_data("exp", (a,))
-        raise
+    return record(out, "exp", (a,), exp_grads(out, (a.data,)))
 
 
 def exp_grads(out: Number, inputs: Inputs) -> Grads:
@@ -262,17 +396,15 @@ def exp_grads(out: Number, inputs: Inputs) -> Grads:
     return (out,)
 
 
+@op("a.log()", "ln a", "d/da = 1/a", domain="a > 0", trace=("log({0})", ("1.0 / {0}",)),
+    floats=math.log, methods=("log",), expression=True)  # fmt: skip
 def log(a: Value) -> Value:
     """Natural log, a > 0."""
-    try:
-        x = a.data
-        if x <= 0.0:
-            raise ValueError(f"log: input must be > 0, got {x!r}")
-        out = math.log(x)
-        return record(out, "log", (a,), log_grads(out, (x,)))
-    except TypeError:
-        refuse_bad_data("log", (a,))
-        raise
+    x = a.data
+    if x <= 0.0:
+        raise ValueError(f"log: input must be > 0, got {x!r}")
+    out = math.log(x)
+    return record(out, "log", (a,), log_grads(out, (x,)))
 
 
 def log_grads(out: Number, inputs: Inputs) -> Grads:
@@ -281,17 +413,16 @@ def log_grads(out: Number, inputs: Inputs) -> Grads:
     return (1.0 / a,)
 
 
+@op("a.sqrt()", "√a", "d/da = 1/(2√a) = 0.5/out (+∞ at 0)", domain="a ≥ 0",
+    trace=("sqrt({0})", ("(0.5 / {out} if {out} != 0.0 else inf)",)), floats=math.sqrt,
+    methods=("sqrt",), expression=True)  # fmt: skip
 def sqrt(a: Value) -> Value:
     """Square root, a >= 0."""
-    try:
-        x = a.data
-        if x < 0.0:
-            raise ValueError(f"sqrt: input must be >= 0, got {x!r}")
-        out = math.sqrt(x)
-        return record(out, "sqrt", (a,), sqrt_grads(out, (x,)))
-    except TypeError:
-        refuse_bad_data("sqrt", (a,))
-        raise
+    x = a.data
+    if x < 0.0:
+        raise ValueError(f"sqrt: input must be >= 0, got {x!r}")
+    out = math.sqrt(x)
+    return record(out, "sqrt", (a,), sqrt_grads(out, (x,)))
 
 
 def sqrt_grads(out: Number, inputs: Inputs) -> Grads:
@@ -299,14 +430,12 @@ def sqrt_grads(out: Number, inputs: Inputs) -> Grads:
     return (0.5 / out if data_of(out) != 0.0 else math.inf,)
 
 
+@op("a.tanh()", "tanh a", "d/da = 1 − out²", trace=("tanh({0})", ("1.0 - {out} * {out}",)),
+    floats=math.tanh, methods=("tanh",), expression=True)  # fmt: skip
 def tanh(a: Value) -> Value:
     """tanh(a) = (e**a - e**-a) / (e**a + e**-a)."""
-    try:
-        out = math.tanh(a.data)
-        return record(out, "tanh", (a,), tanh_grads(out, (a.data,)))
-    except TypeError:
-        refuse_bad_data("tanh", (a,))
-        raise
+    out = math.tanh(a.data)
+    return record(out, "tanh", (a,), tanh_grads(out, (a.data,)))
 
 
 def tanh_grads(out: Number, inputs: Inputs) -> Grads:
@@ -314,18 +443,16 @@ def tanh_grads(out: Number, inputs: Inputs) -> Grads:
     return (1.0 - out * out,)
 
 
+@op("a.sigmoid()", "1/(1 + e⁻ᵃ)", "d/da = out·(1 − out)", trace=("sigmoid({0})", ("{out} * (1.0 - {out})",)),
+    floats=float_sigmoid, methods=("sigmoid",), expression=True)  # fmt: skip
 def sigmoid(a: Value) -> Value:
     """sigmoid(a) = 1 / (1 + e**-a).
 
     Computed as 1/(1 + e**-a) for a >= 0 and e**a / (1 + e**a) for a < 0, so e** never
     sees a large positive argument: exact and finite at a = +-1000.
     """
-    try:
-        out = float_sigmoid(a.data)
-        return record(out, "sigmoid", (a,), sigmoid_grads(out, (a.data,)))
-    except TypeError:
-        refuse_bad_data("sigmoid", (a,))
-        raise
+    out = float_sigmoid(a.data)
+    return record(out, "sigmoid", (a,), sigmoid_grads(out, (a.data,)))
 
 
 def sigmoid_grads(out: Number, inputs: Inputs) -> Grads:
@@ -333,31 +460,16 @@ def sigmoid_grads(out: Number, inputs: Inputs) -> Grads:
     return (out * (1.0 - out),)
 
 
-def float_sigmoid(x: float) -> float:
-    """sigmoid of a float, without overflow (the op's forward, and autograd.trace's ``sigmoid``)."""
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
+@op("a.softplus()", "ln(1 + eᵃ)", "d/da = sigmoid(a)", trace=("softplus({0})", ("sigmoid({0})",)),
+    floats=float_softplus, methods=("softplus",), expression=True)  # fmt: skip
 def softplus(a: Value) -> Value:
     """softplus(a) = log(1 + e**a).
 
     Computed as max(a, 0) + log1p(e**-|a|): no overflow at a = 1000, no loss near 0.
     """
-    try:
-        x = a.data
-        out = float_softplus(x)
-        return record(out, "softplus", (a,), softplus_grads(out, (x,)))
-    except TypeError:
-        refuse_bad_data("softplus", (a,))
-        raise
-
-
-def float_softplus(x: float) -> float:
-    """softplus of a float: max(x, 0) + log1p(e**-|x|) (also autograd.trace's ``softplus``)."""
-    return (x if x > 0.0 else 0.0) + math.log1p(math.exp(-math.fabs(x)))
+    x = a.data
+    out = float_softplus(x)
+    return record(out, "softplus", (a,), softplus_grads(out, (x,)))
 
 
 def softplus_grads(out: Number, inputs: Inputs) -> Grads:
@@ -366,35 +478,33 @@ def softplus_grads(out: Number, inputs: Inputs) -> Grads:
     return (sigmoid_of(a),)
 
 
+@op("a.relu()", "max(0, a)", "d/da = 1 if a > 0 else 0",
+    trace=("(0.0 if {0} <= 0.0 else {0})", ("(1.0 if {0} > 0.0 else 0.0)",)), methods=("relu",),
+    expression=True)  # fmt: skip
 def relu(a: Value) -> Value:
     """max(0, a).    d/da = 1 if a > 0 else 0   (0 at a = 0, as in PyTorch)"""
-    try:
-        x = a.data
-        if x > 0.0:
-            return record(x, "relu", (a,), (1.0,))
-        return record(0.0 if x <= 0.0 else x, "relu", (a,), (0.0,))  # NaN stays NaN
-    except TypeError:
-        refuse_bad_data("relu", (a,))
-        raise
+    x = a.data
+    if x > 0.0:
+        return record(x, "relu", (a,), (1.0,))
+    return record(0.0 if x <= 0.0 else x, "relu", (a,), (0.0,))  # NaN stays NaN
 
 
 DEFAULT_SLOPE = 0.01  # leaky_relu's negative_slope when none is given, as in PyTorch
 
 
+# its trace template has the slope written in: trace_rules.leaky_relu_template
+@op("a.leaky_relu(s=0.01)", "a if a > 0 else s·a", "d/da = 1 if a > 0 else s", methods=("leaky_relu",),
+    expression=True)  # fmt: skip
 def leaky_relu(a: Value, negative_slope: float = DEFAULT_SLOPE) -> Value:
     """a if a > 0 else negative_slope * a.    d/da = 1 if a > 0 else negative_slope"""
     slope = to_float(negative_slope, "leaky_relu")
-    try:
-        x = a.data
-        if x > 0.0:
-            out = record(x, "leaky_relu", (a,), (1.0,))
-            if slope != DEFAULT_SLOPE and out.inputs:  # the local derivative 1.0 does not show it
-                LEAKY_SLOPES[out] = slope
-            return out
-        return record(slope * x, "leaky_relu", (a,), (slope,))
-    except TypeError:
-        refuse_bad_data("leaky_relu", (a,))
-        raise
+    x = a.data
+    if x > 0.0:
+        out = record(x, "leaky_relu", (a,), (1.0,))
+        if slope != DEFAULT_SLOPE and out.inputs:  # the local derivative 1.0 does not show it
+            LEAKY_SLOPES[out] = slope
+        return out
+    return record(slope * x, "leaky_relu", (a,), (slope,))
 
 
 # The slope of each live leaky_relu node whose input was > 0 and whose slope is not the default:
@@ -410,24 +520,21 @@ def leaky_relu_slope(node: Value) -> float:
     return LEAKY_SLOPES.get(node, DEFAULT_SLOPE)
 
 
+@op("abs(a)", "\\|a\\|", "d/da = sign(a) (0 at 0)",
+    trace=("fabs({0})", ("(1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0)",)), floats=math.fabs,
+    methods=("__abs__", "abs"), expression=True)  # fmt: skip
 def abs(a: Value) -> Value:
     """|a|.    d/da = sign(a)   (0 at a = 0, as in PyTorch)"""
-    try:
-        x = a.data
-        sign = 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
-        return record(math.fabs(x), "abs", (a,), (sign,))
-    except TypeError:
-        refuse_bad_data("abs", (a,))
-        raise
+    x = a.data
+    sign = 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
+    return record(math.fabs(x), "abs", (a,), (sign,))
 
 
+@op("a.sin()", "sin a", "d/da = cos a", trace=("sin({0})", ("cos({0})",)), floats=float_sin,
+    methods=("sin",), expression=True)  # fmt: skip
 def sin(a: Value) -> Value:
     """sin(a); NaN at a = +-inf, as in PyTorch."""
-    try:
-        return record(float_sin(a.data), "sin", (a,), sin_grads(None, (a.data,)))
-    except TypeError:
-        refuse_bad_data("sin", (a,))
-        raise
+    return record(float_sin(a.data), "sin", (a,), sin_grads(None, (a.data,)))
 
 
 def sin_grads(out: Any, inputs: Inputs) -> Grads:
@@ -436,13 +543,11 @@ def sin_grads(out: Any, inputs: Inputs) -> Grads:
     return (cos_of(a),)
 
 
+@op("a.cos()", "cos a", "d/da = −sin a", trace=("cos({0})", ("-sin({0})",)), floats=float_cos,
+    methods=("cos",), expression=True)  # fmt: skip
 def cos(a: Value) -> Value:
     """cos(a); NaN at a = +-inf, as in PyTorch."""
-    try:
-        return record(float_cos(a.data), "cos", (a,), cos_grads(None, (a.data,)))
-    except TypeError:
-        refuse_bad_data("cos", (a,))
-        raise
+    return record(float_cos(a.data), "cos", (a,), cos_grads(None, (a.data,)))
 
 
 def cos_grads(out: Any, inputs: Inputs) -> Grads:
@@ -451,28 +556,17 @@ def cos_grads(out: Any, inputs: Inputs) -> Grads:
     return (-sin_of(a),)
 
 
-def float_sin(x: float) -> float:
-    """sin of a float; NaN at +-inf (also autograd.trace's ``sin``)."""
-    return math.nan if math.isinf(x) else math.sin(x)  # math.sin(inf) raises ValueError
-
-
-def float_cos(x: float) -> float:
-    """cos of a float; NaN at +-inf (also autograd.trace's ``cos``)."""
-    return math.nan if math.isinf(x) else math.cos(x)
-
-
+@op("(used by `grad(f)`)", "a", "d/da = 1", trace=("{0}", ("1.0",)))
 def identity(a: Value) -> Value:
     """a, as a new node.    d/da = 1"""
-    try:
-        return record(a.data, "identity", (a,), (1.0,))
-    except TypeError:
-        refuse_bad_data("identity", (a,))
-        raise
+    return record(a.data, "identity", (a,), (1.0,))
 
 
 # --- fused n-ary ops: one node for many inputs --------------------------------------------------
 
 
+# their trace lines are built by trace_rules.forward_of and grads_of
+@op("autograd.sum(vs)", "v₀ + v₁ + …", "d/dvᵢ = 1", arity=0)
 def sum(values: Iterable[Operand], start: Operand = 0.0) -> Value:
     """start + v[0] + v[1] + ... as one node.    d/dv[i] = 1
 
@@ -481,13 +575,11 @@ def sum(values: Iterable[Operand], start: Operand = 0.0) -> Value:
     inputs = as_values(values, "sum")
     if isinstance(start, Value) or to_float(start, "sum") != 0.0:
         inputs = (as_value(start, "sum"),) + inputs
-    try:
-        return record(math.fsum([v.data for v in inputs]), "sum", inputs, (1.0,) * len(inputs))
-    except TypeError:
-        refuse_bad_data("sum", inputs)
-        raise
+    return record(math.fsum([v.data for v in inputs]), "sum", inputs, (1.0,) * len(inputs))
 
 
+@op("autograd.dot(ws, xs, bias=None)", "w₀x₀ + w₁x₁ + … (+ bias)", "d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/dbias = 1",
+    arity=0)  # fmt: skip
 def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = None) -> Value:
     """w[0]*x[0] + ... + w[n-1]*x[n-1] (+ bias) as one node: a neuron's pre-activation.
 
@@ -500,17 +592,13 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
         inputs = as_values([*ws, *xs], "dot")
     else:
         inputs = as_values([*ws, *xs, bias], "dot")
-    try:
-        data = tuple([v.data for v in inputs])
-        local_grads = dot_grads(None, data)  # xs, then ws, then 1 for the bias
-        # Python's sum, in C, of w[i] * x[i] (map stops after the n ws); from Python 3.12 on sum
-        # compensates rounding, and autograd.trace's code calls the same sum, so a compiled dot
-        # gives the very same number on every version
-        out = builtins.sum(map(operator.mul, data[:n], local_grads), data[2 * n] if bias is not None else 0.0)
-        return record(out, "dot", inputs, local_grads)
-    except TypeError:
-        refuse_bad_data("dot", inputs)
-        raise
+    data = tuple([v.data for v in inputs])
+    local_grads = dot_grads(None, data)  # xs, then ws, then 1 for the bias
+    # Python's sum, in C, of w[i] * x[i] (map stops after the n ws); from Python 3.12 on sum
+    # compensates rounding, and autograd.trace's code calls the same sum, so a compiled dot
+    # gives the very same number on every version
+    out = builtins.sum(map(operator.mul, data[:n], local_grads), data[2 * n] if bias is not None else 0.0)
+    return record(out, "dot", inputs, local_grads)
 
 
 def dot_grads(out: Any, inputs: Any) -> Any:
@@ -525,25 +613,25 @@ def dot_grads(out: Any, inputs: Any) -> Any:
     return inputs[n : 2 * n] + inputs[:n]
 
 
-# --- the rules by op name, for backward(create_graph=True) --------------------------------------
+# --- the rules, for backward(create_graph=True) ---------------------------------------------------
 
-# Ops not listed (add, sub, neg, relu, leaky_relu, abs, identity, sum) have local derivatives
-# that are constants where they are defined: the numbers stored on the node are already exact,
-# and a constant's own derivative is 0.
+# Each op's rule is the function named <op>_grads right below it. Ops without one (add, sub, neg,
+# relu, leaky_relu, abs, identity, sum) have local derivatives that are constants where they are
+# defined: the numbers stored on the node are already exact, and a constant's derivative is 0.
+for _entry in OPS.values():
+    _entry.rule = globals().get(f"{_entry.name}_grads")
 LOCAL_GRAD_RULES: dict[str, Callable[..., Grads]] = {
-    "mul": mul_grads,
-    "div": div_grads,
-    "pow": pow_grads,
-    "exp": exp_grads,
-    "log": log_grads,
-    "sqrt": sqrt_grads,
-    "tanh": tanh_grads,
-    "sigmoid": sigmoid_grads,
-    "softplus": softplus_grads,
-    "sin": sin_grads,
-    "cos": cos_grads,
-    "dot": dot_grads,
+    o.name: o.rule for o in OPS.values() if o.rule is not None
 }
+
+
+# Value's arithmetic and functions are the ops themselves, as their entries list them: a * b calls
+# mul(a, b), and 2 * a calls mul(2, a) (the reflected method), each with the guard all ops share.
+for _entry in OPS.values():
+    for _method in _entry.methods:
+        setattr(Value, _method, _entry.guarded)
+    if _entry.swapped is not None:
+        setattr(Value, _entry.reflected, _entry.swapped)
 
 
 # The rule of each live node made by a custom op (autograd/custom_op.py), kept per node, not per

@@ -1,7 +1,7 @@
 """Each op as a line of Python on floats: the templates that ``autograd.trace`` writes code from.
 
-For every op of ``ops.py`` this table holds two things, written with ``{0}``, ``{1}``, ... for
-the op's inputs and ``{out}`` for its output:
+For every op of ``ops.py`` its registry entry (``ops.OPS``) holds two templates, written with
+``{0}``, ``{1}``, ... for the op's inputs and ``{out}`` for its output:
 
     forward   the expression computing the output from the inputs (``{0} * {1}``)
     grads     for each input, the local derivative d(out)/d(input), the same formula as the
@@ -9,9 +9,9 @@ the op's inputs and ``{out}`` for its output:
 
 so that an adjoint line is ``input_bar += <local derivative> * out_bar``. The names the
 templates use (``exp``, ``tanh``, ``sigmoid``, ``pow_grads``, ...) are the functions in
-``HELPERS``, the only names the generated code can see. ``tests/engine/test_trace_rules.py``
-checks each template against the op's rule (or the node's stored local derivatives) at
-random points, so the table and ``ops.py`` cannot drift apart unnoticed.
+``HELPERS``, the only names the generated code can see, also read from the registry.
+``tests/engine/test_trace_rules.py`` checks each template against the op's rule (or the node's
+stored local derivatives) at random points, so the templates and the rules cannot drift apart.
 
 ``sum`` and ``dot`` take any number of inputs; their lines are built by ``forward_of`` and
 ``grads_of`` below.
@@ -25,26 +25,8 @@ from typing import Any
 
 from autograd import ops
 
-# op -> (forward, local derivative of each input)
-TEMPLATES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "add": ("{0} + {1}", ("1.0", "1.0")),
-    "sub": ("{0} - {1}", ("1.0", "-1.0")),
-    "neg": ("-{0}", ("-1.0",)),
-    "mul": ("{0} * {1}", ("{1}", "{0}")),
-    "div": ("{0} / {1}", ("1.0 / {1}", "-{out} / {1}")),
-    "pow": ("power({0}, {1})", ("pow_grads({out}, ({0}, {1}))[0]", "pow_grads({out}, ({0}, {1}))[1]")),
-    "exp": ("exp({0})", ("{out}",)),
-    "log": ("log({0})", ("1.0 / {0}",)),
-    "sqrt": ("sqrt({0})", ("(0.5 / {out} if {out} != 0.0 else inf)",)),
-    "tanh": ("tanh({0})", ("1.0 - {out} * {out}",)),
-    "sigmoid": ("sigmoid({0})", ("{out} * (1.0 - {out})",)),
-    "softplus": ("softplus({0})", ("sigmoid({0})",)),
-    "relu": ("(0.0 if {0} <= 0.0 else {0})", ("(1.0 if {0} > 0.0 else 0.0)",)),
-    "abs": ("fabs({0})", ("(1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0)",)),
-    "sin": ("sin({0})", ("cos({0})",)),
-    "cos": ("cos({0})", ("-sin({0})",)),
-    "identity": ("{0}", ("1.0",)),
-}
+# op -> (forward, local derivative of each input): each op's ``trace`` entry in ops.OPS
+TEMPLATES: dict[str, tuple[str, tuple[str, ...]]] = {o.name: o.trace for o in ops.OPS.values() if o.trace}
 
 
 def leaky_relu_template(slope: str) -> tuple[str, tuple[str, ...]]:
@@ -73,21 +55,15 @@ def grads_of(op: str, out: str, args: list[str], templates: tuple[str, ...] | No
     return [t.format(*args, out=out) for t in (templates or TEMPLATES[op][1])]
 
 
-# The generated code runs with these names and no builtins at all.
+# The generated code runs with these names and no builtins at all: each op's float form under the
+# op's name (``tanh``, ``sigmoid``, ...), each rule under ``<op>_grads``, and a few more.
 HELPERS: dict[str, Callable[..., Any] | float] = {
-    "exp": math.exp,
-    "log": math.log,
-    "sqrt": math.sqrt,
-    "tanh": math.tanh,
-    "sin": ops.float_sin,
-    "cos": ops.float_cos,
+    **{o.name: o.floats for o in ops.OPS.values() if o.floats is not None},
+    **{f"{name}_grads": rule for name, rule in ops.LOCAL_GRAD_RULES.items()},
+    "power": ops.float_power,
     "fabs": math.fabs,
     "fsum": math.fsum,
     "sum": sum,
-    "sigmoid": ops.float_sigmoid,
-    "softplus": ops.float_softplus,
-    "power": ops.float_power,
-    "pow_grads": ops.pow_grads,
     "inf": math.inf,
     "nan": math.nan,
 }

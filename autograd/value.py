@@ -16,9 +16,9 @@ contains the leaf itself (d(x*x)/dx = 2x refers to x), a reference cycle. It is 
 soon as the grads are reset (``zero_grad()``, or ``x.grad = 0.0``), else by Python's cycle
 collector.
 
-The arithmetic methods below only delegate: each operation's forward rule and its local
-derivatives live side by side in ``autograd/ops.py``. The backward pass is in
-``autograd/backward.py``.
+The arithmetic methods are the ops of ``autograd/ops.py`` (attached from its registry,
+``ops.OPS``), where each operation's forward rule and its local derivatives live side by side.
+The backward pass is in ``autograd/backward.py``.
 """
 
 from __future__ import annotations
@@ -147,46 +147,36 @@ class Value:
         """micrograd's name for ``op`` (read-only)."""
         return self.op
 
-    # -- arithmetic: numbers or Values on either side ----------------------------------------
+    # -- arithmetic and functions: the ops of ops.py, attached from its registry at the end ------
 
-    def __add__(self, other: Operand) -> Value:
-        return ops.add(self, other)
+    if TYPE_CHECKING:  # what they are, for type checkers and readers: a * b is ops.mul(a, b)
 
-    def __radd__(self, other: Operand) -> Value:
-        return ops.add(other, self)
-
-    def __sub__(self, other: Operand) -> Value:
-        return ops.sub(self, other)
-
-    def __rsub__(self, other: Operand) -> Value:
-        return ops.sub(other, self)
-
-    def __mul__(self, other: Operand) -> Value:
-        return ops.mul(self, other)
-
-    def __rmul__(self, other: Operand) -> Value:
-        return ops.mul(other, self)
-
-    def __truediv__(self, other: Operand) -> Value:
-        return ops.div(self, other)
-
-    def __rtruediv__(self, other: Operand) -> Value:
-        return ops.div(other, self)
-
-    def __pow__(self, other: Operand) -> Value:
-        return ops.pow(self, other)
-
-    def __rpow__(self, other: Operand) -> Value:
-        return ops.pow(other, self)
-
-    def __neg__(self) -> Value:
-        return ops.neg(self)
+        def __add__(self, other: Operand) -> Value: ...
+        def __radd__(self, other: Operand) -> Value: ...
+        def __sub__(self, other: Operand) -> Value: ...
+        def __rsub__(self, other: Operand) -> Value: ...
+        def __mul__(self, other: Operand) -> Value: ...
+        def __rmul__(self, other: Operand) -> Value: ...
+        def __truediv__(self, other: Operand) -> Value: ...
+        def __rtruediv__(self, other: Operand) -> Value: ...
+        def __pow__(self, other: Operand) -> Value: ...
+        def __rpow__(self, other: Operand) -> Value: ...
+        def __neg__(self) -> Value: ...
+        def __abs__(self) -> Value: ...
+        def abs(self) -> Value: ...
+        def exp(self) -> Value: ...
+        def log(self) -> Value: ...
+        def sqrt(self) -> Value: ...
+        def tanh(self) -> Value: ...
+        def sigmoid(self) -> Value: ...
+        def softplus(self) -> Value: ...
+        def relu(self) -> Value: ...
+        def leaky_relu(self, negative_slope: float = 0.01) -> Value: ...
+        def sin(self) -> Value: ...
+        def cos(self) -> Value: ...
 
     def __pos__(self) -> Value:
         return self
-
-    def __abs__(self) -> Value:
-        return ops.abs(self)
 
     # -- comparisons look at data and return bool; == stays identity, so Values hash ---------
 
@@ -203,52 +193,6 @@ class Value:
         return _compared(self, ">=", other, self.data >= _number(other, ">="))
 
     __hash__ = object.__hash__
-
-    # -- functions ------------------------------------------------------------------------
-
-    def exp(self) -> Value:
-        """e**x."""
-        return ops.exp(self)
-
-    def log(self) -> Value:
-        """Natural logarithm; x must be > 0."""
-        return ops.log(self)
-
-    def sqrt(self) -> Value:
-        """Square root; x must be >= 0."""
-        return ops.sqrt(self)
-
-    def tanh(self) -> Value:
-        """Hyperbolic tangent."""
-        return ops.tanh(self)
-
-    def sigmoid(self) -> Value:
-        """1 / (1 + e**-x), computed without overflow."""
-        return ops.sigmoid(self)
-
-    def relu(self) -> Value:
-        """max(0, x)."""
-        return ops.relu(self)
-
-    def leaky_relu(self, negative_slope: float = 0.01) -> Value:
-        """x for x > 0, else negative_slope * x."""
-        return ops.leaky_relu(self, negative_slope)
-
-    def softplus(self) -> Value:
-        """log(1 + e**x), computed without overflow."""
-        return ops.softplus(self)
-
-    def sin(self) -> Value:
-        """Sine."""
-        return ops.sin(self)
-
-    def cos(self) -> Value:
-        """Cosine."""
-        return ops.cos(self)
-
-    def abs(self) -> Value:
-        """|x|."""
-        return ops.abs(self)
 
     def detach(self) -> Value:
         """A new leaf with the same number and no history: gradients stop here."""
@@ -315,5 +259,5 @@ def _number(other: object, op: str) -> float:
 
 # Imported last: ops and backward_pass build and walk Values, so Value must exist first.
 from autograd import backward as backward_pass  # noqa: E402
-from autograd import ops  # noqa: E402
+from autograd import ops  # noqa: E402, F401  (ops.py, at its end, attaches Value's arithmetic)
 from autograd.grad_mode import traced_comparisons  # noqa: E402

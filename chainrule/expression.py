@@ -20,19 +20,8 @@ from autograd.value import Value
 MAX_LENGTH = 10_000
 MAX_DEPTH = 200  # nesting levels; Python's own parser gives up somewhere near here anyway
 
-FUNCTIONS: dict[str, Callable[[Value], Value]] = {
-    "tanh": ops.tanh,
-    "sigmoid": ops.sigmoid,
-    "relu": ops.relu,
-    "leaky_relu": ops.leaky_relu,
-    "exp": ops.exp,
-    "log": ops.log,
-    "sqrt": ops.sqrt,
-    "softplus": ops.softplus,
-    "sin": ops.sin,
-    "cos": ops.cos,
-    "abs": ops.abs,
-}
+# the one-input functions an expression may call: the ops whose registry entry says so
+FUNCTIONS: dict[str, Callable[[Value], Value]] = {o.name: o.guarded for o in ops.OPS.values() if o.expression}
 
 BINARY: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
     ast.Add: ops.add,
