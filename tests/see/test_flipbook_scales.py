@@ -152,9 +152,13 @@ def test_a_colour_means_one_thing_on_the_page(browser: Browser, tmp_path: Path, 
     browser.open(render_flipbook(run, tmp_path / "run.html"))
     for k in range(len(run["frames"])):
         browser.evaluate(f"window.chainrule.show({k})")
-        net = hues(browser.evaluate(f"{PANEL_COLOURS}('net-box')"))
-        boundary = hues(browser.evaluate(f"{PANEL_COLOURS}('boundary-box')"))
-        loss = hues(browser.evaluate(f"{PANEL_COLOURS}('loss-box')"))
+        painted = {
+            panel: browser.evaluate(f"{PANEL_COLOURS}('{panel}-box')")
+            for panel in ("net", "boundary", "loss")
+        }
+        chromatic = {panel: {c for c in colours if hues([c])} for panel, colours in painted.items()}
+        assert not chromatic["net"] & chromatic["boundary"]
+        net, boundary, loss = (hues(painted[panel]) for panel in ("net", "boundary", "loss"))
         assert net and len(boundary) >= classes  # both panels do use colour
         assert hue_gap(net, boundary) >= 30, (
             k,

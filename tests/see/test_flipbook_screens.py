@@ -111,3 +111,11 @@ def test_a_phone_gets_one_column_drawing_first_text_12_px_or_more(page: Path) ->
         smaller = [(a, b[2]) for a, b in zip(found, presenting) if b[2] < a[2] - 1e-6]
         assert not smaller, smaller
         assert browser.console_errors() == []
+        # the same as a phone's own browser shows it (the page's viewport meta, 3 device pixels a px)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=3, mobile=True
+        )
+        browser.open(page)
+        assert min(t[2] for t in texts(browser)) >= 12.0 - 1e-6
+        assert browser.evaluate("[window.innerWidth, document.documentElement.scrollWidth]") == [390, 390]
+        assert browser.evaluate(CLIPPED) == [] and browser.evaluate(OVERLAPS) == 0
