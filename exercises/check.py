@@ -1,27 +1,75 @@
 """Grade your functions in exercises/derivatives.py (or any function you pass to ``check``).
 
-    python exercises/check.py            grade every exercise in derivatives.py
-    python exercises/check.py --solutions   the same for solutions.py (to see what passing looks like)
+    python exercises/check.py               grade every exercise in derivatives.py
+    python exercises/check.py --seed 1234   the same points as the run that printed "seed 1234"
+    python exercises/check.py --solutions   grade solutions.py (to see what passing looks like)
+    python exercises/check.py FILE.py       grade another file with the same functions
 
-In a notebook or a script:
+The exit status is 0 only when every exercise passes. In a notebook or a script:
 
     from check import check
-    check(sigmoid_derivative)          # prints the report; True when every check passes
+    check(sigmoid_derivative)          # prints the verdict; True when it passes
 
-``check`` knows each exercise's forward rule (by the function's name: ``sigmoid_derivative``,
-``tanh_backward``, ...) and grades *your* function against central differences of it, with
-``autograd.check_op`` (``check_backward`` for the micrograd-style ``*_backward`` ones). It knows
-no answer: nothing here can pass a function for you.
+How it grades. ``check`` knows each exercise's forward rule (by the function's name:
+``sigmoid_derivative``, ``tanh_backward``, ...) and grades *your* function against central
+differences of it with ``autograd.check_op`` (``check_backward`` for the micrograd-style
+``*_backward``), which names the mistake when it recognises one. It knows no answer.
+
+- Your code runs in a process of its own (``run_learner.py``), which sends back only numbers:
+  nothing your file does can change a verdict, which is made here. A file that does not run,
+  a function that does not return within ``--timeout`` seconds, or more than 1 MB of prints
+  stops the grading of that exercise with a message saying so.
+- The points are drawn afresh each run from a seed (printed; ``--seed`` repeats a run), so an
+  answer that only knows the points of an earlier run fails.
+- An answer computed by the engine (``Value`` ops, ``backward()``, ``autograd.grad``, or torch,
+  jax, sympy) is named and fails: the grader records every call your function makes into them.
+- An approximation, such as a finite difference (f(x + h) - f(x - h)) / 2h, is named and fails:
+  a derivative written out is right to about 1e-16 of its size (rounding only), a finite
+  difference to about 1e-11 at best. At 32 more points the grader compares your numbers with
+  the derivative of the forward rule computed to 50 digits (``decimal``), and fails a function
+  whose typical (median) error is above 1e-13 of the derivative's size.
 """
 
 from __future__ import annotations
 
+import argparse
+import ast
+import builtins
+import inspect
+import json
 import math
+import os
+import queue
+import random
+import statistics
+import subprocess
 import sys
-from collections.abc import Callable
+import textwrap
+import threading
+import time
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
-from autograd import check_backward, check_op
+import autograd
+from autograd import Value, check_backward, check_op
+
+HERE = Path(__file__).resolve().parent
+RUNNER = HERE / "run_learner.py"
+ENGINE_ROOT = Path(autograd.__file__).resolve().parent.parent  # where the child imports autograd from
+PRINT_LIMIT = 1_000_000  # characters of prints a learner's code may make in one run
+PRINT_SHOWN = 4_000  # characters of them kept for a verdict
+PRINT_LINES = 12  # lines of them shown under it
+REPLY_LIMIT = 1_000_000  # characters of one reply line from the learner's process
+APPROXIMATION = 1e-13  # the median relative error above which an answer is an approximation
+
+
+# --- the forward rules: floats (graded against), and 50 digits (the precise derivative) -----------
 
 
 def sigmoid(x: float) -> float:
@@ -40,54 +88,657 @@ def neuron(w1: float, w2: float, b: float, x1: float, x2: float) -> float:
     return math.tanh(w1 * x1 + w2 * x2 + b)
 
 
-# exercise name -> (forward rule, domain of each input)
-EXERCISES: dict[str, tuple[Callable[..., float], Any]] = {
-    "sigmoid": (sigmoid, (-6.0, 6.0)),
-    "tanh": (math.tanh, (-3.0, 3.0)),
-    "mse": (mse, (-3.0, 3.0)),
-    "cross_entropy": (cross_entropy, [(-6.0, 6.0), (0.0, 1.0)]),
-    "neuron": (neuron, (-2.0, 2.0)),
+def precise_tanh(x: Decimal) -> Decimal:
+    return 1 - 2 / ((2 * x).exp() + 1)
+
+
+def precise_sigmoid(x: Decimal) -> Decimal:
+    return 1 / (1 + (-x).exp())
+
+
+def precise_mse(prediction: Decimal, target: Decimal) -> Decimal:
+    return (prediction - target) ** 2
+
+
+def precise_cross_entropy(logit: Decimal, target: Decimal) -> Decimal:
+    return (1 + logit.exp()).ln() - target * logit
+
+
+def precise_neuron(w1: Decimal, w2: Decimal, b: Decimal, x1: Decimal, x2: Decimal) -> Decimal:
+    return precise_tanh(w1 * x1 + w2 * x2 + b)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: the forward rule, the same rule in ``Decimal``, and where its inputs are drawn."""
+
+    forward: Callable[..., float]
+    precise: Callable[..., Decimal]
+    domain: tuple[tuple[float, float], ...]  # (lo, hi) per input
+
+
+EXERCISES: dict[str, Exercise] = {
+    "sigmoid": Exercise(sigmoid, precise_sigmoid, ((-6.0, 6.0),)),
+    "tanh": Exercise(math.tanh, precise_tanh, ((-3.0, 3.0),)),
+    "mse": Exercise(mse, precise_mse, ((-3.0, 3.0),) * 2),
+    "cross_entropy": Exercise(cross_entropy, precise_cross_entropy, ((-6.0, 6.0), (0.0, 1.0))),
+    "neuron": Exercise(neuron, precise_neuron, ((-2.0, 2.0),) * 5),
 }
+NAMES = [f"{n}_derivative" for n in EXERCISES] + ["tanh_backward"]
 
 
-def exercise_of(function: Callable[..., Any]) -> tuple[str, bool]:
+def exercise_of(function_name: str) -> tuple[str, bool]:
     """The exercise a function answers, from its name, and whether it is a micrograd-style backward."""
-    name = getattr(function, "__name__", "")
     for suffix, is_backward in (("_derivative", False), ("_backward", True)):
-        if name.endswith(suffix) and name[: -len(suffix)] in EXERCISES:
-            return name[: -len(suffix)], is_backward
-    known = ", ".join(f"{n}_derivative" for n in EXERCISES)
-    raise ValueError(f"check: no exercise is called {name!r}; the exercises are {known} and tanh_backward")
+        if function_name.endswith(suffix) and function_name[: -len(suffix)] in EXERCISES:
+            return function_name[: -len(suffix)], is_backward
+    known = ", ".join(NAMES)
+    raise ValueError(f"check: no exercise is called {function_name!r}; the exercises are {known}")
 
 
-def grade(function: Callable[..., Any]) -> Any:
-    """The report of ``autograd.check_op`` (or ``check_backward``) on your function."""
-    name, is_backward = exercise_of(function)
-    forward, domain = EXERCISES[name]
-    if is_backward:
-        return check_backward(forward, function, domain=domain, name=function.__name__)
-    return check_op(forward, function, domain=domain, name=function.__name__)
+# --- the verdict ------------------------------------------------------------------------------------
 
 
-def check(function: Callable[..., Any]) -> bool:
-    """Grade ``function``, print what was found, and return True when every check passes."""
-    report = grade(function)
-    print(report)
-    return bool(report.ok)
+@dataclass(frozen=True)
+class Verdict:
+    """What the grader found for one function: check_op's report and anything found besides."""
+
+    name: str  # the learner's function, e.g. "sigmoid_derivative"
+    report: Any  # the Report of check_op / check_backward, or None when grading was stopped
+    problems: tuple[str, ...] = ()  # the engine called, an approximation, a timeout, ...
+    printed: str = ""  # what the learner's code printed meanwhile (the start of it)
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None and bool(self.report.ok) and not self.problems
+
+    @property
+    def mistakes(self) -> tuple[str, ...]:
+        """Every mistake, as text: check_op's first, then the grader's own."""
+        named = tuple(str(m) for m in self.report.mistakes) if self.report is not None else ()
+        return named + self.problems
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        if self.report is None:
+            lines = [f"{self.name}: not graded"]
+        else:
+            lines = str(self.report).splitlines()
+            if self.problems:
+                lines[0] = f"{self.report.name}: wrong"
+        lines += [f"  mistake: {p}" for p in self.problems]
+        if self.printed:
+            printed = self.printed.splitlines()
+            lines.append("  your code printed:")
+            lines += [f"    {line[:200]}" for line in printed[:PRINT_LINES]]
+            lines += ["    ..."] if len(printed) > PRINT_LINES else []
+        return "\n".join(lines)
+
+
+# --- the learner's process ----------------------------------------------------------------------------
+
+
+class Stopped(BaseException):
+    """Grading of one exercise had to stop (timeout, too many prints, the process ended).
+
+    A BaseException, so that check_op's handling of the learner's errors does not swallow it.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class LearnerProcess:
+    """The learner's code running in ``run_learner.py``; ``ask`` sends a request, returns the reply."""
+
+    def __init__(self, first: dict[str, str], timeout: float) -> None:
+        self.timeout = timeout
+        self.engine_uses: dict[str, list[str]] = {}
+        self.unhooked: set[str] = set()
+        self._printed: list[str] = []
+        self._printed_size = 0
+        self._printed_total = 0
+        self._lock = threading.Lock()
+        self._replies: queue.Queue[str | None] = queue.Queue()
+        self.process = subprocess.Popen(
+            [sys.executable, str(RUNNER), str(ENGINE_ROOT)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONDONTWRITEBYTECODE": "1"},
+        )
+        threading.Thread(target=self._read_replies, daemon=True).start()
+        threading.Thread(target=self._read_prints, daemon=True).start()
+        self.loaded = self.ask(first, what="loading your code")
+
+    def ask(self, request: dict[str, Any], what: str = "") -> dict[str, Any]:
+        """Send one request and wait (up to the timeout) for its one-line JSON reply."""
+        if self.process.poll() is not None:
+            raise Stopped(self._ended_text(what))
+        try:
+            assert self.process.stdin is not None
+            self.process.stdin.write((json.dumps(request) + "\n").encode())
+            self.process.stdin.flush()
+        except OSError:
+            raise Stopped(self._ended_text(what)) from None
+        try:
+            line = self._replies.get(timeout=self.timeout)
+        except queue.Empty:
+            self.close(kill=True)
+            raise Stopped(
+                f"did not return within {self.timeout:g} s when {what} (an endless loop? "
+                "python exercises/check.py --timeout N allows longer)"
+            ) from None
+        if self._printed_total > PRINT_LIMIT:
+            self.close(kill=True)
+            raise Stopped(f"printed more than {PRINT_LIMIT // 1_000_000} MB when {what}: print less")
+        if line is None:
+            self.close()
+            raise Stopped(self._ended_text(what))
+        try:
+            reply = json.loads(line)
+        except ValueError:
+            reply = None
+        if not isinstance(reply, dict):
+            self.close(kill=True)
+            raise Stopped(f"the grading process sent a reply the grader cannot read when {what}")
+        return reply
+
+    def take_printed(self) -> str:
+        """What the learner's code printed since the last call, cut to PRINT_SHOWN characters."""
+        time.sleep(0.05)  # let the reader thread catch up with the prints made just now
+        with self._lock:
+            text, self._printed, self._printed_size = "".join(self._printed), [], 0
+        return text
+
+    def close(self, kill: bool = False) -> None:
+        """End the process: it ends by itself once its stdin closes; killed if it has not within 2 s."""
+        if kill and self.process.poll() is None:
+            self.process.kill()
+        try:
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+            self.process.wait(timeout=2)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
+
+    def _ended_text(self, what: str) -> str:
+        code = self.process.poll()
+        return f"your code ended the grading process (exit status {code}) when {what}"
+
+    def _read_replies(self) -> None:
+        assert self.process.stdout is not None
+        try:
+            for raw in iter(lambda: self.process.stdout.readline(REPLY_LIMIT), b""):  # type: ignore[union-attr]
+                self._replies.put(raw.decode("utf-8", errors="replace"))
+        except (OSError, ValueError):  # closed
+            pass
+        self._replies.put(None)
+
+    def _read_prints(self) -> None:
+        assert self.process.stderr is not None
+        try:
+            for chunk in iter(lambda: self.process.stderr.read1(65536), b""):  # type: ignore[union-attr]
+                text = chunk.decode("utf-8", errors="replace")
+                with self._lock:
+                    self._printed_total += len(text)
+                    room = PRINT_SHOWN - self._printed_size
+                    if room > 0:
+                        self._printed.append(text[:room] + ("\n..." if len(text) > room else ""))
+                        self._printed_size += min(room, len(text))
+                if self._printed_total > PRINT_LIMIT and self.process.poll() is None:
+                    self.process.kill()
+        except (OSError, ValueError):  # closed
+            pass
+
+
+# --- the learner's functions, as the grader sees them: proxies that ask the process -----------------
+
+
+def derivative_proxy(process: LearnerProcess, name: str) -> Callable[..., Any]:
+    """A function that asks the learner's process for ``name``'s result at the given numbers."""
+
+    def derivative(*args: Any) -> Any:
+        numbers = [float(a.data if isinstance(a, Value) else a) for a in args]
+        return _returned(_ask(process, name, {"style": "op", "args": numbers}, numbers[:-1]))
+
+    derivative.__name__ = derivative.__qualname__ = name
+    return derivative
+
+
+def backward_proxy(process: LearnerProcess, name: str) -> Callable[..., Any]:
+    """A micrograd-style backward that asks the learner's, and mirrors the grads and data it changed."""
+
+    def backward(*values: Value) -> Any:
+        *inputs, out = values
+        request = {
+            "style": "backward",
+            "inputs": [[float(v.data), float(v.grad)] for v in inputs],
+            "out": [float(out.data), float(out.grad)],
+        }
+        reply = _ask(process, name, request, [v.data for v in inputs])
+        with _unreadable_stops():
+            for v, (data, grad) in zip(inputs, reply["inputs"]):
+                v.data, v.grad = decode(data), decode(grad)
+            out.data, out.grad = decode(reply["out"][0]), decode(reply["out"][1])
+        return _returned(reply)
+
+    backward.__name__ = backward.__qualname__ = name
+    return backward
+
+
+def _ask(process: LearnerProcess, name: str, request: dict[str, Any], point: list[float]) -> dict[str, Any]:
+    where = ", ".join(f"{v:.4g}" for v in point)
+    reply = process.ask({"function": name, **request}, what=f"{name} was called at ({where})")
+    if reply.get("missing"):
+        raise Stopped(f"there is no function {name} in your code (was it renamed?)")
+    uses = process.engine_uses.setdefault(name, [])
+    uses += [str(u) for u in reply.get("engine", []) if u not in uses]
+    if reply.get("unhooked"):
+        process.unhooked.add(name)
+    return reply
+
+
+def _returned(reply: dict[str, Any]) -> Any:
+    """What the learner's function returned, or its exception (rebuilt here) raised."""
+    with _unreadable_stops():
+        error = reply.get("error")
+        if error is None:
+            return decode(reply["result"])
+        raised = rebuilt_error(str(error["type"]), str(error["message"]))
+    raise raised
+
+
+@contextmanager
+def _unreadable_stops() -> Iterator[None]:
+    """A reply the grader cannot read stops the grading (it must not pass for the learner's error)."""
+    try:
+        yield
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ArithmeticError) as err:
+        raise Stopped(f"the grading process sent a reply the grader cannot read ({err!r})") from None
+
+
+_STAND_INS: dict[str, type] = {}
+
+
+def stand_in(type_name: str, text: str) -> object:
+    """An object whose type has the name of the learner's (``str()`` and ``repr()`` give its repr)."""
+    name = type_name if type_name.isidentifier() else "object"
+    if name not in _STAND_INS:
+        _STAND_INS[name] = type(name, (), {"__init__": _stand_in_init, "__repr__": _stand_in_repr})
+    return _STAND_INS[name](text)
+
+
+def _stand_in_init(self: Any, text: str) -> None:
+    self.text = text
+
+
+def _stand_in_repr(self: Any) -> str:
+    return str(self.text)
+
+
+def rebuilt_error(type_name: str, message: str) -> Exception:
+    """The learner's exception, rebuilt here from its type's name and its message only."""
+    cls = getattr(builtins, type_name, None)
+    if isinstance(cls, type) and issubclass(cls, Exception):
+        try:
+            return cls(message)
+        except Exception:  # a built-in exception with other required arguments
+            pass
+    name = type_name if type_name.isidentifier() else "Exception"
+    error: Exception = type(name, (Exception,), {})(message)
+    return error
+
+
+def decode(item: dict[str, Any]) -> Any:
+    """Rebuild a value the learner's process encoded (``run_learner.encode``): numbers as numbers."""
+    kind = item.get("t")
+    if kind == "none":
+        return None
+    if kind == "bool":
+        return bool(item["v"])
+    if kind == "int":
+        return int(item["v"])
+    if kind == "float":
+        return float(item["v"])
+    if kind == "fraction":
+        return Fraction(int(item["n"]), int(item["d"]))
+    if kind == "decimal":
+        return Decimal(item["v"])
+    if kind == "complex":
+        return complex(float(item["re"]), float(item["im"]))
+    if kind == "numpy":
+        return _numpy(item)
+    if kind == "value":
+        data = decode(item["data"])
+        return Value(data) if isinstance(data, float) else stand_in("Value", f"Value(data={data!r})")
+    if kind in ("tuple", "list"):
+        items = [decode(v) for v in item["items"]]
+        items += [None] * (min(int(item["length"]), 10_000) - len(items))  # the count stays true
+        return tuple(items) if kind == "tuple" else items
+    if kind == "str":
+        return str(item["v"])
+    return stand_in(str(item.get("type", "object")), str(item.get("repr", "")))
+
+
+def _numpy(item: dict[str, Any]) -> Any:
+    inner = decode(item["v"])
+    try:
+        import numpy
+    except ImportError:  # the grader's Python has no numpy: the number itself
+        return inner
+    try:
+        array = numpy.array(inner, dtype=item["dtype"])
+    except (TypeError, ValueError):
+        return inner
+    return array if item["kind"] == "array0" else array[()]
+
+
+# --- the approximation check ------------------------------------------------------------------------
+
+
+def precise_derivative(precise: Callable[..., Decimal], point: tuple[float, ...], i: int) -> float:
+    """d precise / d input i at ``point``: a central difference with h = 1e-20 in 50-digit decimals.
+
+    Its truncation error is about h² f'''/6 ≈ 1e-40 and its rounding about 1e-50 / h = 1e-30:
+    far below a float's 1e-16, so it is the exact derivative as far as a float can tell.
+    """
+    with localcontext() as context:
+        context.prec = 50
+        h = Decimal("1e-20")
+        xs = [Decimal(v) for v in point]  # the float's exact value
+        up, down = list(xs), list(xs)
+        up[i] += h
+        down[i] -= h
+        return float((precise(*up) - precise(*down)) / (2 * h))
+
+
+def approximation(
+    exercise: Exercise, local: Callable[[tuple[float, ...], float], tuple[Any, ...]], rng: random.Random
+) -> str:
+    """The mistake text when the learner's numbers are close but not exact, as an approximation is."""
+    errors = []
+    for _ in range(32):
+        point = tuple(rng.uniform(lo, hi) for lo, hi in exercise.domain)
+        out = exercise.forward(*point)
+        try:
+            got = local(point, out)
+        except Exception:  # reported by check_op already
+            continue
+        for i, value in enumerate(got[: len(point)]):
+            number = _as_float(value)
+            true = precise_derivative(exercise.precise, point, i)
+            if number is None or not abs(number - true) <= 1e-6 + 1e-4 * abs(true):
+                continue  # wrong, not approximate: check_op names it
+            errors.append(abs(number - true) / max(abs(true), 1e-6))
+    if len(errors) < 8:
+        return ""
+    typical = statistics.median(errors)
+    if typical <= APPROXIMATION:
+        return ""
+    return (
+        f"approximates the derivative: yours is off by about {typical:.0e} of its size (the median "
+        "of 32 points), where a derivative written out is off by about 1e-16, rounding only. A finite "
+        "difference, (f(x + h) - f(x - h)) / 2h, does this: write the derivative itself."
+    )
+
+
+def _as_float(value: Any) -> float | None:
+    if isinstance(value, Value):
+        value = value.data
+    if isinstance(value, bool) or isinstance(value, (str, bytes, complex)):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _local_from_derivative(
+    derivative: Callable[..., Any],
+) -> Callable[[tuple[float, ...], float], tuple[Any, ...]]:
+    def local(point: tuple[float, ...], out: float) -> tuple[Any, ...]:
+        result = derivative(*point, out)
+        return tuple(result) if isinstance(result, (tuple, list)) else (result,)
+
+    return local
+
+
+def _local_from_backward(
+    backward: Callable[..., Any],
+) -> Callable[[tuple[float, ...], float], tuple[Any, ...]]:
+    def local(point: tuple[float, ...], out: float) -> tuple[Any, ...]:
+        inputs = [Value(v) for v in point]
+        node = Value(out)
+        node.grad = 1.0
+        backward(*inputs, node)
+        return tuple(v.grad for v in inputs)
+
+    return local
+
+
+# --- grading ----------------------------------------------------------------------------------------
+
+
+def draw_domain(
+    domain: tuple[tuple[float, float], ...], rng: random.Random
+) -> tuple[tuple[float, float], ...]:
+    """The domain with each end moved inward by up to 5% of its width: every run's points differ."""
+    return tuple(
+        (lo + rng.uniform(0, 0.05) * (hi - lo), hi - rng.uniform(0, 0.05) * (hi - lo)) for lo, hi in domain
+    )
+
+
+def grade_in(process: LearnerProcess, name: str, seed: int) -> Verdict:
+    """Grade the function ``name`` of the learner's code running in ``process``."""
+    exercise_name, is_backward = exercise_of(name)
+    exercise = EXERCISES[exercise_name]
+    rng = random.Random(f"{seed}:{name}")
+    domain = draw_domain(exercise.domain, rng)
+    problems: list[str] = []
+    try:
+        if is_backward:
+            proxy = backward_proxy(process, name)
+            report = check_backward(
+                exercise.forward, proxy, domain=domain, name=name, seed=rng.randrange(2**31)
+            )
+            close = approximation(exercise, _local_from_backward(proxy), rng)
+        else:
+            proxy = derivative_proxy(process, name)
+            report = check_op(exercise.forward, proxy, domain=domain, name=name, seed=rng.randrange(2**31))
+            close = approximation(exercise, _local_from_derivative(proxy), rng)
+    except Stopped as stop:
+        return Verdict(name, None, (stop.reason,), process.take_printed())
+    uses = sorted(  # backward() and grad() first: they say most
+        (_readable(u) for u in process.engine_uses.get(name, []) if "<locals>" not in u),
+        key=lambda u: not u.startswith(("Value.backward", "autograd.grad", "autograd.value_and_grad")),
+    )
+    if uses:
+        problems.append(
+            f"calls the engine ({', '.join(uses[:4])}): its answer is not yours. "
+            "Write the derivative out, with arithmetic on the numbers you are given."
+        )
+    if name in process.unhooked:
+        problems.append("turned off the grader's record of engine calls (sys.setprofile): leave it on.")
+    if close and not uses:
+        problems.append(close)
+    return Verdict(name, report, tuple(problems), process.take_printed())
+
+
+def _readable(use: str) -> str:
+    """``autograd.value:Value.backward`` -> ``Value.backward()``, ``autograd.functional:grad`` ->
+    ``autograd.grad()``, ``autograd.value:Value.__init__`` -> ``Value(...)``."""
+    module, _, qualname = use.partition(":")
+    top = module.split(".")[0]
+    if qualname.endswith(".__init__"):
+        return qualname[: -len(".__init__")] + "(...)"
+    if top in ("autograd", "nn", "chainrule") and "." in qualname:
+        return qualname + "()"
+    return f"{top if top in ('autograd', 'nn', 'chainrule') else module}.{qualname}()"
+
+
+def grade_file(path: str | os.PathLike[str], seed: int, timeout: float = 10.0) -> tuple[list[Verdict], str]:
+    """Grade every exercise in the file at ``path``: the verdicts, and why the file did not run (or '')."""
+    verdicts: list[Verdict] = []
+    process: LearnerProcess | None = None
+    try:
+        for name in NAMES:
+            if process is None or process.process.poll() is not None:  # the first, or the last one stopped
+                process = start({"file": str(path)}, timeout)
+                if isinstance(process, str):
+                    return verdicts, process
+            verdicts.append(grade_in(process, name, seed))
+    finally:
+        if isinstance(process, LearnerProcess):
+            process.close()
+    return verdicts, ""
+
+
+def start(first: dict[str, str], timeout: float) -> LearnerProcess | str:
+    """A LearnerProcess running the learner's code, or the text of why that code did not run."""
+    try:
+        process = LearnerProcess(first, timeout)
+    except Stopped as stop:
+        return stop.reason
+    loaded = process.loaded
+    if loaded.get("loaded"):
+        return process
+    printed = process.take_printed()
+    process.close()
+    text = f"{loaded['error']}: your code does not run:\n{textwrap.indent(loaded['text'].rstrip(), '    ')}"
+    return text + (f"\n  it printed:\n{textwrap.indent(printed.rstrip(), '    ')}" if printed else "")
+
+
+def grade(function: Callable[..., Any], seed: int | None = None, timeout: float = 10.0) -> Verdict:
+    """Grade one function (from a file or a notebook) in a process of its own; its Verdict."""
+    name = getattr(function, "__name__", "")
+    exercise_of(name)
+    seed = new_seed() if seed is None else seed
+    process = start(_code_of(function), timeout)
+    if isinstance(process, str):
+        return Verdict(name, None, (process,))
+    try:
+        return grade_in(process, name, seed)
+    finally:
+        process.close()
+
+
+def check(function: Callable[..., Any], seed: int | None = None, timeout: float = 10.0) -> bool:
+    """Grade ``function``, print the verdict, and return True when it passes."""
+    seed = new_seed() if seed is None else seed
+    verdict = grade(function, seed, timeout)
+    print(f"{verdict}\n(points drawn with seed {seed}: check({verdict.name}, seed={seed}) repeats them)")
+    return verdict.ok
+
+
+def new_seed() -> int:
+    return random.SystemRandom().randrange(1, 1_000_000)
+
+
+def _code_of(function: Callable[..., Any]) -> dict[str, str]:
+    """What the learner's process runs: the function's file, or (from a notebook) its source."""
+    module = sys.modules.get(getattr(function, "__module__", "") or "")
+    filename = getattr(module, "__file__", None)
+    if (
+        module is not None
+        and module.__name__ != "__main__"
+        and filename
+        and str(filename).endswith(".py")
+        and os.path.exists(filename)
+        and getattr(module, function.__name__, None) is function
+    ):
+        return {"file": str(filename)}
+    return {"source": source_of(function), "filename": f"<{function.__name__}>"}
+
+
+def source_of(function: Callable[..., Any]) -> str:
+    """The source of a function defined in a notebook, with what it uses from the notebook's globals.
+
+    Functions defined there are sent as source, modules and library functions as imports, plain
+    constants (numbers, strings, and tuples, lists and dicts of them) as literals. Anything else
+    is refused with a ValueError naming it.
+    """
+    parts: dict[str, str] = {}
+    pending = [function]
+    while pending:
+        f = pending.pop()
+        if f.__name__ in parts:
+            continue
+        if getattr(f, "__closure__", None):
+            raise ValueError(
+                f"check: {f.__name__} uses variables of the function around it; define it at the top level"
+            )
+        try:
+            parts[f.__name__] = textwrap.dedent(inspect.getsource(f))
+        except (OSError, TypeError):
+            raise ValueError(f"check: cannot find the source of {f.__name__}; put it in a .py file") from None
+        for name in sorted(_names_used(f.__code__)):
+            if name in parts or name not in f.__globals__:
+                continue
+            value = f.__globals__[name]
+            if isinstance(value, types.FunctionType) and value.__module__ == f.__module__:
+                pending.append(value)
+            else:
+                parts[name] = _import_or_literal(name, value, f.__name__)
+    return "\n\n".join(reversed(list(parts.values()))) + "\n"
+
+
+def _names_used(code: types.CodeType) -> Iterator[str]:
+    yield from code.co_names
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _names_used(const)
+
+
+def _import_or_literal(name: str, value: object, user: str) -> str:
+    if isinstance(value, types.ModuleType):
+        return f"import {value.__name__} as {name}"
+    module, qualname = getattr(value, "__module__", None), getattr(value, "__qualname__", None)
+    if module and qualname and module != "__main__" and "." not in qualname:
+        try:
+            if getattr(sys.modules[module], qualname) is value:
+                return f"from {module} import {qualname} as {name}"
+        except (KeyError, AttributeError):
+            pass
+    text = repr(value)
+    try:
+        if len(text) < 100_000 and ast.literal_eval(text) == value:
+            return f"{name} = {text}"
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        pass
+    raise ValueError(
+        f"check: {user} uses {name} (a {type(value).__name__}), which cannot be sent to the grading "
+        "process; define it inside the function, or put your functions in a .py file"
+    )
 
 
 def main(argv: list[str]) -> int:
-    if "--solutions" in argv:
-        import solutions as answers
-    else:
-        import derivatives as answers
-    names = [f"{n}_derivative" for n in EXERCISES] + ["tanh_backward"]
-    passed = 0
-    for name in names:
-        passed += check(getattr(answers, name))
+    parser = argparse.ArgumentParser(prog="python exercises/check.py", description="Grade the exercises.")
+    parser.add_argument("file", nargs="?", help="the file to grade (default: exercises/derivatives.py)")
+    parser.add_argument("--solutions", action="store_true", help="grade solutions.py")
+    parser.add_argument("--seed", type=int, help="draw the points of an earlier run (its seed is printed)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds one call may take (default 10)")
+    args = parser.parse_args(argv)
+    path = Path(args.file) if args.file else HERE / ("solutions.py" if args.solutions else "derivatives.py")
+    seed = new_seed() if args.seed is None else args.seed
+    print(f"grading {path} with points drawn from seed {seed} (--seed {seed} draws the same ones)\n")
+    verdicts, error = grade_file(path, seed, args.timeout)
+    for verdict in verdicts:
+        print(f"{verdict}\n")
+    if error:
+        print(error)
         print()
-    print(f"{passed} of {len(names)} exercises pass")
-    return 0
+    passed = sum(v.ok for v in verdicts)
+    print(f"{passed} of {len(NAMES)} exercises pass")
+    return 0 if passed == len(NAMES) else 1
 
 
 if __name__ == "__main__":

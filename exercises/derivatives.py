@@ -3,7 +3,9 @@
 Each function gets the op's inputs and then its output ``out`` (already computed for you), and
 returns the local derivative d(out)/d(input): one number for one input, a tuple for several,
 in the order of the inputs. Use ``out`` where it makes the formula shorter. ``math`` is here if
-you need it. Keep each answer to plain arithmetic on the numbers you are given.
+you need it. Keep each answer to plain arithmetic on the numbers you are given: an answer that
+calls the engine (``Value`` ops, ``backward()``, ``autograd.grad``) or takes a finite difference
+fails, and the grader says so. It draws new points each run (``--seed N`` repeats a run).
 
 The forward rules you are differentiating are written out in each docstring.
 """

@@ -38,3 +38,23 @@ def test_a_block_prints_what_the_doc_shows(code, expected):
     with contextlib.redirect_stdout(printed):
         exec(compile(code, str(DOC), "exec"), {})
     assert printed.getvalue().rstrip() == expected.rstrip()
+
+
+EXERCISES_SECTION = DOC.read_text().split("## The exercises", 1)[1]
+CHECK_EXAMPLE = re.search(r"```py\n(.*?)```\n```text\n(.*?)```", EXERCISES_SECTION, flags=re.S)
+
+
+@pytest.mark.slow
+def test_the_exercises_example_prints_what_the_doc_shows(tmp_path):
+    """The finite-difference answer of "The exercises", graded by check() in a process of its own."""
+    import subprocess
+    import sys
+
+    code, expected = CHECK_EXAMPLE.groups()
+    definitions, call = code.rsplit("\n\n", 1)
+    (tmp_path / "answer.py").write_text(definitions + "\n")
+    exercises = DOC.parents[1] / "exercises"
+    script = f"import sys; sys.path[:0] = [{str(exercises)!r}, {str(tmp_path)!r}]\nfrom check import check\nfrom answer import *\n{call}"
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.rstrip() == expected.rstrip()
