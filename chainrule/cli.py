@@ -128,11 +128,10 @@ def _graph(args: argparse.Namespace) -> None:
             "can show readably, so nothing was drawn; draw a smaller part of it"
         )
     try:
-        if args.steps:
-            written = [page.render_steps(root, args.steps, rankdir="auto")]  # runs the backward pass
-        else:
-            written = []
-            root.backward()
+        written = []
+        if args.steps:  # the page runs its own backward pass, in the page
+            written.append(page.render_steps(root, args.steps, rankdir="auto", edge_labels=args.edge_labels))
+        root.backward()
         _print_numbers(args.expression, root, leaves)
         picture = draw.render(root, args.output, show_grad=not args.no_grad, edge_labels=args.edge_labels)
         written.insert(0, picture)
@@ -243,7 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument(
         "--edge-labels",
         action="store_true",
-        help="write on each edge: local derivative × upstream gradient = contribution",
+        help="write on each edge: local derivative × upstream gradient = contribution "
+        "(on the picture and on the --steps page)",
     )
     graph.set_defaults(run=_graph)
 

@@ -99,13 +99,21 @@ def _train(model: Module, loss_fn: Callable[[], Value], steps: int, lr: float) -
 def neuron_graph(neuron: Neuron, x: list[float], target: float) -> Value:
     """One sample through the neuron and its loss, with labelled nodes, ready to draw.
 
-    Returns the loss; its graph holds x1, x2, the neuron's w1, w2, b, then z, a and the loss.
+    The loss is this sample's binary cross-entropy, written out as ``nn.binary_cross_entropy``
+    computes it, -(y log a + (1 - y) log(1 - a)), but with the target a named input ``y`` of the
+    graph (nn's losses take targets as numbers, which would be two unlinked constants, y and
+    1 - y) and no batch to average over. So the live page can change ``y`` and every number
+    that depends on it follows. Returns the loss; its graph holds x1, x2, y, the neuron's w1,
+    w2, b, then z, a and the loss.
     """
     inputs = [Value(xi, f"x{i + 1}") for i, xi in enumerate(x)]
     a = neuron(inputs)
     a.label = "a"
     a.inputs[0].label = "z"
-    loss = binary_cross_entropy(a, target)
+    if not 0.0 < a.data < 1.0:
+        raise ValueError(f"neuron_graph: log a and log(1 - a) need the output a in (0, 1), got {a.data!r}")
+    y = Value(target, "y")
+    loss = -(y * a.log() + (1.0 - y) * (1.0 - a).log())
     loss.label = "loss"
     return loss
 
@@ -171,10 +179,15 @@ def _draw_pictures(out: Path) -> list[tuple[Path, str]]:
     loss = neuron_graph(neuron, x, target)
     a = neuron_output(loss)
     paths: list[tuple[Path, str]] = []
+    loss.backward()  # every grad is d(loss)/d(node), for the pictures (the page computes its own)
     try:
         page = autograd.render_steps(loss, out / "neuron-steps.html", params=params, rankdir="auto")
-        paths.append((page, "click through the backward pass one chain-rule step at a time"))
-        # backward has run: every grad is d(loss)/d(node)
+        paths.append(
+            (
+                page,
+                "step through the backward pass one chain-rule step at a time; change an input or the target",
+            )
+        )
         graph = autograd.render(a, out / "neuron-graph.svg", edge_labels=True, params=params)
         paths.append(
             (
@@ -190,8 +203,6 @@ def _draw_pictures(out: Path) -> list[tuple[Path, str]]:
         )
     except autograd.GraphvizMissing:
         print(f"   ({DOT_HINT})")
-    if loss.grad == 0.0:  # the page, which runs the backward pass, could not be made
-        loss.backward()
     source = out / "neuron-graph.dot"
     source.write_text(autograd.draw_dot(a, edge_labels=True, params=params).source, encoding="utf-8")
     paths.append((source, "the neuron's graph as DOT source, for Graphviz: dot -Tsvg neuron-graph.dot"))

@@ -64,7 +64,7 @@ def main() -> None:
     print(x.explain(f))
     print()
 
-    loss, leaves = neuron_loss()  # fresh leaves: render_steps runs its own backward pass
+    loss, leaves = neuron_loss()  # render_steps runs its own backward pass, in the page
     try:
         page = autograd.render_steps(loss, out / "steps.html", params=[leaves["w"], leaves["b"]])
     except autograd.GraphvizMissing as err:

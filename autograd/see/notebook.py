@@ -6,7 +6,7 @@ The iframe is sandboxed (``allow-scripts`` only), so the page's script runs apar
 notebook, and the page's own Content-Security-Policy still forbids any network access.
 
     import autograd
-    autograd.show(loss)                      # runs loss's backward pass, like render_steps
+    autograd.show(loss)                      # the live page; its own backward pass, loss's grads untouched
     autograd.show(recorder)                  # a nn.record.TrainingRecorder, or its as_dict()
 """
 
@@ -43,7 +43,8 @@ class InlinePage:
 
 
 def show(what: Any, height: int = 760, **options: Any) -> InlinePage:
-    """The live page of a Value (running its backward pass), or the flipbook of a recorded run.
+    """The live page of a Value (which computes its own backward pass and changes nothing in the
+    graph, as ``render_steps``), or the flipbook of a recorded run.
 
     ``what`` is a ``Value`` (``options`` go to ``render_steps``: ``max_nodes=``, ``model=``,
     ``edge_labels=``, ...) or a recorded run: a ``TrainingRecorder`` or its ``as_dict()``

@@ -6,17 +6,26 @@ the op table (``ops_twin.js``, row for row like ``autograd/ops.py``) and the pag
 (``page_template.html``). In the page:
 
 - every leaf's value can be typed, slid, or dragged (its box, sideways); the page reruns the
-  forward rule of every op and the backward pass at once, and every box shows its new data and
-  grad. An input outside an op's domain gives Python's error, as a message at that node;
+  forward rule of every op and its own backward pass at once, and every box shows its new data
+  and grad. An input outside an op's domain gives Python's error, as a message at that node;
 - the backward pass can be stepped through (buttons, slider, arrow keys); at each step the
   panel writes out that step's chain rule for every input x of the node n:
 
-      x.grad += (d n / d x) × n.grad       local × upstream = contribution, before -> after
+      x.grad += (∂n/∂x) × n.grad       local × upstream = contribution, before -> after
 
+  and the edges of the steps not yet run are drawn dashed, with no number;
 - the graph pans and zooms (wheel, drag, + - 0 keys); ``p`` toggles a presentation mode;
-  ``predict`` (or ``g``) hides the grads until the learner types what each step gives;
+  ``predict`` (or ``g``) hides each step's results until the learner types them, and its
+  second level (``predict ∂`` or ``l``) hides the local derivatives too;
 - ``window.chainrule`` scripts it: ``names() set(name, x) value(name) grad(name) steps()
   step(k) error() predicting()``; the page shows exactly the state these read.
+
+**The page's own backward pass.** The page never reads ``.grad``: it starts every grad at 0,
+seeds the root, and walks the recorded local derivatives, so a graph after ``backward()`` (or
+drawn twice) gives the same page as a fresh one. Making the page changes nothing in the
+user's graph: no grad, no label (the drawing is made from a copy of the graph that carries the
+page's names and grads). Leaves holding grads from an earlier ``backward()`` are named on the
+page's first step, without their numbers.
 
 Nothing is fetched from the network and a Content-Security-Policy forbids it. User text
 reaches the page through Graphviz's SVG (which escapes it), through ``html.escape`` (the
@@ -36,11 +45,13 @@ from typing import Any
 
 from autograd.backward import topological_order
 from autograd.ops import leaky_relu_slope
-from autograd.see.draw import COLOURS, MAX_NODES, to_svg
-from autograd.see.selection import node_kind
+from autograd.see.draw import AUTO_LAYOUTS, AUTO_MAX_BOXES, COLOURS, MAX_NODES, READABLE_PX, draw_dot
+from autograd.see.legibility import smallest_text
+from autograd.see.selection import NamedParameters, node_kind
 from autograd.value import Value, to_float
 
-STEP_COLOURS = {"current": "#d62728", "input": "#8c564b"}  # red and brown: unused by the boxes
+# Borders of the step being shown. Red is kept for what is wrong (errors, wrong predictions).
+STEP_COLOURS = {"current": "#a0148c", "input": "#8c564b"}  # magenta and brown: unused by the boxes
 
 
 def _number(x: float) -> float | str:
@@ -64,17 +75,36 @@ def node_names(order: list[Value], model_names: dict[Value, str]) -> list[str]:
     return [model_names.get(node) or node.label or f"v{k}" for k, node in enumerate(order)]
 
 
-def graph_data(
-    root: Value, grad: float = 1.0, params: set[Value] | None = None, names: list[str] | None = None
-) -> dict[str, Any]:
-    """The page's graph, BEFORE the backward pass: every node and the grads backward starts from.
+def page_backward(order: list[Value], seed: float) -> list[float]:
+    """d(root)/d(node) for every node of ``order`` (``topological_order(root)``), computed here.
 
-    Nodes are listed in ``topological_order(root)``; node k is the ``v<k>`` that ``draw_dot``
-    draws, and its name is its label or ``v<k>``. The first ``computed`` nodes are the ones
-    backward visits, in that order. ``leaky_relu`` nodes carry their slope
-    (``ops.leaky_relu_slope``), so the page can redo them at any input.
+    The chain rule as ``backward()`` runs it, ``grad[child] += local × grad[node]`` along the
+    backward order, but into a list that starts at 0 everywhere (the root at ``seed``): the
+    ``.grad`` fields of the graph are neither read nor written.
     """
-    order = topological_order(root)
+    index = {node: k for k, node in enumerate(order)}
+    grads = [0.0] * len(order)
+    grads[0] = seed
+    for k, node in enumerate(order):
+        upstream = grads[k]
+        for child, local in zip(node.inputs, node.local_grads):
+            grads[index[child]] += local * upstream
+    return grads
+
+
+def graph_data(
+    order: list[Value], grad: float = 1.0, params: set[Value] | None = None, names: list[str] | None = None
+) -> dict[str, Any]:
+    """The page's graph, BEFORE the backward pass: every node's op, inputs, data and local derivatives.
+
+    ``order`` is ``topological_order(root)``; node k is the ``v<k>`` that ``draw_dot`` draws,
+    and its name is ``names[k]`` (its label or ``v<k>`` by default). The first ``computed``
+    nodes are the ones backward visits, in that order. ``leaky_relu`` nodes carry their slope
+    (``ops.leaky_relu_slope``), so the page can redo them at any input. ``stale`` names the
+    leaves whose ``.grad`` is not 0 (left by an earlier ``backward()``): the page does not use
+    those numbers, and says so.
+    """
+    root = order[0]
     index = {node: k for k, node in enumerate(order)}
     params = params or set()
     names = names or node_names(order, {})
@@ -91,29 +121,69 @@ def graph_data(
         if node.op == "leaky_relu":
             entry["slope"] = leaky_relu_slope(node)
         nodes.append(entry)
-    computed = sum(1 for node in order if node.inputs)  # the backward order, then the leaves
-    start = [0.0 if k < computed else node.grad for k, node in enumerate(order)]
+    stale = [names[k] for k, node in enumerate(order) if not node.inputs and _nonzero(node.grad)]
     return {
-        "root": nodes[0]["name"],
+        "root": names[0],
         "seed": _number(grad),
-        "computed": computed,
-        "start": [_number(g) for g in start],
+        "computed": sum(1 for node in order if node.inputs),  # the backward order, then the leaves
+        "stale": stale,
         "nodes": nodes,
         "colours": {**COLOURS, **{f"step-{k}": v for k, v in STEP_COLOURS.items()}},
     }
 
 
-def _svg_with_names(root: Value, order: list[Value], names: list[str], options: dict[str, Any]) -> str:
-    """The drawing, with every node's page name in its box (the labels are put back afterwards)."""
-    renamed = [(k, node, node.label) for k, node in enumerate(order) if node.label != names[k]]
-    try:
-        for k, node, _ in renamed:
-            node.label = names[k]
-        svg = to_svg(root, **options)
-    finally:
-        for _, node, label in renamed:
-            node.label = label
-    return svg[svg.index("<svg") :]  # drop the XML declaration and doctype: this is HTML
+def _nonzero(grad: object) -> bool:
+    """A grad left in a Value: a number other than 0, or a Value (``create_graph=True``)."""
+    return isinstance(grad, Value) or (isinstance(grad, float) and grad != 0.0)
+
+
+class _TwinModel:
+    """A model seen through the twin graph: its parameters are the twins of the model's."""
+
+    def __init__(self, model: NamedParameters, twin: dict[Value, Value]) -> None:
+        self._model = model
+        self._twin = twin
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [(name, self._twin.get(p, p)) for name, p in self._model.named_parameters()]
+
+    def __getattr__(self, name: str) -> Any:  # layers, neurons, activation: read from the model
+        return getattr(self._model, name)
+
+
+def twin_graph(order: list[Value], names: list[str], grads: list[float]) -> dict[Value, Value]:
+    """A copy of the graph to draw: node k's twin has node k's data, op, inputs' twins and local
+    derivatives, ``names[k]`` as its label and ``grads[k]`` as its grad. The user's nodes are not
+    touched. The copy has the same shape, so ``topological_order`` lists its nodes in the same
+    order (node k is drawn as ``v<k>`` in both)."""
+    twin: dict[Value, Value] = {}
+    for k in range(len(order) - 1, -1, -1):  # inputs come after their consumers: from the end
+        node = order[k]
+        copy = Value(node.data, names[k], node.op, tuple(twin[c] for c in node.inputs), node.local_grads)
+        copy.grad = grads[k]
+        twin[node] = copy
+    return twin
+
+
+def _drawing(twin: Value, options: dict[str, Any], screen: tuple[int, int], boxes: int) -> str:
+    """The SVG of the twin graph. ``rankdir='auto'``: the first of ``draw.AUTO_LAYOUTS`` readable
+    in ``screen`` (as ``draw_dot`` chooses), each laid out by ``dot`` once and the chosen one's
+    SVG kept, so the layout that reads well at once costs one run of ``dot``."""
+    if options.get("rankdir", "auto") != "auto":
+        return str(draw_dot(twin, screen=screen, **options).pipe(format="svg", encoding="utf-8"))
+    options = {k: v for k, v in options.items() if k not in ("rankdir", "compact", "fields")}
+    layouts = AUTO_LAYOUTS[:1] if boxes > AUTO_MAX_BOXES else AUTO_LAYOUTS
+    best, best_score = "", -1.0
+    for rankdir, compact, fields in layouts:
+        graph = draw_dot(twin, rankdir=rankdir, compact=compact, fields=fields, screen=screen, **options)
+        svg = str(graph.pipe(format="svg", encoding="utf-8"))
+        sizes = smallest_text(svg, screen)
+        score = min(sizes.node_px / READABLE_PX[0], sizes.edge_px / READABLE_PX[1])
+        if score >= 1.0:
+            return svg
+        if score > best_score:
+            best, best_score = svg, score
+    return best
 
 
 # The graph panel of the page on a 1920 x 1080 screen: the side panel takes 625 px (at most 600 px
@@ -136,12 +206,14 @@ def fill_page(template_name: str, slots: dict[str, str]) -> str:
 def render_steps(
     root: Value, path: str | Path, grad: float = 1.0, max_nodes: int = MAX_NODES, **options: Any
 ) -> Path:
-    """Run ``root``'s backward pass and write the live page to ``path``. Returns the path.
+    """Write the live page of ``root``'s backward pass to ``path``. Returns the path.
 
-    This *is* a backward pass (as ``root.backward(grad)``: leaves accumulate). A graph of
-    more than ``max_nodes`` nodes is refused with a ``ValueError`` before anything runs.
-    ``options`` go to ``draw_dot`` (``model=``, ``params=``, ``edge_labels=``, ...;
-    ``show_grad`` is always on). Needs Graphviz, like ``render``.
+    The page computes d(root)/d(node) itself, from ``grad`` (the root's seed) and the local
+    derivatives recorded on the graph: it never reads the grads an earlier ``backward()`` left,
+    and it changes nothing in the graph (call ``root.backward()`` yourself for the grads in
+    Python). A graph of more than ``max_nodes`` nodes is refused with a ``ValueError``.
+    ``options`` go to ``draw_dot`` (``model=``, ``params=``, ``edge_labels=``, ``rankdir=``,
+    ...; ``show_grad`` is always on). Needs Graphviz, like ``render``.
     """
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
@@ -152,39 +224,44 @@ def render_steps(
 
 
 def live_page(root: Value, grad: float = 1.0, max_nodes: int = MAX_NODES, **options: Any) -> str:
-    """The live page as HTML text (what ``render_steps`` writes and ``show`` displays)."""
+    """The live page as HTML text (what ``render_steps`` writes and ``show`` displays); the
+    graph is read, never changed."""
     if not isinstance(root, Value):
         raise TypeError(f"render_steps: root must be a Value, got {type(root).__name__}")
     grad = to_float(grad, "render_steps")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"render_steps: max_nodes must be an int >= 1, got {max_nodes!r}")
-    order = topological_order(root)
+    order = topological_order(root)  # the one graph walk: everything below reads this list
     if len(order) > max_nodes:
         raise ValueError(
             f"render_steps: the graph has {len(order)} nodes, more than max_nodes={max_nodes}; "
             "a page that large cannot be read. Step through a smaller piece (one neuron), or raise max_nodes."
         )
-    if options.get("params") is not None:
-        options["params"] = list(options["params"])  # read twice: here and by draw_dot
     params = set(options.get("params") or [])
-    named = getattr(options.get("model"), "named_parameters", None)
+    model: Any = options.get("model")
+    named = getattr(model, "named_parameters", None)
     model_names: dict[Value, str] = {}
     if callable(named):
         model_names = {p: name for name, p in named()}
         params |= set(model_names)
     names = node_names(order, model_names)
-    data = graph_data(root, grad, params, names)
-    root.backward(grad)
+    data = graph_data(order, grad, params, names)
+    twin = twin_graph(order, names, page_backward(order, grad))
+    if options.get("params") is not None:
+        options["params"] = [twin.get(p, p) for p in options["params"]]
+    if callable(named):
+        options["model"] = _TwinModel(model, twin)
+    if isinstance(options.get("focus"), Value):
+        options["focus"] = twin.get(options["focus"], options["focus"])
     options["show_grad"] = True
     options.setdefault("max_nodes", max_nodes)
-    options.setdefault("rankdir", "auto")  # the layout that reads best on a projector, as render()
-    options.setdefault("screen", GRAPH_PANEL)  # ... in the part of the page the graph gets
     options["live"] = True  # edge labels laid out with room for the numbers edits bring
-    svg = _svg_with_names(root, order, names, options)
+    screen = options.pop("screen", GRAPH_PANEL)  # laid out for the part of the page the graph gets
+    svg = _drawing(twin[root], options, screen, len(order))
     title = f"Backward pass of {root.label or 'the graph'}: {data['computed']} steps"
     slots = {
         "TITLE": html.escape(title),
-        "SVG": svg,
+        "SVG": svg[svg.index("<svg") :],  # drop the XML declaration and doctype: this is HTML
         "DATA": safe_json(data),
         "OPS": _template("ops_twin.js"),
     }

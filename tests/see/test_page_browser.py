@@ -67,7 +67,7 @@ def test_clicking_through_matches_python_steps(browser: Browser, tmp_path: Path)
     root, leaves = neuron_graph()
     page = render_steps(root, tmp_path / "steps.html", edge_labels=True, rankdir="LR")  # ops in ovals
     # The oracle: the same graph built again and stepped through in Python.
-    twin, _ = neuron_graph()
+    twin, twin_leaves = neuron_graph()
     expected = list(backward_steps(twin))
     assert len(expected) == 8
 
@@ -106,11 +106,12 @@ def test_clicking_through_matches_python_steps(browser: Browser, tmp_path: Path)
                 assert row[key] == value, (k, key)  # exact: JSON carries floats losslessly
                 assert math.isclose(number_text(row[key + "_text"]), value, rel_tol=1e-3, abs_tol=1e-12)
 
-    # At the end the boxes show the grads backward() leaves (four decimals, as drawn).
+    # At the end the boxes show the grads backward() leaves on a fresh graph (four decimals, as drawn).
     grads = browser.evaluate(GRADS)
-    for leaf in leaves:
+    for leaf, fresh in zip(leaves, twin_leaves):
         k = _index(root, leaf)
-        assert grads[f"v{k}"] == f"grad {leaf.grad:.4f}"
+        assert grads[f"v{k}"] == f"grad {fresh.grad:.4f}"
+        assert leaf.grad == 0.0  # and the page changed nothing in the graph
     assert browser.evaluate("window.__pwned === undefined && window.__pwned2 === undefined")
     labels = browser.evaluate("[...document.querySelectorAll('#graph text')].map(t => t.textContent)")
     assert "<script>window.__pwned = 1</script>" in labels
@@ -154,7 +155,8 @@ def test_leaf_root_page_has_no_steps(browser: Browser, tmp_path: Path) -> None:
     assert shown["rows"] == [] and "nothing to pass on" in browser.evaluate(
         "document.getElementById('step-rule').textContent"
     )
-    assert x.grad == 1.0  # the page ran backward: a leaf root accumulates the seed
+    assert browser.evaluate("window.chainrule.grad('x')") == 1.0  # the seed
+    assert x.grad == 0.0  # the page ran its own pass, not x's backward
 
 
 def two_layer_graph(x1: float, x2: float, w: float, b: float) -> tuple[Value, list[Value]]:
@@ -327,10 +329,10 @@ def test_legible_at_1920x1080_and_legend_matches_the_colours(browser: Browser, t
     current = browser.evaluate(
         "[...document.querySelectorAll('g.cr-current polygon, g.cr-current ellipse')].map(s => getComputedStyle(s).stroke)"
     )
-    fills = [bg for bg, _ in legend[:-2]]
+    fills = [bg for bg, _ in legend[:-3]]  # the boxes; then the two step borders and the dashed edge
     assert all(f in used for f in fills)  # every box colour in the legend is on the page
-    assert legend[-2][1] in current  # and the step colour is the current node's border
-    assert len({bg for bg, _ in legend[:-2]}) == len(legend) - 2  # no colour has two meanings
+    assert legend[-3][1] in current  # and the step colour is the current node's border
+    assert len(set(fills)) == len(fills)  # no colour has two meanings
     browser.screenshot("live-page.png")
 
 
@@ -492,7 +494,7 @@ def test_model_parameters_go_by_their_names(browser: Browser, tmp_path: Path) ->
     browser.evaluate("window.chainrule.set('layers.0.neurons.0.w.0', 0.5)")
     model.layers[0].neurons[0].w[0].data = 0.5
     again = model([1.0, 2.0])
-    model.zero_grad()  # render_steps's backward left its grads in the parameters
+    assert all(p.grad == 0.0 for p in model.parameters())  # render_steps changed no grad
     again.backward()
     assert math.isclose(browser.evaluate("window.chainrule.value('v0')"), again.data, rel_tol=1e-12)
     for name, p in model.named_parameters():
