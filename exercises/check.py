@@ -463,7 +463,12 @@ def precise_derivative(precise: Callable[..., Decimal], point: tuple[float, ...]
 def approximation(
     exercise: Exercise, local: Callable[[tuple[float, ...], float], tuple[Any, ...]], rng: random.Random
 ) -> str:
-    """The mistake text when the learner's numbers are close but not exact, as an approximation is."""
+    """The mistake text when the learner's numbers are close but not exact, as an approximation is.
+
+    Each number's error is taken relative to the true derivative (or to 1e-6 where that is
+    smaller). A median above 1e-4 is a wrong derivative, which check_op names; one at or below
+    ``APPROXIMATION`` is a derivative written out; in between is an approximation.
+    """
     errors = []
     for _ in range(32):
         point = tuple(rng.uniform(lo, hi) for lo, hi in exercise.domain)
@@ -474,19 +479,19 @@ def approximation(
             continue
         for i, value in enumerate(got[: len(point)]):
             number = _as_float(value)
-            true = precise_derivative(exercise.precise, point, i)
-            if number is None or not abs(number - true) <= 1e-6 + 1e-4 * abs(true):
-                continue  # wrong, not approximate: check_op names it
-            errors.append(abs(number - true) / max(abs(true), 1e-6))
+            if number is not None:
+                true = precise_derivative(exercise.precise, point, i)
+                errors.append(abs(number - true) / max(abs(true), 1e-6))
     if len(errors) < 8:
         return ""
     typical = statistics.median(errors)
-    if typical <= APPROXIMATION:
+    if not APPROXIMATION < typical <= 1e-4:
         return ""
     return (
-        f"approximates the derivative: yours is off by about {typical:.0e} of its size (the median "
-        "of 32 points), where a derivative written out is off by about 1e-16, rounding only. A finite "
-        "difference, (f(x + h) - f(x - h)) / 2h, does this: write the derivative itself."
+        f"approximates the derivative: yours is off by about {typical:.0e} of its size (the median of "
+        f"{len(errors)} numbers at 32 points), where a derivative written out is off by about 1e-16, "
+        "rounding only. A finite difference, (f(x + h) - f(x - h)) / 2h, does this: write the "
+        "derivative itself."
     )
 
 
@@ -728,6 +733,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds one call may take (default 10)")
     args = parser.parse_args(argv)
     path = Path(args.file) if args.file else HERE / ("solutions.py" if args.solutions else "derivatives.py")
+    if not path.is_file():
+        parser.error(f"no file {path}")
     seed = new_seed() if args.seed is None else args.seed
     print(f"grading {path} with points drawn from seed {seed} (--seed {seed} draws the same ones)\n")
     verdicts, error = grade_file(path, seed, args.timeout)

@@ -121,6 +121,10 @@ def test_a_derivative_written_out_is_not_an_approximation(name):
 def test_a_wrong_derivative_is_left_to_check_op_not_called_an_approximation():
     exercise = grader.EXERCISES["tanh"]
     assert grader.approximation(exercise, lambda p, out: (1 - p[0] ** 2,), random.Random(0)) == ""
+    coarse = finite_difference(math.tanh, 1e-2, central=False)  # off by h f''/2, about 1e-2 of it
+    assert grader.approximation(exercise, coarse, random.Random(0)) == ""
+    halved = lambda p, out: (0.5 / math.cosh(p[0]) ** 2,)
+    assert grader.approximation(exercise, halved, random.Random(0)) == ""
 
 
 @pytest.mark.parametrize(
