@@ -228,6 +228,10 @@ def sin_of(x: Number) -> Number:
     return sin(x) if isinstance(x, Value) else float_sin(x)
 
 
+def tanh_of(x: Number) -> Number:
+    return tanh(x) if isinstance(x, Value) else math.tanh(x)
+
+
 def sigmoid_of(x: Number) -> Number:
     return sigmoid(x) if isinstance(x, Value) else float_sigmoid(x)
 
@@ -266,6 +270,25 @@ def float_sin(x: float) -> float:
 def float_cos(x: float) -> float:
     """cos of a float; NaN at +-inf, as in PyTorch."""
     return math.nan if math.isinf(x) else math.cos(x)
+
+
+def float_tan(x: float) -> float:
+    """tan of a float; NaN at +-inf, as in PyTorch (math.tan raises there)."""
+    return math.nan if math.isinf(x) else math.tan(x)
+
+
+GELU_C = math.sqrt(2.0 / math.pi)  # gelu's tanh form: tanh(GELU_C * (a + GELU_K * a**3))
+GELU_K = 0.044715
+
+
+def float_gelu(x: float) -> float:
+    """gelu of a float, the tanh form: x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x**3)))."""
+    return 0.5 * x * (1.0 + math.tanh(GELU_C * (x + GELU_K * x * x * x)))
+
+
+def float_silu(x: float) -> float:
+    """silu of a float: x sigmoid(x)."""
+    return x * float_sigmoid(x)
 
 
 # --- arithmetic -------------------------------------------------------------------------------
@@ -478,6 +501,43 @@ def softplus_grads(out: Number, inputs: Inputs) -> Grads:
     return (sigmoid_of(a),)
 
 
+@op("a.gelu()", "a/2·(1 + tanh t), t = √(2/π)(a + 0.044715a³)",
+    "d/da = (1 + tanh t)/2 + a/2·(1 − tanh² t)·√(2/π)(1 + 3·0.044715a²)",
+    trace=("gelu({0})", ("gelu_grads({out}, ({0},))[0]",)), floats=float_gelu, methods=("gelu",),
+    expression=True)  # fmt: skip
+def gelu(a: Value) -> Value:
+    """gelu(a) = a/2 (1 + tanh(sqrt(2/pi) (a + 0.044715 a**3))): GELU's tanh form, as
+    PyTorch's ``gelu(approximate='tanh')``."""
+    x = a.data
+    out = float_gelu(x)
+    return record(out, "gelu", (a,), gelu_grads(out, (x,)))
+
+
+def gelu_grads(out: Number, inputs: Inputs) -> Grads:
+    """d/da = (1 + tanh t)/2 + a/2 (1 - tanh(t)**2) sqrt(2/pi) (1 + 3 * 0.044715 a**2),
+    t = sqrt(2/pi) (a + 0.044715 a**3)"""
+    (a,) = inputs
+    tanh_t = tanh_of(GELU_C * (a + GELU_K * a * a * a))
+    return (0.5 * (1.0 + tanh_t) + 0.5 * a * (1.0 - tanh_t * tanh_t) * GELU_C * (1.0 + 3.0 * GELU_K * a * a),)
+
+
+@op("a.silu()", "a·sigmoid(a)", "d/da = s + out·(1 − s), s = sigmoid(a)",
+    trace=("silu({0})", ("silu_grads({out}, ({0},))[0]",)), floats=float_silu, methods=("silu",),
+    expression=True)  # fmt: skip
+def silu(a: Value) -> Value:
+    """silu(a) = a sigmoid(a) (also called swish)."""
+    x = a.data
+    out = float_silu(x)
+    return record(out, "silu", (a,), silu_grads(out, (x,)))
+
+
+def silu_grads(out: Number, inputs: Inputs) -> Grads:
+    """d/da = sigmoid(a) + a sigmoid(a) (1 - sigmoid(a)) = s + out (1 - s),  s = sigmoid(a)"""
+    (a,) = inputs
+    s = sigmoid_of(a)
+    return (s + out * (1.0 - s),)
+
+
 @op("a.relu()", "max(0, a)", "d/da = 1 if a > 0 else 0",
     trace=("(0.0 if {0} <= 0.0 else {0})", ("(1.0 if {0} > 0.0 else 0.0)",)), methods=("relu",),
     expression=True)  # fmt: skip
@@ -554,6 +614,35 @@ def cos_grads(out: Any, inputs: Inputs) -> Grads:
     """d/da = -sin(a)"""
     (a,) = inputs
     return (-sin_of(a),)
+
+
+@op("a.tan()", "tan a", "d/da = 1 + tan² a = 1 + out²", domain="cos a ≠ 0",
+    trace=("tan({0})", ("1.0 + {out} * {out}",)), floats=float_tan, methods=("tan",),
+    expression=True)  # fmt: skip
+def tan(a: Value) -> Value:
+    """tan(a); NaN at a = +-inf, as in PyTorch."""
+    out = float_tan(a.data)
+    return record(out, "tan", (a,), tan_grads(out, (a.data,)))
+
+
+def tan_grads(out: Number, inputs: Inputs) -> Grads:
+    """d/da = 1 / cos(a)**2 = 1 + tan(a)**2 = 1 + out**2"""
+    return (1.0 + out * out,)
+
+
+@op("a.atan()", "arctan a", "d/da = 1/(1 + a²)", trace=("atan({0})", ("1.0 / (1.0 + {0} * {0})",)),
+    floats=math.atan, methods=("atan",), expression=True)  # fmt: skip
+def atan(a: Value) -> Value:
+    """arctan(a), in (-pi/2, pi/2)."""
+    x = a.data
+    out = math.atan(x)
+    return record(out, "atan", (a,), atan_grads(out, (x,)))
+
+
+def atan_grads(out: Number, inputs: Inputs) -> Grads:
+    """d/da = 1 / (1 + a**2)"""
+    (a,) = inputs
+    return (1.0 / (1.0 + a * a),)
 
 
 @op("(used by `grad(f)`)", "a", "d/da = 1", trace=("{0}", ("1.0",)))

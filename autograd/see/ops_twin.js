@@ -190,6 +190,29 @@ function softplus(x) {  // max(x, 0) + log1p(e**-|x|)
 
 function softplusGrads(out, a) { return [sigmoidOf(a)]; }  // d/da = sigmoid(a)
 
+const GELU_C = Math.sqrt(2 / Math.PI);  // gelu's tanh form: tanh(GELU_C * (a + GELU_K * a**3))
+const GELU_K = 0.044715;
+
+function gelu(x) {  // a/2 (1 + tanh(sqrt(2/pi) (a + 0.044715 a**3))), PyTorch's approximate='tanh'
+  const out = 0.5 * x * (1 + Math.tanh(GELU_C * (x + GELU_K * x * x * x)));
+  return [out, geluGrads(out, x)];
+}
+
+function geluGrads(out, a) {  // d/da = (1 + tanh t)/2 + a/2 (1 - tanh(t)**2) sqrt(2/pi) (1 + 3 * 0.044715 a**2)
+  const tanhT = Math.tanh(GELU_C * (a + GELU_K * a * a * a));
+  return [0.5 * (1 + tanhT) + 0.5 * a * (1 - tanhT * tanhT) * GELU_C * (1 + 3 * GELU_K * a * a)];
+}
+
+function silu(x) {  // a sigmoid(a)
+  const out = x * sigmoidOf(x);
+  return [out, siluGrads(out, x)];
+}
+
+function siluGrads(out, a) {  // d/da = s + out (1 - s),  s = sigmoid(a)
+  const s = sigmoidOf(a);
+  return [s + out * (1 - s)];
+}
+
 function relu(x) {  // d/da = 1 if a > 0 else 0; NaN stays NaN
   if (x > 0) return [x, [1]];
   return [x <= 0 ? 0 : x, [0]];
@@ -217,6 +240,20 @@ function cos(a) {  // NaN at +-inf
 
 function cosGrads(out, a) { return [-Math.sin(a)]; }  // d/da = -sin(a)
 
+function tan(a) {  // NaN at +-inf
+  const out = Math.tan(a);
+  return [out, tanGrads(out, a)];
+}
+
+function tanGrads(out, a) { return [1 + out * out]; }  // d/da = 1 + tan(a)**2 = 1 + out**2
+
+function atan(a) {
+  const out = Math.atan(a);
+  return [out, atanGrads(out, a)];
+}
+
+function atanGrads(out, a) { return [1 / (1 + a * a)]; }  // d/da = 1 / (1 + a**2)
+
 function identity(a) { return [a, [1]]; }  // d/da = 1
 
 // --- fused n-ary ops: one node for many inputs --------------------------------------------------
@@ -237,8 +274,8 @@ function dotGrads(out, ...inputs) {  // d/dw[i] = x[i],  d/dx[i] = w[i],  d/dbia
 
 // The ops by the name a node records; leaky_relu also reads the node's slope.
 const OPS = {
-  add, sub, neg, mul, div, pow, exp, log, sqrt, tanh, sigmoid, softplus, relu,
-  leaky_relu, abs, sin, cos, identity, sum, dot,
+  add, sub, neg, mul, div, pow, exp, log, sqrt, tanh, sigmoid, softplus, gelu, silu, relu,
+  leaky_relu, abs, sin, cos, tan, atan, identity, sum, dot,
 };
 
 // Run the op a node records: [out, localGrads], or an OpError.

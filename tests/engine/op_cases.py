@@ -25,6 +25,21 @@ def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
 
 
+def _gelu_inner(x: float) -> float:  # gelu's tanh form: u = sqrt(2/pi) (x + 0.044715 x^3)
+    return math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)
+
+
+def _gelu(x: float) -> float:
+    return 0.5 * x * (1 + math.tanh(_gelu_inner(x)))
+
+
+def _gelu_derivative(x: float) -> float:
+    """d/dx [x/2 (1 + tanh u)] = (1 + tanh u)/2 + x/2 sech^2(u) u',  u' = sqrt(2/pi) (1 + 3 * 0.044715 x^2)."""
+    u = _gelu_inner(x)
+    sech2 = 1 / math.cosh(u) ** 2 if abs(u) < 300 else 0.0
+    return 0.5 * (1 + math.tanh(u)) + 0.5 * x * sech2 * math.sqrt(2 / math.pi) * (1 + 3 * 0.044715 * x**2)
+
+
 @dataclass(frozen=True)
 class OpCase:
     """One op under test. ``apply`` and ``torch`` take as many arguments as ``domains`` has."""
@@ -190,6 +205,24 @@ CASES: list[OpCase] = [
         ((0.0,), *LARGE),
     ),
     OpCase(
+        "gelu",
+        lambda a: a.gelu(),
+        lambda T, a: T.nn.functional.gelu(a, approximate="tanh"),
+        _gelu,
+        lambda a: (_gelu_derivative(a),),
+        ((-4.0, 4.0),),
+        ((0.0,), *LARGE),
+    ),
+    OpCase(
+        "silu",
+        lambda a: a.silu(),
+        lambda T, a: T.nn.functional.silu(a),
+        lambda a: a * _sigmoid(a),
+        lambda a: (_sigmoid(a) + a * _sigmoid(a) * (1 - _sigmoid(a)),),
+        ((-8.0, 8.0),),
+        ((0.0,), *LARGE),
+    ),
+    OpCase(
         "relu",
         lambda a: a.relu(),
         lambda T, a: T.relu(a),
@@ -236,6 +269,24 @@ CASES: list[OpCase] = [
         lambda a: (-math.sin(a),),
         ((-6.0, 6.0),),
         ((0.0,), *LARGE),
+    ),
+    OpCase(
+        "tan",
+        lambda a: a.tan(),
+        lambda T, a: T.tan(a),
+        math.tan,
+        lambda a: (1 / math.cos(a) ** 2,),
+        ((-1.4, 1.4),),
+        ((0.0,), (1.5,), (-3.0,)),
+    ),
+    OpCase(
+        "atan",
+        lambda a: a.atan(),
+        lambda T, a: T.atan(a),
+        math.atan,
+        lambda a: (1 / (1 + a * a),),
+        (W,),
+        ((0.0,), *LARGE, (1e200,)),
     ),
     OpCase(
         "identity",

@@ -164,3 +164,17 @@ def test_the_parser_takes_the_ops_the_registry_marks() -> None:
 
     assert set(FUNCTIONS) == {o.name for o in ops.OPS.values() if o.expression}
     assert all(ops.OPS[name].arity == 1 for name in FUNCTIONS)
+
+
+def test_the_prose_lists_of_ops_name_every_op() -> None:
+    """README's list of Value's methods and docs/cli.md's list of the parser's functions."""
+    readme = (ROOT / "README.md").read_text()
+    methods = re.search(r"methods `([a-z_ ]+)` \(also as functions", readme)
+    assert methods is not None
+    named = {m for o in ops.OPS.values() for m in o.methods if not m.startswith("_")} - {"abs"}
+    assert set(methods.group(1).split()) == named  # abs is named apart: `abs()`
+    cli = re.search(
+        r"calls of the engine's functions: `([a-z_ \n]+)`", (ROOT / "docs" / "cli.md").read_text()
+    )
+    assert cli is not None
+    assert set(cli.group(1).split()) == {o.name for o in ops.OPS.values() if o.expression}
