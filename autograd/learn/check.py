@@ -11,19 +11,27 @@ it is the text a learner reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from autograd import ops
 from autograd.custom_op import BUILT_IN_NAMES, arity_of, custom_op
-from autograd.learn.diagnose import BLANK
-from autograd.learn.grade import as_numbers, grade
+from autograd.learn.answers import read_answer
+from autograd.learn.grade import grade
 from autograd.learn.in_graph import graph_checks
 from autograd.learn.micrograd_style import BackwardRunner
-from autograd.learn.points import Point, as_domain
-from autograd.learn.report import Check, Report
+from autograd.learn.points import Point, as_domain, names_for
+from autograd.learn.report import MISTAKE_KINDS, Check, Mistake, Report
 
-__all__ = ["Check", "Report", "check_backward", "check_op"]
+__all__ = ["MAX_POINTS", "MISTAKE_KINDS", "Check", "Mistake", "Report", "check_backward", "check_op"]
+
+# At most this many points of the domain: each costs a few dozen calls of the learner's code.
+MAX_POINTS = 10_000
+
+# Mistakes after which there is no derivative to build graphs with.
+_NOTHING_TO_USE = frozenset({"blank", "raised", "count", "not_a_number"})
 
 
 def check_op(
@@ -39,25 +47,43 @@ def check_op(
     ``forward(x1, ..., xn)`` takes n floats; ``derivative(x1, ..., xn, out)`` is called with
     the same inputs and then the output ``out = forward(x1, ..., xn)``, and returns d(out)/dx1
     for one input or the tuple (d(out)/dx1, ..., d(out)/dxn) for several (as in custom_op).
-    ``domain`` is ``(lo, hi)`` for all inputs or one ``(lo, hi)`` per input; ``points`` points
-    are tried there (seeded by ``seed``), and more at |x| = 100 and 1000 where forward is finite.
+    A number in any form is read as that number (bool, int, Fraction, Decimal, numpy scalars
+    and 0-d arrays). ``domain`` is ``(lo, hi)`` for all inputs or one ``(lo, hi)`` per input;
+    ``points`` points (4 to ``MAX_POINTS``) are tried there (seeded by ``seed``), and more at
+    |x| = 100 and 1000 where forward is finite.
     """
     _check_arguments("check_op", forward, derivative, points, seed)
     arity = arity_of(forward, "check_op")
+    names = names_for(arity, forward)
     name = name or str(getattr(forward, "__name__", "op"))
-    op = custom_op(forward, derivative, name=_safe_name(name))
 
-    def local(point: Point, out: float) -> tuple[float | None, ...]:
-        return as_numbers(derivative(*point, out), arity)
+    def local(point: Point, out: float) -> Any:
+        return read_answer(derivative(*point, out), arity, names)
 
-    report = grade(f"check_op({name})", forward, local, as_domain(domain, arity, "check_op"), points, seed)
-    mistakes = report.mistakes
-    if mistakes == (BLANK,):  # nothing to build graphs with
-        return Report(report.name, report.checks, mistakes)
-    in_graphs = graph_checks(op, forward, report.sample_points, arity)
+    def as_floats(*args: Any) -> Any:  # the derivative for custom_op: its numbers as floats
+        answer = read_answer(derivative(*args), arity, names)
+        if answer.count or any(v is None for v in answer.values):
+            raise TypeError(f"{name}: the derivative gave {answer.count or answer.problems}")
+        return answer.values if arity > 1 else answer.values[0]
+
+    with _quiet():
+        graded = grade(
+            f"check_op({name})", forward, local, as_domain(domain, arity, "check_op"), points, seed
+        )
+        mistakes = graded.mistakes
+        if mistakes and {m.kind for m in mistakes} <= _NOTHING_TO_USE:
+            return Report(graded.name, graded.checks, mistakes, graded.notes)
+        op = custom_op(forward, as_floats, name=_safe_name(name))
+        in_graphs = graph_checks(op, forward, graded.sample_points, arity)
     if not mistakes and not all(c.ok for c in in_graphs):
-        mistakes = ("right point by point, but wrong inside a graph (does it return a number?).",)
-    return Report(report.name, report.checks + in_graphs, mistakes)
+        mistakes = (
+            Mistake(
+                "in_graph",
+                "right point by point, but wrong inside a graph (does it depend on something besides "
+                "its inputs and out?).",
+            ),
+        )
+    return Report(graded.name, graded.checks + in_graphs, mistakes, graded.notes)
 
 
 def check_backward(
@@ -73,31 +99,41 @@ def check_backward(
     ``backward(x1, ..., xn, out)`` is called with Values: the inputs (``.data``, ``.grad``)
     and the output ``out`` (``.data`` = forward of the inputs, ``.grad`` = the upstream
     gradient). It must do ``xi.grad += d(out)/dxi * out.grad`` for each input. Besides the
-    derivative itself (as in ``check_op``) this recognises "forgot to multiply by the upstream
-    gradient" and "``=`` instead of ``+=``".
+    derivative itself (as in ``check_op``) this recognises the mistakes only this style can
+    make: the upstream gradient forgotten, ``=`` or ``*=`` for ``+=``, ``b.grad`` for
+    ``b.data``, writing into ``out.grad`` or an input's ``.data``, returning the derivative.
     """
     _check_arguments("check_backward", forward, backward, points, seed)
     arity = arity_of(forward, "check_backward")
     name = name or getattr(backward, "__name__", "backward")
-    runner = BackwardRunner(backward, arity)
-    report = grade(
-        f"check_backward({name})",
-        forward,
-        runner.local,
-        as_domain(domain, arity, "check_backward"),
-        points,
-        seed,
-    )
-    extra_checks, extra_mistakes = runner.usage_checks(forward, report.sample_points)
-    mistakes = extra_mistakes + report.mistakes
-    if runner.returned_a_number:
-        mistakes = (
-            "your backward returns the derivative instead of adding it into the inputs' grads "
-            "(write x.grad += local_derivative * out.grad; a micrograd backward returns nothing).",
+    runner = BackwardRunner(backward, arity, names_for(arity, forward))
+    with _quiet():
+        graded = grade(
+            f"check_backward({name})",
+            forward,
+            runner.local,
+            as_domain(domain, arity, "check_backward"),
+            points,
+            seed,
         )
-    elif not runner.changed_a_grad:
-        mistakes = ("your backward leaves every grad at 0: nothing to check (is it still blank?).",)
-    return Report(report.name, report.checks + extra_checks, mistakes)
+        if {m.kind for m in graded.mistakes} == {"raised"} and "every point" in graded.mistakes[0].message:
+            return Report(graded.name, graded.checks, graded.mistakes, graded.notes)
+        if not runner.added:
+            idle = runner.idle_reason(forward, graded.sample_points)
+            return Report(graded.name, graded.checks, (idle,), graded.notes)
+        extra_checks, extra_mistakes = runner.usage(forward, graded.sample_points)
+    mistakes = graded.mistakes
+    if any(m.kind == "grad_for_data" for m in extra_mistakes):  # its numbers are not derivatives
+        mistakes = tuple(m for m in mistakes if m.kind in _NOTHING_TO_USE)
+    return Report(graded.name, graded.checks + extra_checks, extra_mistakes + mistakes, graded.notes)
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """The learner's numpy overflow warnings silenced: an overflow is graded (or noted), not printed."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
 
 
 def _check_arguments(where: str, forward: object, rule: object, points: object, seed: object) -> None:
@@ -106,6 +142,8 @@ def _check_arguments(where: str, forward: object, rule: object, points: object, 
         raise TypeError(f"{where}: the forward rule and the derivative must be functions")
     if isinstance(points, bool) or not isinstance(points, int) or points < 4:
         raise ValueError(f"{where}: points must be an int >= 4, got {points!r}")
+    if points > MAX_POINTS:
+        raise ValueError(f"{where}: points must be at most {MAX_POINTS:,}, got {points:,}")
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"{where}: seed must be an int, got {type(seed).__name__}")
 

@@ -1,17 +1,34 @@
 """Grading a learner's local derivatives point by point, against central differences.
 
-``grade`` asks the learner's rule for its numbers at points of the domain and at large |x|,
-compares each with the central difference of the forward rule (``points.py``), and hands the
-samples of each input to ``diagnose`` (``diagnose.py``) to name the mistakes. With several
-inputs it also recognises a partial derivative given for the wrong input.
+``grade`` asks the learner's rule for its result at points of the domain and at large |x|,
+reads it (``answers.py``: numbers in every form, or what it is instead), compares each number with
+the central difference of the forward rule (``points.py``), and names the mistakes:
+
+- of the whole rule first: blank (None everywhere), raised (an exception: at large |x| only, an
+  overflow there is a note), the wrong number of values;
+- then of each partial derivative, on that partial only (``diagnose.py``);
+- then across the partials: a product treated like a sum, partial derivatives exchanged or given
+  for another input.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from autograd.learn.diagnose import BLANK, Sample, Uses, close, diagnose, sample_text
+from autograd.learn.answers import Answer, count_advice
+from autograd.learn.diagnose import (
+    STABLE_FORM,
+    Diagnosis,
+    Sample,
+    Uses,
+    close,
+    diagnose,
+    point_text,
+    sample_text,
+)
+from autograd.learn.inner import Inner, inner_functions
 from autograd.learn.points import (
     Domain,
     Point,
@@ -21,19 +38,30 @@ from autograd.learn.points import (
     names_for,
     sample_points,
 )
-from autograd.learn.report import Check
-from autograd.value import Value
+from autograd.learn.report import Check, Mistake
 
 # A learner's rule, asked for the local derivatives at a point (given the output there).
-LocalRule = Callable[[Point, float], tuple[float | None, ...]]
+LocalRule = Callable[[Point, float], Answer]
+
+BLANK = "your derivative returned None: nothing to check (is it still blank, or missing a return?)."
 
 
 @dataclass(frozen=True)
 class Graded:
     name: str
     checks: tuple[Check, ...]
-    mistakes: tuple[str, ...]
+    mistakes: tuple[Mistake, ...]
+    notes: tuple[str, ...]
     sample_points: tuple[Point, ...]  # the regular points where a true derivative exists
+
+
+@dataclass(frozen=True)
+class Raised:
+    """The learner's rule raised at a point: the error's text, and whether it is an overflow."""
+
+    text: str
+    overflow: bool
+    short: str = ""  # OverflowError (math range error)
 
 
 def grade(
@@ -47,68 +75,160 @@ def grade(
         where = title.split("(")[0]
         raise ValueError(f"{where}: the forward rule gives no finite number anywhere in the domain {domain}")
     large = [p for p in large_points(domain) if evaluate(forward, p) is not None]
+    results = {point: _call(local, point, _output(forward, point)) for point in regular + large}
+    covered = tuple(p for p in regular if all(central_difference(forward, p, i) for i in range(arity)))
+    who = "your backward" if title.startswith("check_backward") else "your derivative"
+    mistakes, overflow_notes, stop = _whole_rule(results, regular, large, names, who)
+    notes: list[str] = []
     per_input: list[list[Sample]] = [[] for _ in range(arity)]
-    for point in regular + large:
-        for i, sample in enumerate(_samples_at(forward, local, point, point in large)):
-            if sample is not None:
-                per_input[i].append(sample)
-    uses = _uses(local, regular, arity)
-    mistakes = _mistakes(per_input, names, uses)
+    if not stop:
+        inners = inner_functions(forward, regular)
+        for point in regular + large:
+            answer = results[point]
+            if isinstance(answer, Answer) and not answer.count:
+                for i, sample in enumerate(
+                    _samples_at(forward, local, point, answer, point in large, inners)
+                ):
+                    if sample is not None:
+                        per_input[i].append(sample)
+        uses = _uses(local, regular, arity)
+        found, notes = _partials(per_input, names, uses, [inner.text for inner in inners])
+        wrong_partials = {m.partial for m in found}  # "" for the whole rule, or its only input
+        if not found or ("" not in wrong_partials and len(wrong_partials) < arity):
+            notes = overflow_notes + notes  # an overflow is worth a note on a partial that is right
+        mistakes += found
     each = f" ({arity} partial derivatives at each)" if arity > 1 else ""
     checks = (
-        _count(f"derivative at {len(regular)} points of the domain{each}", per_input, names, large=False),
-        _count("derivative at large |x| (100, 1000)", per_input, names, large=True),
+        _count(
+            f"derivative at {len(regular)} points of the domain{each}",
+            per_input,
+            names,
+            results,
+            regular,
+            False,
+        ),
+        _count("derivative at large |x| (100, 1000)", per_input, names, results, large, True),
     )
-    covered = tuple(p for p in regular if all(any(s.point == p for s in col) for col in per_input))
-    return Graded(title, tuple(c for c in checks if c.total), tuple(mistakes), covered)
+    return Graded(title, tuple(c for c in checks if c.total), tuple(mistakes), tuple(notes), covered)
+
+
+def _output(forward: Callable[..., float], point: Point) -> float:
+    out = evaluate(forward, point)
+    assert out is not None  # the points are those where forward is finite
+    return out
+
+
+def _call(local: LocalRule, point: Point, out: float) -> Answer | Raised:
+    """The learner's answer at ``point`` (whose output is ``out``), or what it raised."""
+    try:
+        return local(point, out)
+    except Exception as err:  # the learner's code: any error is part of the grade
+        overflow = isinstance(err, ArithmeticError) or (isinstance(err, ValueError) and "math" in str(err))
+        return Raised(f"{type(err).__name__}: {err}", overflow, f"{type(err).__name__} ({err})")
+
+
+def _whole_rule(
+    results: dict[Point, Answer | Raised],
+    regular: Sequence[Point],
+    large: Sequence[Point],
+    names: Sequence[str],
+    who: str,
+) -> tuple[list[Mistake], list[str], bool]:
+    """Mistakes of the rule as a whole (blank, raised, count), notes, and whether to stop there."""
+    answered = [p for p in regular if isinstance(results[p], Answer)]
+    raised = [p for p in regular if isinstance(results[p], Raised)]
+    if not answered:
+        error = results[regular[0]]
+        assert isinstance(error, Raised)
+        return [Mistake("raised", f"{who} raised at every point ({error.text}).")], [], True
+    everything = [results[p] for p in list(regular) + list(large)]
+    if all(isinstance(a, Answer) and a.blank for a in everything):
+        return [Mistake("blank", BLANK)], [], True
+    mistakes: list[Mistake] = []
+    notes: list[str] = []
+    counted = [p for p in answered if _answer(results, p).count]
+    if counted:
+        first = _answer(results, counted[0])
+        where = (
+            "at every point"
+            if len(counted) == len(regular)
+            else f"at {len(counted)} of {len(regular)} points"
+        )
+        mistakes.append(
+            Mistake(
+                "count",
+                f"{who} returns {first.count}, {where} "
+                f"(e.g. at {point_text(counted[0], names, True)}): {count_advice(len(names), names)}.",
+            )
+        )
+        if len(counted) == len(answered):
+            return mistakes, notes, True
+    if raised:
+        error = results[raised[0]]
+        assert isinstance(error, Raised)
+        mistakes.append(
+            Mistake(
+                "raised",
+                f"{who} raised {error.text} at {point_text(raised[0], names, True)} "
+                f"({len(raised)} of {len(regular)} points), and gave a result elsewhere.",
+            )
+        )
+    for p in large:
+        error = results[p]
+        if isinstance(error, Raised):
+            if not error.overflow:
+                if not raised:
+                    mistakes.append(
+                        Mistake("raised", f"{who} raised {error.text} at {point_text(p, names, True)}.")
+                    )
+            else:
+                notes.append(
+                    f"{who} raises {error.short} at {point_text(p, names, True)}, where the op's value is "
+                    f"finite: it overflows there only; {STABLE_FORM}."
+                )
+            break
+    return mistakes, notes, False
+
+
+def _answer(results: dict[Point, Answer | Raised], point: Point) -> Answer:
+    answer = results[point]
+    assert isinstance(answer, Answer)
+    return answer
 
 
 def _samples_at(
-    forward: Callable[..., float], local: LocalRule, point: Point, large: bool
+    forward: Callable[..., float],
+    local: LocalRule,
+    point: Point,
+    answer: Answer,
+    large: bool,
+    inners: Sequence[Inner],
 ) -> list[Sample | None]:
     """One Sample per input at ``point`` (None for an input with no true derivative there)."""
     out = evaluate(forward, point)
     assert out is not None
-    got, error = _call(local, point, out)
-    swapped: tuple[float | None, ...] = ()
-    if len(point) == 1 and not error:
-        swapped, _ = _call(local, (out,), point[0])
+    swapped: float | None = None
+    if len(point) == 1 and not large:
+        other = _call(local, (out,), point[0])
+        swapped = other.values[0] if isinstance(other, Answer) and other.values else None
     samples: list[Sample | None] = []
     for i in range(len(point)):
         truth = central_difference(forward, point, i)
         if truth is None:
             samples.append(None)
             continue
-        value = got[i] if i < len(got) else None
-        swap = swapped[0] if swapped else None
-        samples.append(Sample(point, out, truth[0], value, truth[1], large, error, swap))
+        slopes = tuple(_slope(inner, point, i) for inner in inners) if not large else ()
+        value, problem = answer.values[i], answer.problems[i]
+        samples.append(Sample(point, out, truth[0], value, truth[1], large, problem, swapped, slopes))
     return samples
 
 
-def _call(local: LocalRule, point: Point, out: float) -> tuple[tuple[float | None, ...], str]:
-    """The learner's numbers, or () and the error's text when the learner's code raises."""
+def _slope(inner: Inner, point: Point, i: int) -> float | None:
     try:
-        return local(point, out), ""
-    except Exception as err:  # the learner's code: any error is part of the grade
-        return (), f"{type(err).__name__}: {err}"
-
-
-def as_numbers(result: object, arity: int) -> tuple[float | None, ...]:
-    """The derivative's result as ``arity`` floats (None for something that is not a number)."""
-    items = result if isinstance(result, (tuple, list)) else (result,)
-    if len(items) != arity:
-        if result is None:
-            return (None,) * arity
-        raise TypeError(f"expected {arity} local derivative(s), got {result!r}")
-    return tuple(_number_or_none(v) for v in items)
-
-
-def _number_or_none(v: object) -> float | None:
-    if isinstance(v, Value):
-        return v.data
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return float(v)
-    return None
+        found = central_difference(inner.function, point, i)
+    except Exception:
+        return None
+    return found[0] if found is not None else None
 
 
 def _uses(local: LocalRule, points: Sequence[Point], arity: int) -> Uses:
@@ -117,41 +237,83 @@ def _uses(local: LocalRule, points: Sequence[Point], arity: int) -> Uses:
         return Uses()
     reads_x = reads_out = False
     for (x,) in points[:: max(1, len(points) // 5)]:
-        base, e1 = _call(local, (x,), 0.3)
-        moved_x, e2 = _call(local, (x + 0.37,), 0.3)
-        moved_out, e3 = _call(local, (x,), 0.67)
-        if e1 or e2 or e3:
+        base, moved_x, moved_out = (
+            _call(local, p, o) for p, o in (((x,), 0.3), ((x + 0.37,), 0.3), ((x,), 0.67))
+        )
+        if not all(isinstance(a, Answer) and a.values for a in (base, moved_x, moved_out)):
             continue
-        reads_x = reads_x or base != moved_x
-        reads_out = reads_out or base != moved_out
+        assert isinstance(base, Answer) and isinstance(moved_x, Answer) and isinstance(moved_out, Answer)
+        reads_x = reads_x or base.values != moved_x.values
+        reads_out = reads_out or base.values != moved_out.values
     return Uses(reads_x, reads_out)
 
 
-def _mistakes(per_input: list[list[Sample]], names: Sequence[str], uses: Uses) -> list[str]:
-    """Each input's diagnosis; for several inputs, also a partial given for the wrong input."""
+def _partials(
+    per_input: list[list[Sample]], names: Sequence[str], uses: Uses, inners: Sequence[str]
+) -> tuple[list[Mistake], list[str]]:
+    """Each input's diagnosis; for several inputs, also mistakes across the partials."""
     arity = len(per_input)
-    found = [
-        diagnose(samples, names, f"d/d{names[i]}: " if arity > 1 else "", uses)
+    found: list[Diagnosis] = [
+        diagnose(samples, names, names[i] if arity > 1 else "", uses, inners)
         for i, samples in enumerate(per_input)
     ]
-    if arity > 1 and all(f and f[0].endswith(BLANK) for f in found):  # one sentence, not one per input
-        return [BLANK]
-    # Only where no simpler pattern (sign, factor) was found: d/db = 1 for a - b is also "the true d/da".
-    unexplained = [i for i, f in enumerate(found) if f and arity > 1 and "right at " in f[0]]
+    notes = [n for d in found for n in d.notes]
+    if arity > 1 and _like_add(per_input, found):
+        product = _is_product(per_input, names)
+        advice = (
+            f"for {' * '.join(names)} the derivative with respect to each input is the product of the others"
+            if product
+            else "the derivatives of a sum are 1; this op's are not"
+        )
+        total = " + ".join(names)
+        message = f"treated like a sum: yours are 1 for every input, the derivatives of {total} ({advice})."
+        return [Mistake("mul_like_add", message)], notes
+    unexplained = [
+        i
+        for i, d in enumerate(found)
+        if arity > 1 and d.mistakes and d.mistakes[0].kind in ("part_of_domain", "unexplained")
+    ]
     given_for = {i: _matching_partial(per_input, i) for i in unexplained}
     if arity == 2 and given_for.get(0) == 1 and given_for.get(1) == 0:
-        return [f"the two partial derivatives are exchanged: yours d/d{names[0]} is the true d/d{names[1]}."]
-    mistakes: list[str] = []
-    for i, f in enumerate(found):
+        return [
+            Mistake(
+                "swapped_partials",
+                f"the two partial derivatives are exchanged: yours d/d{names[0]} is the true d/d{names[1]}.",
+            )
+        ], notes
+    mistakes: list[Mistake] = []
+    for i, d in enumerate(found):
         j = given_for.get(i)
         if j is not None:
             mistakes.append(
-                f"d/d{names[i]}: yours is the true d/d{names[j]}: the derivative with respect to "
-                f"{names[j]} was given for {names[i]}."
+                Mistake(
+                    "swapped_partials",
+                    f"d/d{names[i]}: yours is the true d/d{names[j]}: the derivative with respect to "
+                    f"{names[j]} was given for {names[i]}.",
+                    names[i],
+                )
             )
         else:
-            mistakes += f
-    return mistakes
+            mistakes += d.mistakes
+    return mistakes, notes
+
+
+def _like_add(per_input: list[list[Sample]], found: Sequence[Diagnosis]) -> bool:
+    """Every partial is wrong, and is 1 at every ordinary point."""
+    return all(d.mistakes for d in found) and all(
+        col and all(s.got is not None and close(s.got, 1.0, 1e-9) for s in col if not s.large)
+        for col in per_input
+    )
+
+
+def _is_product(per_input: list[list[Sample]], names: Sequence[str]) -> bool:
+    """Whether the true d/d(input i) is the product of the other inputs at every point."""
+    for i, col in enumerate(per_input):
+        for s in col:
+            others = math.prod(v for k, v in enumerate(s.point) if k != i)
+            if not s.large and not close(s.expected, others, s.tolerance):
+                return False
+    return len(names) > 1
 
 
 def _matching_partial(per_input: list[list[Sample]], i: int) -> int | None:
@@ -164,14 +326,39 @@ def _matching_partial(per_input: list[list[Sample]], i: int) -> int | None:
             and all(
                 s.got is not None and (j, s.point) in truth and close(s.got, truth[j, s.point], s.tolerance)
                 for s in per_input[i]
+                if not s.large
             )
         ):
             return j
     return None
 
 
-def _count(title: str, per_input: list[list[Sample]], names: Sequence[str], large: bool) -> Check:
-    samples = [s for col in per_input for s in col if s.large == large]
+def _count(
+    title: str,
+    per_input: list[list[Sample]],
+    names: Sequence[str],
+    results: dict[Point, Answer | Raised],
+    points: Sequence[Point],
+    large: bool,
+) -> Check:
+    """How many partial derivatives at ``points`` are right; at large |x| overflows are left out.
+
+    A point where the rule raised (or returned the wrong count) counts as wrong for every input;
+    at large |x| an overflow (inf, NaN, an OverflowError) is left out: it is a note, not a mistake.
+    """
+    wanted = set(points)
+    samples = [
+        s for col in per_input for s in col if s.point in wanted and (s.finite or not large or s.got is None)
+    ]
     wrong = [s for s in samples if not s.right]
     example = sample_text(wrong[0], names) if wrong else ""
-    return Check(title, len(samples) - len(wrong), len(samples), example)
+    failed = 0
+    for p in points:
+        answer = results[p]
+        if isinstance(answer, Raised) and not (large and answer.overflow):
+            failed += len(names)
+            example = example or f"at {point_text(p, names)}: yours raised {answer.text}"
+        elif isinstance(answer, Answer) and answer.count:
+            failed += len(names)
+            example = example or f"at {point_text(p, names)}: yours {answer.count}"
+    return Check(title, len(samples) - len(wrong), len(samples) + failed, example)

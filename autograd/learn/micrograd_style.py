@@ -1,92 +1,231 @@
 """Running a learner's micrograd-style ``backward(*inputs, out)``, one that adds into the inputs' grads.
 
 ``BackwardRunner.local`` reads the learner's local derivatives (upstream 1, grads starting at 0)
-for the point-by-point grading; ``usage_checks`` then tries upstream 2.5 and grads that already
-hold 1.0, and recognises "forgot to multiply by the upstream gradient" and "``=`` instead of
-``+=``".
+for the point-by-point grading; it also notes what else a call changed (``out.grad``, an input's
+``.data``) and whether it returned something. ``usage`` then tries upstream 2.5, and grads that
+already hold 1.0 and 2.0, one input at a time, and recognises:
+
+    forgot_upstream   the same added at out.grad = 2.5 as at out.grad = 1
+    assigned          ``=`` for ``+=``: what the grad held is lost
+    multiplied_grad   ``*=`` for ``+=``: the grad is scaled, so from 0 it stays 0
+    grad_for_data     one input's rule reads another's .grad (``b.grad`` for ``b.data``)
+    wrote_out_grad    out.grad changed;   changed_data: an input's .data changed
+
+``idle_reason`` names why a backward that adds nothing anywhere does so (only "blank" when it
+changes nothing at all and returns nothing).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from autograd.learn.answers import Answer, read_number
 from autograd.learn.diagnose import close
 from autograd.learn.points import Point, evaluate
-from autograd.learn.report import Check
+from autograd.learn.report import Check, Mistake
 from autograd.value import Value
+
+UPSTREAM = 2.5
+
+
+@dataclass(frozen=True)
+class Run:
+    """One call of the learner's backward: each input's grad after it, and what else changed."""
+
+    grads: tuple[float | None, ...]  # None where a grad is not a number
+    problems: tuple[str, ...]
+    wrote_out: bool
+    changed_data: bool
+    returned: object
 
 
 class BackwardRunner:
     """Runs a learner's ``backward(*inputs, out)`` on fresh Values, to read what it added."""
 
-    def __init__(self, backward: Callable[..., Any], arity: int) -> None:
+    def __init__(self, backward: Callable[..., Any], arity: int, names: Sequence[str]) -> None:
         self.backward = backward
         self.arity = arity
-        self.changed_a_grad = False  # set once any call adds something nonzero
-        self.returned_a_number = False  # set when a call returns a number and adds nothing
+        self.names = tuple(names)
+        self.added = False  # set once any call changes an input's grad
+        self.wrote_out = False
+        self.changed_data = False
+        self.returned: object = None  # the first thing a call returned, if anything
 
-    def run(self, point: Point, out: float, upstream: float, start: float) -> tuple[float, ...]:
-        """Each input's grad after one call, the inputs holding ``start`` and out.grad = upstream."""
+    def run(self, point: Point, out: float, upstream: float, start: Sequence[float]) -> Run:
+        """One call, the inputs' grads holding ``start`` and out.grad = upstream."""
         inputs = [Value(v) for v in point]
-        for v in inputs:
-            v.grad = start
+        for v, g in zip(inputs, start):
+            v.grad = g
         node = Value(out)
         node.grad = upstream
-        self.backward(*inputs, node)
-        return tuple(v.grad for v in inputs)
+        returned = self.backward(*inputs, node)
+        read = [read_number(v.grad) for v in inputs]
+        wrote_out = not (isinstance(node.grad, float) and node.grad == upstream)
+        changed_data = any(not (isinstance(v.data, float) and v.data == p) for v, p in zip(inputs, point))
+        self.wrote_out = self.wrote_out or wrote_out
+        self.changed_data = self.changed_data or changed_data
+        if returned is not None and self.returned is None:
+            self.returned = returned
+        problems = tuple(f"{p} (in {n}.grad)" if p else "" for n, (_, p) in zip(self.names, read))
+        return Run(tuple(v for v, _ in read), problems, wrote_out, changed_data, returned)
 
-    def local(self, point: Point, out: float) -> tuple[float | None, ...]:
+    def local(self, point: Point, out: float) -> Answer:
         """What the learner adds at upstream 1 onto a zero grad: their local derivatives."""
-        inputs = [Value(v) for v in point]
-        node = Value(out)
-        node.grad = 1.0
-        result = self.backward(*inputs, node)
-        if all(v.grad == 0.0 for v in inputs) and isinstance(result, (int, float, tuple, list)):
-            self.returned_a_number = True
-            raise TypeError("it returned a number and left the grads unchanged")
-        self.changed_a_grad = self.changed_a_grad or any(v.grad != 0.0 for v in inputs)
-        return tuple(v.grad for v in inputs)
+        run = self.run(point, out, 1.0, [0.0] * self.arity)
+        if any(g is None or g != 0.0 for g in run.grads):
+            self.added = True
+        return Answer(run.grads, run.problems)
 
-    def usage_checks(
+    def idle_reason(self, forward: Callable[..., float], points: Sequence[Point]) -> Mistake:
+        """Why a backward that added nothing onto zero grads did so, as one mistake."""
+        reads = self._reads_grads(forward, points)
+        if self.wrote_out:
+            return Mistake(
+                "wrote_out_grad",
+                "your backward writes into out.grad and adds nothing to the inputs' grads: out.grad is "
+                "what arrives from above; write x.grad += local_derivative * out.grad.",
+            )
+        if self.changed_data:
+            return Mistake(
+                "changed_data",
+                "your backward changes an input's .data (its value) and adds nothing to its .grad: "
+                "write x.grad += local_derivative * out.grad, and leave x.data alone.",
+            )
+        if reads == "multiplied":
+            return Mistake(
+                "multiplied_grad",
+                "`*=` where `+=` is needed: x.grad starts at 0, and 0 × anything stays 0 "
+                "(write x.grad += local_derivative * out.grad).",
+            )
+        if reads:
+            return Mistake("grad_for_data", reads)
+        if self.returned is not None:
+            return Mistake(
+                "returned_not_added",
+                "your backward returns the derivative instead of adding it into the inputs' grads "
+                "(write x.grad += local_derivative * out.grad; a micrograd backward returns nothing).",
+            )
+        return Mistake(
+            "blank",
+            "your backward changes nothing and returns nothing: nothing to check (is it still blank?).",
+        )
+
+    def _reads_grads(self, forward: Callable[..., float], points: Sequence[Point]) -> str:
+        """'multiplied', a grad_for_data sentence, or '' (from grads that start at 1.0 and 2.0)."""
+        for point in points[:8]:
+            out = evaluate(forward, point)
+            if out is None:
+                continue
+            try:
+                zero = self.run(point, out, UPSTREAM, [0.0] * self.arity)
+                for j in range(self.arity):
+                    one = self.run(point, out, UPSTREAM, _only(j, 1.0, self.arity))
+                    two = self.run(point, out, UPSTREAM, _only(j, 2.0, self.arity))
+                    found = self._reading(j, zero, one, two)
+                    if found:
+                        return found
+            except Exception:
+                continue
+        return ""
+
+    def _reading(self, j: int, zero: Run, one: Run, two: Run) -> str:
+        """What grads holding 1.0 and 2.0 at input j show: ``*=``, or another input reading j.grad."""
+        if any(g is None for g in zero.grads + one.grads + two.grads):
+            return ""
+        z, a, b = (_numbers(r) for r in (zero, one, two))
+        others = [i for i in range(self.arity) if i != j and not close(a[i], z[i], 1e-9)]
+        if others:
+            i = others[0]
+            n, m = self.names[i], self.names[j]
+            return (
+                f"the rule for {n}.grad reads {m}.grad where a value is needed ({m}.grad for {m}.data?): "
+                f"what it adds to {n}.grad changes with what {m}.grad held before."
+            )
+        grown = a[j] - 1.0
+        if not close(grown, z[j], 1e-9) and not close(a[j], z[j], 1e-9):
+            if close(z[j], 0.0, 1e-12) and close(b[j], 2.0 * a[j], 1e-9) and not close(a[j], 1.0, 1e-9):
+                return "multiplied"
+            return (
+                f"the rule for {self.names[j]}.grad reads {self.names[j]}.grad where a value is needed: "
+                f"what it adds changes with what {self.names[j]}.grad held before."
+            )
+        return ""
+
+    def usage(
         self, forward: Callable[..., float], points: Sequence[Point]
-    ) -> tuple[tuple[Check, ...], tuple[str, ...]]:
-        """Upstream 2.5, and a node used twice (grads that already hold something)."""
+    ) -> tuple[tuple[Check, ...], tuple[Mistake, ...]]:
+        """Upstream 2.5, and grads that already hold something (a node used twice)."""
         scaled = accumulated = total = 0
         forgot = assigned = 0
+        reading = ""
         for point in points:
             out = evaluate(forward, point)
             if out is None:
                 continue
             try:
-                at_one = self.run(point, out, 1.0, 0.0)
-                at_u = self.run(point, out, 2.5, 0.0)
-                on_top = self.run(point, out, 2.5, 1.0)
-            except Exception:  # reported by the derivative checks already
+                at_one = self.run(point, out, 1.0, [0.0] * self.arity)
+                at_u = self.run(point, out, UPSTREAM, [0.0] * self.arity)
+                on_top = self.run(point, out, UPSTREAM, [1.0] * self.arity)
+            except Exception:
                 continue
-            if all(a == 0.0 for a in at_one):  # adds nothing here: nothing to learn from it
+            if any(g is None for g in at_one.grads + at_u.grads + on_top.grads):
+                continue
+            a, u, t = _numbers(at_one), _numbers(at_u), _numbers(on_top)
+            if all(g == 0.0 for g in a):  # adds nothing here: nothing to learn from it
                 continue
             total += 1
-            scaled += all(close(b, 2.5 * a, 1e-9) for a, b in zip(at_one, at_u))
-            accumulated += all(close(c, 1.0 + b, 1e-9) for b, c in zip(at_u, on_top))
-            if any(abs(a) > 1e-6 for a in at_one) and all(close(a, b, 1e-9) for a, b in zip(at_one, at_u)):
+            scaled += all(close(y, UPSTREAM * x, 1e-9) for x, y in zip(a, u))
+            accumulated += all(close(z, 1.0 + y, 1e-9) for y, z in zip(u, t))
+            if any(abs(x) > 1e-6 for x in a) and all(close(x, y, 1e-9) for x, y in zip(a, u)):
                 forgot += 1
-            if all(close(b, c, 1e-9) for b, c in zip(at_u, on_top)):
+            if all(close(y, z, 1e-9) for y, z in zip(u, t)):
                 assigned += 1
+            elif not reading and not all(close(z, 1.0 + y, 1e-9) for y, z in zip(u, t)):
+                reading = self._reads_grads(forward, [point])
         checks: tuple[Check, ...] = (
-            Check("multiplies by the upstream gradient out.grad = 2.5", scaled, total),
+            Check(f"multiplies by the upstream gradient out.grad = {UPSTREAM}", scaled, total),
             Check("adds to a grad that already holds 1.0 (a node used twice)", accumulated, total),
         )
-        checks = checks if total else ()
         mistakes = []
+        if reading and reading != "multiplied":
+            mistakes.append(Mistake("grad_for_data", reading))
         if forgot and forgot >= total // 2:
             mistakes.append(
-                "forgot to multiply by the upstream gradient: with out.grad = 2.5 yours adds the same "
-                "as with out.grad = 1 (write x.grad += local_derivative * out.grad)."
+                Mistake(
+                    "forgot_upstream",
+                    "forgot to multiply by the upstream gradient: with out.grad = 2.5 yours adds the same "
+                    "as with out.grad = 1 (write x.grad += local_derivative * out.grad).",
+                )
             )
         if assigned and assigned == total:
             mistakes.append(
-                "`=` where `+=` is needed: the 1.0 that x.grad already held is lost, so a node used "
-                "twice (x * x, or x feeding two nodes) keeps only the last share."
+                Mistake(
+                    "assigned",
+                    "`=` where `+=` is needed: the 1.0 that x.grad already held is lost, so a node used "
+                    "twice (x * x, or x feeding two nodes) keeps only the last share.",
+                )
             )
-        return checks, tuple(mistakes)
+        if self.wrote_out:
+            mistakes.append(
+                Mistake(
+                    "wrote_out_grad",
+                    "your backward changes out.grad: leave it as it is (it is the upstream gradient).",
+                )
+            )
+        if self.changed_data:
+            mistakes.append(
+                Mistake(
+                    "changed_data", "your backward changes an input's .data: a backward only adds into .grad."
+                )
+            )
+        return (checks if total else ()), tuple(mistakes)
+
+
+def _only(j: int, value: float, arity: int) -> list[float]:
+    return [value if i == j else 0.0 for i in range(arity)]
+
+
+def _numbers(run: Run) -> tuple[float, ...]:
+    return tuple(g if g is not None else 0.0 for g in run.grads)

@@ -67,26 +67,89 @@ def test_a_right_backward_of_two_inputs_passes():
 
 
 @pytest.mark.parametrize(
-    ("backward", "diagnoses"),
+    ("backward", "kinds", "diagnoses"),
     [
-        (tanh_backward_assigns, ["`=` where `+=` is needed"]),
-        (mul_backward_assigns, ["`=` where `+=` is needed"]),
-        (tanh_backward_forgets_upstream, ["forgot to multiply by the upstream gradient"]),
+        (tanh_backward_assigns, ["assigned"], ["`=` where `+=` is needed"]),
+        (mul_backward_assigns, ["assigned"], ["`=` where `+=` is needed"]),
+        (
+            tanh_backward_forgets_upstream,
+            ["forgot_upstream"],
+            ["forgot to multiply by the upstream gradient"],
+        ),
         (
             tanh_backward_both,
+            ["forgot_upstream", "assigned"],
             ["forgot to multiply by the upstream gradient", "`=` where `+=` is needed"],
         ),
-        (tanh_backward_uses_input, ["the input x is used where the output out is needed"]),
-        (tanh_backward_blank, ["leaves every grad at 0: nothing to check"]),
-        (tanh_backward_returns, ["returns the derivative instead of adding it into the inputs' grads"]),
+        (tanh_backward_uses_input, ["x_for_out"], ["the input x is used where the output out is needed"]),
+        (tanh_backward_blank, ["blank"], ["changes nothing and returns nothing: nothing to check"]),
+        (
+            tanh_backward_returns,
+            ["returned_not_added"],
+            ["returns the derivative instead of adding it into the inputs' grads"],
+        ),
     ],
 )
-def test_each_mistake_is_named(backward, diagnoses):
+def test_each_mistake_is_named(backward, kinds, diagnoses):
     report = check_backward(tanh if backward.__name__.startswith("tanh") else mul, backward)
     assert not report.ok
-    assert len(report.mistakes) == len(diagnoses), str(report)
+    assert list(report.kinds) == kinds, str(report)
     for mistake, words in zip(report.mistakes, diagnoses):
-        assert words in mistake, str(report)
+        assert words in mistake.message, str(report)
+
+
+def tanh_backward_into_out(x, out):
+    out.grad += (1 - out.data**2) * x.grad
+
+
+def tanh_backward_times(x, out):
+    x.grad *= (1 - out.data**2) * out.grad
+
+
+def tanh_backward_data(x, out):
+    x.data += (1 - out.data**2) * out.grad
+
+
+def mul_backward_grad_for_data(a, b, out):
+    a.grad += b.grad * out.grad
+    b.grad += a.grad * out.grad
+
+
+def mul_backward_one_grad_for_data(a, b, out):
+    a.grad += b.data * out.grad
+    b.grad += a.grad * out.grad  # a.grad for a.data
+
+
+@pytest.mark.parametrize(
+    ("forward", "backward", "kind", "words"),
+    [
+        (tanh, tanh_backward_into_out, "wrote_out_grad", "writes into out.grad"),
+        (tanh, tanh_backward_times, "multiplied_grad", "`*=` where `+=` is needed"),
+        (tanh, tanh_backward_data, "changed_data", "changes an input's .data"),
+        (mul, mul_backward_grad_for_data, "grad_for_data", "the rule for b.grad reads a.grad"),
+        (mul, mul_backward_one_grad_for_data, "grad_for_data", "the rule for b.grad reads a.grad"),
+    ],
+)
+def test_a_backward_that_adds_nothing_is_not_called_blank(forward, backward, kind, words):
+    # every one of these leaves the grads at 0 from 0 (or reads them): none is blank
+    report = check_backward(forward, backward)
+    assert report.kinds == (kind,), str(report)
+    assert words in report.mistakes[0].message
+    assert "blank" not in str(report)
+
+
+def test_a_grad_set_to_a_string_is_named_not_a_raw_type_error():
+    def tanh_backward(x, out):
+        x.grad = str((1 - out.data**2) * out.grad)
+
+    report = check_backward(tanh, tanh_backward)
+    assert report.kinds == ("not_a_number",), str(report)
+    assert "a str (" in report.mistakes[0].message and "x.grad" in report.mistakes[0].message
+
+
+def test_points_are_bounded_with_a_clear_error():
+    with pytest.raises(ValueError, match="check_backward: points must be at most 10,000, got 20,000"):
+        check_backward(tanh, tanh_backward, points=20_000)
 
 
 def test_assigning_loses_exactly_what_the_grad_held():

@@ -23,7 +23,7 @@ def test_the_doc_has_an_example_for_each_mistake():
         "the output out is used where the input x is needed",
         "the input x is used where the output out is needed",
         "right at 16 of 32 points only; wrong for -1.917 <= x <= -0.08333",
-        "right on the domain but wrong at large |x|",
+        "overflows there only",
         "the two partial derivatives are exchanged",
         "forgot to multiply by the upstream gradient",
         "`=` where `+=` is needed",
