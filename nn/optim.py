@@ -13,6 +13,17 @@ g = p.grad + weight_decay * p and t the number of steps taken (1 on the first st
              (centered: a = alpha a + (1 - alpha) g,  r = sqrt(s - a**2) + eps)
              b = momentum b + g / r, p = p - lr b    (or p = p - lr g / r when momentum = 0)
 
+Each optimizer keeps what it carries from step to step in ``optimizer.state[p]``, a dict per
+parameter with torch.optim's keys and numbers (floats here, tensors there); it is empty until
+the first step, as in torch:
+
+    SGD      momentum_buffer (b; only when momentum != 0)
+    Adam     step (t), exp_avg (m), exp_avg_sq (v)
+    RMSprop  step, square_avg (s); momentum_buffer (b) when momentum > 0; grad_avg (a) when centered
+
+Adam's bias-corrected averages are m_hat = m / (1 - beta1**t) and v_hat = v / (1 - beta2**t);
+the step it took is lr m_hat / (sqrt(v_hat) + eps), the same number as the update above.
+
 Call ``zero_grad()`` before each ``backward()``: leaves accumulate gradients.
 ``optimizer.lr`` may be set at any time; ``LambdaLR(optimizer, f)`` sets it to
 ``base_lr * f(epoch)`` after each of its ``step()`` calls, like ``torch.optim.lr_scheduler.LambdaLR``.
@@ -22,6 +33,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from autograd import Value
@@ -46,6 +58,8 @@ class Optimizer:
             raise ValueError(f"{name}: a parameter appears more than once in params")
         self.lr = _hyper(lr, "lr", name)
         self.step_count = 0
+        # torch.optim's ``state``: per parameter (hashed by identity) a dict, filled by step().
+        self.state: defaultdict[Value, dict[str, float]] = defaultdict(dict)
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0.0."""
@@ -99,25 +113,21 @@ class SGD(Optimizer):
         if nesterov and (self.momentum <= 0.0 or self.dampening != 0.0):
             raise ValueError("SGD: nesterov=True needs momentum > 0 and dampening = 0")
         self.nesterov = nesterov
-        self.momentum_buffers: list[float] | None = None
 
     def step(self) -> None:
         """p = p - lr * d, with d as in the module docstring."""
         grads = self._gradients(self.weight_decay)
-        if self.momentum != 0.0:
-            if self.momentum_buffers is None:
-                self.momentum_buffers = list(grads)
-            else:
-                self.momentum_buffers = [
-                    self.momentum * b + (1.0 - self.dampening) * g
-                    for b, g in zip(self.momentum_buffers, grads)
-                ]
-            if self.nesterov:
-                grads = [g + self.momentum * b for g, b in zip(grads, self.momentum_buffers)]
-            else:
-                grads = self.momentum_buffers
+        momentum, dampening, state = self.momentum, self.dampening, self.state
+        if momentum != 0.0:
+            for i, (p, g) in enumerate(zip(self.params, grads)):
+                entry = state[p]
+                b = entry.get("momentum_buffer")
+                b = g if b is None else momentum * b + (1.0 - dampening) * g
+                entry["momentum_buffer"] = b
+                grads[i] = g + momentum * b if self.nesterov else b
+        lr = self.lr
         for p, d in zip(self.params, grads):
-            p.data -= self.lr * d
+            p.data -= lr * d
         self.step_count += 1
 
 
@@ -138,22 +148,22 @@ class Adam(Optimizer):
         self.betas = (_beta(betas[0], "betas[0]"), _beta(betas[1], "betas[1]"))
         self.eps = _hyper(eps, "eps", "Adam")
         self.weight_decay = _hyper(weight_decay, "weight_decay", "Adam")
-        self.m = [0.0] * len(self.params)
-        self.v = [0.0] * len(self.params)
 
     def step(self) -> None:
         """One Adam update of every parameter (see the module docstring)."""
         beta1, beta2 = self.betas
-        self.step_count += 1
-        t = self.step_count
-        step_size = self.lr / (1.0 - beta1**t)
-        sqrt_correction2 = math.sqrt(1.0 - beta2**t)
         grads = self._gradients(self.weight_decay)
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            self.m[i] = beta1 * self.m[i] + (1.0 - beta1) * g
-            self.v[i] = beta2 * self.v[i] + (1.0 - beta2) * g * g
-            denom = math.sqrt(self.v[i]) / sqrt_correction2 + self.eps
-            p.data -= step_size * self.m[i] / denom
+        self.step_count += 1
+        lr, eps, state = self.lr, self.eps, self.state
+        for p, g in zip(self.params, grads):
+            entry = state[p]
+            if not entry:
+                entry.update(step=0, exp_avg=0.0, exp_avg_sq=0.0)
+            t = entry["step"] = int(entry["step"]) + 1
+            m = entry["exp_avg"] = beta1 * entry["exp_avg"] + (1.0 - beta1) * g
+            v = entry["exp_avg_sq"] = beta2 * entry["exp_avg_sq"] + (1.0 - beta2) * g * g
+            denom = math.sqrt(v) / math.sqrt(1.0 - beta2**t) + eps
+            p.data -= (lr / (1.0 - beta1**t)) * m / denom
 
 
 class RMSprop(Optimizer):
@@ -175,26 +185,31 @@ class RMSprop(Optimizer):
         self.weight_decay = _hyper(weight_decay, "weight_decay", "RMSprop")
         self.momentum = _hyper(momentum, "momentum", "RMSprop")
         self.centered = centered
-        self.square_avg = [0.0] * len(self.params)
-        self.grad_avg = [0.0] * len(self.params)
-        self.momentum_buffers = [0.0] * len(self.params)
 
     def step(self) -> None:
         """One RMSprop update of every parameter (see the module docstring)."""
-        a = self.alpha
+        a, eps, momentum, lr = self.alpha, self.eps, self.momentum, self.lr
         grads = self._gradients(self.weight_decay)
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            self.square_avg[i] = a * self.square_avg[i] + (1.0 - a) * g * g
+        for p, g in zip(self.params, grads):
+            entry = self.state[p]
+            if not entry:
+                entry.update(step=0, square_avg=0.0)
+                if momentum > 0.0:
+                    entry["momentum_buffer"] = 0.0
+                if self.centered:
+                    entry["grad_avg"] = 0.0
+            entry["step"] = int(entry["step"]) + 1
+            s = entry["square_avg"] = a * entry["square_avg"] + (1.0 - a) * g * g
             if self.centered:
-                self.grad_avg[i] = a * self.grad_avg[i] + (1.0 - a) * g
-                rms = math.sqrt(self.square_avg[i] - self.grad_avg[i] ** 2) + self.eps
+                avg = entry["grad_avg"] = a * entry["grad_avg"] + (1.0 - a) * g
+                rms = math.sqrt(s - avg**2) + eps
             else:
-                rms = math.sqrt(self.square_avg[i]) + self.eps
-            if self.momentum > 0.0:
-                self.momentum_buffers[i] = self.momentum * self.momentum_buffers[i] + g / rms
-                p.data -= self.lr * self.momentum_buffers[i]
+                rms = math.sqrt(s) + eps
+            if momentum > 0.0:
+                b = entry["momentum_buffer"] = momentum * entry["momentum_buffer"] + g / rms
+                p.data -= lr * b
             else:
-                p.data -= self.lr * g / rms
+                p.data -= lr * g / rms
         self.step_count += 1
 
 
@@ -242,7 +257,8 @@ def _hyper(x: object, what: str, where: str) -> float:
 
 
 def _beta(x: object, what: str) -> float:
-    value = _hyper(x, what, "Adam")
-    if value >= 1.0:
+    """An Adam beta: a number in [0, 1) (1 would never forget, and divide by 1 - 1 = 0)."""
+    value = _hyper(x, what, "Adam") if isinstance(x, bool) or not isinstance(x, (int, float)) else float(x)
+    if not 0.0 <= value < 1.0:
         raise ValueError(f"Adam: {what} must be in [0, 1), got {value!r}")
     return value
