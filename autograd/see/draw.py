@@ -170,7 +170,8 @@ def draw_dot(
     = contribution``); ``highlight`` (colour parameters, inputs, constants and the output);
     ``live`` (drawn for the live page, whose numbers change with every edit: each edge label is
     laid out as wide as ``local × upstream = contribution`` with numbers of ``NUMBER_ROOM``
-    characters, so that no edit makes two labels overlap).
+    characters, so that no edit makes two labels overlap; no legend under the picture: the page
+    has its own).
     """
     _check_options(root, rankdir, max_nodes, radius, collapse, model)
     if not (isinstance(screen, tuple) and len(screen) == 2 and all(type(n) is int and n > 0 for n in screen)):
@@ -202,7 +203,7 @@ def draw_dot(
     _add_clusters(graph, in_neuron, in_layer, highlight)
     for tail, head, attrs in _edge_statements(selection, show_grad, edge_labels, compact, live):
         graph.edge(tail, head, **attrs)
-    if highlight:
+    if highlight and not live:  # the live page has its legend beside the graph
         graph.attr(label=legend(selection), labelloc="b", fontsize=NODE_FONT, fontcolor="#555555")
     return graph
 
@@ -443,6 +444,32 @@ def _warn_if_illegible(svg: str, options: dict[str, Any]) -> None:
         IllegibleGraphWarning,
         stacklevel=3,
     )
+
+
+def page_layouts(root: Value, **options: Any) -> list[str]:
+    """The pictures the live page chooses from when it opens, as SVG text, the first one shown.
+
+    With ``rankdir='auto'`` (and no more than ``AUTO_MAX_BOXES`` boxes) every one of
+    ``AUTO_LAYOUTS``: first the one ``auto`` picks for ``screen``, then the others in their
+    order. Each ``<svg>`` carries ``data-layout``, its place in ``AUTO_LAYOUTS``, so that the page
+    can take the first one whose whole graph is readable in the graph panel it really has (a
+    1366 × 768 laptop, a phone). Otherwise the one picture asked for.
+    """
+    if options.get("rankdir") != "auto":
+        return [to_svg(root, **options)]
+    keys = ("params", "model", "collapse", "focus", "radius")
+    boxes = select(root, **{k: options[k] for k in keys if k in options}).box_count()
+    if boxes > AUTO_MAX_BOXES:
+        return [to_svg(root, **options)]
+    screen = options.get("screen", SCREEN)
+    scored = []
+    for k, (rankdir, compact, fields) in enumerate(AUTO_LAYOUTS):
+        svg = to_svg(root, **{**options, "rankdir": rankdir, "compact": compact, "fields": fields})
+        sizes = smallest_text(svg, screen)
+        score = min(sizes.node_px / READABLE_PX[0], sizes.edge_px / READABLE_PX[1])
+        scored.append((score, svg.replace("<svg ", f'<svg data-layout="{k}" ', 1)))
+    first = next((pair for pair in scored if pair[0] >= 1.0), max(scored, key=lambda pair: pair[0]))
+    return [first[1]] + [svg for _, svg in scored if svg is not first[1]]
 
 
 def to_svg(root: Value, **options: Any) -> str:

@@ -45,8 +45,7 @@ from typing import Any
 
 from autograd.backward import topological_order
 from autograd.ops import leaky_relu_slope
-from autograd.see.draw import AUTO_LAYOUTS, AUTO_MAX_BOXES, COLOURS, MAX_NODES, READABLE_PX, draw_dot
-from autograd.see.legibility import smallest_text
+from autograd.see.draw import COLOURS, MAX_NODES, page_layouts
 from autograd.see.selection import NamedParameters, node_kind
 from autograd.value import Value, to_float
 
@@ -165,25 +164,14 @@ def twin_graph(order: list[Value], names: list[str], grads: list[float]) -> dict
     return twin
 
 
-def _drawing(twin: Value, options: dict[str, Any], screen: tuple[int, int], boxes: int) -> str:
-    """The SVG of the twin graph. ``rankdir='auto'``: the first of ``draw.AUTO_LAYOUTS`` readable
-    in ``screen`` (as ``draw_dot`` chooses), each laid out by ``dot`` once and the chosen one's
-    SVG kept, so the layout that reads well at once costs one run of ``dot``."""
-    if options.get("rankdir", "auto") != "auto":
-        return str(draw_dot(twin, screen=screen, **options).pipe(format="svg", encoding="utf-8"))
-    options = {k: v for k, v in options.items() if k not in ("rankdir", "compact", "fields")}
-    layouts = AUTO_LAYOUTS[:1] if boxes > AUTO_MAX_BOXES else AUTO_LAYOUTS
-    best, best_score = "", -1.0
-    for rankdir, compact, fields in layouts:
-        graph = draw_dot(twin, rankdir=rankdir, compact=compact, fields=fields, screen=screen, **options)
-        svg = str(graph.pipe(format="svg", encoding="utf-8"))
-        sizes = smallest_text(svg, screen)
-        score = min(sizes.node_px / READABLE_PX[0], sizes.edge_px / READABLE_PX[1])
-        if score >= 1.0:
-            return svg
-        if score > best_score:
-            best, best_score = svg, score
-    return best
+def _drawing(twin: Value, options: dict[str, Any], screen: tuple[int, int]) -> str:
+    """The drawing of the twin graph, as HTML: with ``rankdir='auto'`` (the default) the layout
+    readable in ``screen`` (the graph panel of a 1920 × 1080 screen) and, each in a
+    ``<template>``, the page's other layouts (``draw.page_layouts``), from which the page keeps,
+    as it opens, the one that suits the screen it is on."""
+    options = {"rankdir": "auto", **options, "screen": screen}
+    svgs = [svg[svg.index("<svg") :] for svg in page_layouts(twin, **options)]  # no XML declaration: HTML
+    return svgs[0] + "".join(f'<template class="cr-layout">{svg}</template>' for svg in svgs[1:])
 
 
 # The graph panel of the page on a 1920 x 1080 screen: the side panel takes 625 px (at most 600 px
@@ -257,11 +245,11 @@ def live_page(root: Value, grad: float = 1.0, max_nodes: int = MAX_NODES, **opti
     options.setdefault("max_nodes", max_nodes)
     options["live"] = True  # edge labels laid out with room for the numbers edits bring
     screen = options.pop("screen", GRAPH_PANEL)  # laid out for the part of the page the graph gets
-    svg = _drawing(twin[root], options, screen, len(order))
+    svg = _drawing(twin[root], options, screen)
     title = f"Backward pass of {root.label or 'the graph'}: {data['computed']} steps"
     slots = {
         "TITLE": html.escape(title),
-        "SVG": svg[svg.index("<svg") :],  # drop the XML declaration and doctype: this is HTML
+        "SVG": svg,
         "DATA": safe_json(data),
         "OPS": _template("ops_twin.js"),
     }

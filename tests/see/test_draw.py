@@ -361,3 +361,26 @@ def test_render_is_silent_when_its_text_is_readable(tmp_path):
         warnings.simplefilter("error")
         render(o, tmp_path / "neuron.svg", edge_labels=True)
         render(loss, tmp_path / "collapsed.svg", model=model, collapse=True)
+
+
+def test_the_live_page_gets_every_layout_and_the_one_auto_picks_first():
+    from autograd.see.draw import AUTO_LAYOUTS, page_layouts
+
+    o, _ = neuron()
+    o.backward()
+    svgs = page_layouts(o, rankdir="auto", screen=(1295, 1032), edge_labels=True, live=True)
+    orders = [int(re.search(r'<svg data-layout="(\d)"', svg).group(1)) for svg in svgs]
+    assert sorted(orders) == list(range(len(AUTO_LAYOUTS)))
+    picked = draw_dot(o, rankdir="auto", screen=(1295, 1032), edge_labels=True, live=True)
+    rankdir, compact, fields = AUTO_LAYOUTS[orders[0]]
+    assert picked.graph_attr["rankdir"] == rankdir and ("_op" not in picked.source) == compact
+    # live: no legend under the picture (the page has its own), edge labels padded with figure
+    # spaces to the length of 'local × upstream = contribution' with three 10-character numbers
+    tree = ET.fromstring(svgs[0].encode())
+    labels = [t for g in groups(tree, "edge").values() for t in texts(g)]
+    assert labels and all(len(t) == len("0000000000 × 0000000000 = 0000000000") for t in labels)
+    plain = to_svg(o, rankdir=rankdir, compact=compact, fields=fields, edge_labels=True)
+    unpadded = [t for g in groups(ET.fromstring(plain.encode()), "edge").values() for t in texts(g)]
+    assert sorted(t.strip("\u2007") for t in labels) == sorted(unpadded)  # the same numbers, centred
+    assert "green: input" not in svgs[0] and "green: input" in to_svg(o, edge_labels=True)
+    assert len(page_layouts(o, rankdir="LR")) == 1
