@@ -563,7 +563,7 @@ def grade_in(process: LearnerProcess, name: str, seed: int) -> Verdict:
     except Stopped as stop:
         return Verdict(name, None, (stop.reason,), process.take_printed())
     uses = sorted(  # backward() and grad() first: they say most
-        (_readable(u) for u in process.engine_uses.get(name, []) if "<locals>" not in u),
+        dict.fromkeys(_readable(u) for u in process.engine_uses.get(name, [])),
         key=lambda u: not u.startswith(("Value.backward", "autograd.grad", "autograd.value_and_grad")),
     )
     if uses:
@@ -579,15 +579,20 @@ def grade_in(process: LearnerProcess, name: str, seed: int) -> Verdict:
 
 
 def _readable(use: str) -> str:
-    """``autograd.value:Value.backward`` -> ``Value.backward()``, ``autograd.functional:grad`` ->
-    ``autograd.grad()``, ``autograd.value:Value.__init__`` -> ``Value(...)``."""
+    """An engine call as a learner wrote it: ``autograd.value:Value.backward`` -> ``Value.backward()``,
+    ``autograd.functional:grad`` (or the function it returned) -> ``autograd.grad()``,
+    ``autograd.value:Value.__init__`` -> ``Value(...)``, an op (``x.tanh()``, ``x * y``) -> ``ops on Values``.
+    """
     module, _, qualname = use.partition(":")
+    qualname = qualname.split(".<locals>")[0]  # the function grad(f) returned is grad's
     top = module.split(".")[0]
+    if top not in ("autograd", "nn", "chainrule"):
+        return f"{module}.{qualname}()"
     if qualname.endswith(".__init__"):
         return qualname[: -len(".__init__")] + "(...)"
-    if top in ("autograd", "nn", "chainrule") and "." in qualname:
-        return qualname + "()"
-    return f"{top if top in ('autograd', 'nn', 'chainrule') else module}.{qualname}()"
+    if module == "autograd.ops" or qualname.startswith("Value.__"):
+        return "ops on Values"
+    return qualname + "()" if "." in qualname else f"{top}.{qualname}()"
 
 
 def grade_file(path: str | os.PathLike[str], seed: int, timeout: float = 10.0) -> tuple[list[Verdict], str]:

@@ -248,6 +248,9 @@ def test_engine_calls_are_named_as_a_learner_writes_them():
     assert grader._readable("autograd.value:Value.__init__") == "Value(...)"
     assert grader._readable("autograd.functional:grad") == "autograd.grad()"
     assert grader._readable("torch.autograd:grad") == "torch.autograd.grad()"
+    assert grader._readable("autograd.functional:grad.<locals>.grad_f") == "autograd.grad()"
+    assert grader._readable("autograd.ops:guard.<locals>.guarded") == "ops on Values"
+    assert grader._readable("autograd.value:Value.__mul__") == "ops on Values"
 
 
 def test_the_grader_ships_no_answer():
@@ -548,6 +551,14 @@ def test_a_borrowed_answer_fails_and_is_named(tmp_path, source, words):
         assert not verdict.ok and verdict.report is not None and verdict.report.ok  # right numbers
         assert any(m.startswith(words) for m in verdict.mistakes), str(verdict)
         assert str(verdict).splitlines()[0].endswith(": wrong")
+
+
+@pytest.mark.slow
+def test_a_gradient_function_made_before_the_call_is_named_too(tmp_path):
+    source = "import autograd\n\ndtanh = autograd.grad(lambda v: v.tanh())\n\n\ndef tanh_derivative(x, out):\n    return dtanh(x)\n"
+    verdict = grader.grade(load_file(write(tmp_path, "made_before.py", source)).tanh_derivative, seed=11)
+    assert not verdict.ok and verdict.report.ok
+    assert verdict.problems[0].startswith("calls the engine (autograd.grad(), ops on Values)"), str(verdict)
 
 
 @pytest.mark.slow
