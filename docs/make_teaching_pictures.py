@@ -1,6 +1,8 @@
 """Make the screenshots of docs/teaching.md, and time the flipbook in Chromium.
 
     python docs/make_teaching_pictures.py            # writes docs/teaching/*.png, prints timings
+    python docs/make_teaching_pictures.py live       # only the live graph page's pictures
+    python docs/make_teaching_pictures.py flipbook   # only the flipbook's, and its timings
 
 Needs what the tests need: Graphviz, Debian's ``chromium`` and ``websocket-client`` (the dev
 extra). The pages are made by the project itself (``render_steps``, ``chainrule train
@@ -71,8 +73,18 @@ def shot(browser: Browser, name: str) -> None:
 
 
 def live_page_pictures(browser: Browser, work: Path) -> None:
-    browser.open(render_steps(neuron(), work / "neuron.html", edge_labels=True))
+    o = neuron()
+    o.backward()  # a learner's graph after backward(): the page computes its own grads anyway
+    browser.open(render_steps(o, work / "neuron.html", edge_labels=True))
     shot(browser, "live-page.png")
+    browser.evaluate("document.getElementById('predict').click()")
+    browser.evaluate("window.chainrule.step(3)")
+    browser.evaluate("document.getElementById('reveal').click()")  # steps 1 to 3 given up
+    browser.evaluate("window.chainrule.step(4)")  # v3 = x1 * w1
+    browser.type_into("#terms tbody tr:first-child input.prediction", "-3")  # the local derivative alone
+    browser.press("Enter")
+    shot(browser, "live-page-predict.png")
+    browser.evaluate("document.getElementById('predict').click()")
     browser.evaluate("window.chainrule.step(2)")
     k = browser.evaluate("window.chainrule.names().indexOf('x1')")
     browser.type_into(f"#leaf-{k}", "-1")
@@ -136,9 +148,12 @@ def main() -> None:
         profile = work / "profile"
         profile.mkdir()
         browser = Browser(profile)
+        which = sys.argv[1:] or ["live", "flipbook"]
         try:
-            live_page_pictures(browser, work)
-            flipbook_pictures(browser, work)
+            if "live" in which:
+                live_page_pictures(browser, work)
+            if "flipbook" in which:
+                flipbook_pictures(browser, work)
         finally:
             browser.close()
 

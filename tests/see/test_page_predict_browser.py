@@ -172,6 +172,10 @@ def test_the_issue_cases_step_two_and_the_second_row_of_x_times_x(browser: Brows
     )
     assert rows == [["× ?", "0"], ["× ?", "?"]]  # row 2 starts from row 1's answer: hidden
     assert "?" in browser.evaluate("document.getElementById('step-rule').textContent")
+    # Giving up on step 2 shows step 1's answer too: step 2's numbers are made from it.
+    browser.evaluate("document.getElementById('reveal').click()")
+    assert browser.evaluate("window.chainrule.grad('y')") == pytest.approx(0.7)
+    assert browser.evaluate("window.chainrule.grad('x')") == pytest.approx(2 * 1.5 * 0.7)
 
 
 def test_a_wrong_prediction_gets_words_naming_the_factor(browser: Browser, tmp_path: Path) -> None:
@@ -215,6 +219,16 @@ def test_second_level_asks_the_local_derivative_and_tab_moves_to_the_next_field(
     browser.evaluate("document.getElementById('predict-local').click()")
     assert browser.evaluate("window.chainrule.predicting()") == "local"
     browser.evaluate("window.chainrule.step(1)")  # o = tanh(n): d o/d n = 1 - o**2 = 0.5
+    browser.type_into("#terms input[data-what=after]", "0.5")  # the grad before the local derivative:
+    browser.press("Enter")  # right, but no slip is named while the local derivative is hidden
+    assert "local derivative ∂o/∂n first" not in browser.evaluate(
+        "document.getElementById('feedback').textContent"
+    )
+    browser.type_into("#terms input[data-what=after]", "0.25")
+    browser.press("Enter")
+    assert "local derivative ∂o/∂n first" in browser.evaluate(
+        "document.getElementById('feedback').textContent"
+    )
     fields = browser.evaluate(
         "[...document.querySelectorAll('#terms input.prediction')].map(f => f.dataset.what)"
     )
