@@ -20,7 +20,7 @@ def python_blocks() -> list[str]:
 
 def test_every_picture_is_in_the_repository() -> None:
     pictures = re.findall(r"\]\((teaching/[^)]+\.png)\)", DOC.read_text(encoding="utf-8"))
-    assert len(pictures) == 4
+    assert len(pictures) == 5
     for picture in pictures:
         assert (REPO / "docs" / picture).stat().st_size > 10_000, picture
 
