@@ -29,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd import ops
+from autograd.op_registry import refuse_bad_data
 from autograd.value import Value, to_float
 
 Forward = Callable[..., float]
@@ -51,7 +52,7 @@ class CustomOp:
         if len(args) != self.arity:
             raise TypeError(f"{self.name}: takes {self.arity} input(s), got {len(args)}")
         inputs = tuple(ops.as_value(a, self.name) for a in args)
-        ops.refuse_bad_data(self.name, inputs)  # before the learner's forward sees the numbers
+        refuse_bad_data(self.name, inputs)  # before the learner's forward sees the numbers
         xs = [v.data for v in inputs]
         out = to_float(self.forward(*xs), f"{self.name}: the forward rule's result")
         local_grads = tuple(to_float(g, f"{self.name}: the derivative's result") for g in self.grads(out, xs))

@@ -109,7 +109,11 @@ def test_the_templates_use_only_public_helpers_of_ops() -> None:
 
     tree = ast.parse(Path(trace_rules.__file__).read_text())
     private = sorted(
-        {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr.startswith("_")}
+        {
+            node.attr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_")
+        }
         - {"__file__"}
     )
     assert private == []
