@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograd import Value, render_steps
-from tests.see.browser import Browser, needs_browser
+from tests.see.browser import Browser, needs_browser, start_browser
 
 pytestmark = [pytest.mark.slow, needs_browser]
 
@@ -97,14 +97,25 @@ EDITS = [  # what a learner types, and what it does to the numbers on the page
     ("w2", -0.000123456),  # tiny and negative
     ("x2", 98765.4321),  # five digits before the point
     ("b", -18.0),
+    ("x1", -987654.321),  # the widest number the boxes write: -987654.3210
+    ("w2", -123456.789),
+    ("w1", 1e-300),  # a three-digit exponent: 1.000e-300
 ]
 
 
 @pytest.mark.parametrize("edge_labels", [True, False])
+@pytest.mark.parametrize("size", ["1920,1080", "1366,768"])  # the page keeps another layout at 1366
 def test_no_label_overlaps_and_no_number_breaks_after_edits(
-    browser: Browser, tmp_path: Path, edge_labels: bool
+    tmp_path: Path, edge_labels: bool, size: str
 ) -> None:
     page = render_steps(lesson_like_neuron(), tmp_path / "edits.html", edge_labels=edge_labels)
+    for browser in start_browser(size):
+        check_edits(browser, page, edge_labels)
+        browser.screenshot(f"labels-after-edits-{size.replace(',', 'x')}-{edge_labels}.png")
+
+
+def check_edits(browser: Browser, page: Path, edge_labels: bool) -> None:
+    """Types EDITS into the page one by one; after each, looks at three steps."""
     browser.open(page)
     steps = browser.evaluate("window.chainrule.steps()")
     check_labels(browser, "as the page opens")
@@ -122,4 +133,3 @@ def test_no_label_overlaps_and_no_number_breaks_after_edits(
         for position in (steps, steps // 2, 1):
             browser.evaluate(f"window.chainrule.step({position})")
             check_labels(browser, f"after {name} = {x}, at step {position}")
-    browser.screenshot(f"labels-after-edits-{edge_labels}.png")
