@@ -274,6 +274,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--samples", type=_positive_int, default=100, help="data set size (default: %(default)s)"
     )
+    train.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="mini-batch SGD: a step per N shuffled samples (default: all the data, a step an epoch)",
+    )
     train.add_argument("--out", default="chainrule-out", metavar="DIR")
     train.add_argument("--load", metavar="MODEL.json", help="continue from a saved model")
     train.add_argument(

@@ -3,8 +3,9 @@
 Binary data sets (xor, moons, circles) get one output: a score whose sign is the class
 (hinge loss on labels +-1, as in micrograd's demo) or a logit (``--loss bce``, or ``mse`` on
 0/1 targets). ``blobs`` has three classes and one output per class, trained with
-``cross_entropy``. Every epoch is one full-batch step; the learning rate decays linearly
-from ``lr`` to ``lr / 10`` over the run, micrograd's schedule. With ``--fast`` the loss is
+``cross_entropy``. Every epoch is one full-batch step, or with ``--batch-size N`` one step per
+mini-batch of N shuffled samples (``nn.DataLoader``); the learning rate decays linearly per
+epoch from ``lr`` to ``lr / 10`` over the run, micrograd's schedule. With ``--fast`` the loss is
 traced once and each step runs the generated float code (``nn.CompiledLoss``): same numbers.
 """
 
@@ -23,6 +24,7 @@ from autograd import Value
 from chainrule.optional import missing_line, optional_import
 from nn import data as datasets
 from nn.compiled import CompiledLoss, compile_loss
+from nn.data_loader import DataLoader
 from nn.layers import MLP
 from nn.losses import binary_cross_entropy_with_logits, cross_entropy, hinge, mse
 from nn.optim import SGD, Adam, LambdaLR, Optimizer, RMSprop
@@ -31,6 +33,7 @@ from nn.serialize import load, save
 
 DEFAULT_LR = {"sgd": 0.5, "adam": 0.02, "rmsprop": 0.01}
 Scores = list[Union[float, list[float]]]  # a model's outputs as numbers: one per sample, or a list each
+LossFn = Callable[[list[Union[Value, list[Value]]]], Value]  # the loss of a batch's outputs
 
 
 class TrainingError(Exception):
@@ -130,10 +133,17 @@ def run_training(args: argparse.Namespace) -> None:
     out = writable_folder(Path(args.out))  # before training: a bad --out fails in a second
     plot_file = out / f"{args.dataset}-training.png"
     recorder = TrainingRecorder(model, X, labels) if getattr(args, "flipbook", None) else None
+    batch_size = getattr(args, "batch_size", None)
+    fast = bool(getattr(args, "fast", False))
+    if batch_size is not None and fast:
+        raise TrainingError(
+            "--fast traces the loss of the whole data set once; it cannot be combined with --batch-size"
+        )
     run = train_epochs(
         model, loss_fn, optimizer, schedule, X, labels, loss_name,
-        epochs=args.epochs, fast=bool(getattr(args, "fast", False)),
+        epochs=args.epochs, fast=fast,
         description=f"{args.dataset} {args.optimizer}", recorder=recorder,
+        batch_size=batch_size, batch_loss=lambda ys: make_loss(loss_name, classes, ys), seed=args.seed,
     )  # fmt: skip
     if run.diverged:  # plot the run with the last finite weights; write no model
         _write_plot(model, X, labels, run, loss_name, plot_file)
@@ -189,8 +199,19 @@ def train_epochs(
     fast: bool = False,
     description: str = "",
     recorder: TrainingRecorder | None = None,
+    batch_size: int | None = None,
+    batch_loss: Callable[[list[int]], LossFn] | None = None,
+    seed: int = 0,
 ) -> Run:
-    """``epochs`` full-batch steps, stopping at the first loss or weight that is inf or nan.
+    """``epochs`` epochs, stopping at the first loss or weight that is inf or nan.
+
+    Full batch (``batch_size`` None): one step per epoch on all of ``X`` with ``loss_fn``.
+    Mini-batches (``--batch-size``): each epoch the samples are shuffled by an
+    ``nn.DataLoader(range(len(X)), batch_size, shuffle=True, seed=seed)`` and one step is taken
+    per batch, on the loss ``batch_loss(labels of the batch)`` of that batch's outputs; the
+    epoch's loss is the mean of the batch losses weighted by batch size, and its accuracy that of
+    each sample's output in the forward pass of its batch (stochastic gradient descent: every
+    batch sees the weights the previous batch's step left).
 
     ``fast``: the loss is traced once and replayed as generated float code (``--fast``).
     ``description`` names the run on the progress bar (shown when tqdm is installed).
@@ -209,8 +230,17 @@ def train_epochs(
         compiled = compile_loss(model.named_parameters(), loss_and_outputs, has_aux=True)
     progress = _progress_bar(epochs, description)
 
+    loader = None
+    if batch_size is not None:
+        if batch_loss is None:
+            raise TypeError("train_epochs: batch_size needs batch_loss, the loss for a batch's labels")
+        loader = DataLoader(range(len(X)), batch_size=batch_size, shuffle=True, seed=seed)
+    epoch = 0  # the epoch being run, read by step()
+
     def step() -> tuple[float, Scores]:
         with autograd.collector_paused():  # the step's graph is built and freed inside: never collected
+            if loader is not None and batch_loss is not None:
+                return _minibatch_epoch(model, batch_loss, optimizer, loader, X, labels, recorder, epoch + 1)
             return _step(model, loss_fn, optimizer, compiled, X, recorder)
 
     last_good = model.state_dict()
@@ -259,6 +289,32 @@ def _unless_diverged(
     return loss, scores
 
 
+def _minibatch_epoch(
+    model: MLP,
+    batch_loss: Callable[[list[int]], LossFn],
+    optimizer: Optimizer,
+    loader: DataLoader,
+    X: list[list[float]],
+    labels: list[int],
+    recorder: TrainingRecorder | None,
+    epoch: int,
+) -> tuple[float, Scores]:
+    """One epoch of mini-batch steps; the batch-size-weighted mean loss and each sample's output
+    (from its batch's forward pass), in the order of ``X``. Stops at a loss that is not finite."""
+    scores: Scores = [0.0] * len(X)
+    total, seen = 0.0, 0
+    for indices in loader:
+        xs, ys = [X[i] for i in indices], [labels[i] for i in indices]
+        loss, batch_scores = _step(model, batch_loss(ys), optimizer, None, xs, recorder, epoch=epoch)
+        if not math.isfinite(loss):
+            return loss, scores
+        total += loss * len(indices)
+        seen += len(indices)
+        for i, score in zip(indices, batch_scores):
+            scores[i] = score
+    return total / seen, scores
+
+
 def _evaluate(
     model: MLP, loss_fn: Callable[[list[Value | list[Value]]], Value], X: list[list[float]]
 ) -> tuple[float, Scores]:
@@ -275,8 +331,11 @@ def _step(
     compiled: CompiledLoss | None,
     X: list[list[float]],
     recorder: TrainingRecorder | None,
+    epoch: int | None = None,
 ) -> tuple[float, Scores]:
-    """One full-batch step; returns its loss and the model's outputs (as numbers) on ``X``.
+    """One step on the batch ``X`` (all the data, or a mini-batch); returns its loss and the
+    model's outputs (as numbers) on ``X``. With ``epoch`` (mini-batches) the recorder's frame
+    says which epoch the step belongs to.
 
     A loss that is not finite is returned before any update.
     """
@@ -298,7 +357,7 @@ def _step(
         optimizer.zero_grad()
         loss.backward()
     if recorder is not None:
-        recorder.record(loss)  # this step's loss, weights and grads, before the update
+        recorder.record(loss, epoch=epoch)  # this step's loss, weights and grads, before the update
     optimizer.step()
     return loss.data, scores
 

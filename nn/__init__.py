@@ -11,6 +11,7 @@
 Where things are: ``module.py`` (Module: parameters, names, state_dict), ``layers.py``
 (Neuron, Layer, MLP), ``init.py`` (initial weights), ``losses.py``, ``optim.py`` (SGD, Adam,
 RMSprop, LambdaLR), ``serialize.py`` (save/load as JSON), ``data.py`` (toy data sets),
+``data_loader.py`` (``DataLoader``: mini-batches, shuffled each epoch),
 ``torch_bridge.py`` (to and from ``torch.nn.Sequential``), ``record.py`` (a training run kept
 step by step as plain data, for the flipbook), ``compiled.py`` (a loss traced once and replayed
 as generated float code: ``CompiledLoss``).
@@ -18,6 +19,7 @@ as generated float code: ``CompiledLoss``).
 
 from nn import data, losses, optim
 from nn.compiled import CompiledLoss, compile_loss
+from nn.data_loader import DataLoader
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import (
     binary_cross_entropy,
@@ -36,6 +38,7 @@ __all__ = [
     "SGD",
     "Adam",
     "CompiledLoss",
+    "DataLoader",
     "LambdaLR",
     "Layer",
     "Module",

@@ -73,8 +73,13 @@ class TrainingRecorder:
         xs, ys = [p[0] for p in self.X or []], [p[1] for p in self.X or []]
         return {"x0": min(xs) - pad, "x1": max(xs) + pad, "y0": min(ys) - pad, "y1": max(ys) + pad, "n": n}
 
-    def record(self, loss: Value | float) -> None:
-        """Keep this step: call it after ``loss.backward()`` and before the optimizer's step."""
+    def record(self, loss: Value | float, epoch: int | None = None) -> None:
+        """Keep this step: call it after ``loss.backward()`` and before the optimizer's step.
+
+        With mini-batches (several steps an epoch) give the ``epoch`` the step belongs to: the
+        frame keeps it (``frame["epoch"]``), so the flipbook can say "epoch 3, step 17"; the
+        loss is then the batch's loss. Full-batch runs leave it out (each step is an epoch).
+        """
         loss_value = loss.data if isinstance(loss, Value) else float(loss)
         frame: dict[str, Any] = {
             "step": len(self.frames),
@@ -82,6 +87,8 @@ class TrainingRecorder:
             "params": [p.data for _, p in self.named],
             "grads": [p.grad for _, p in self.named],
         }
+        if epoch is not None:
+            frame["epoch"] = epoch
         if self.lattice is not None:
             frame["scores"] = self.scores()
         self.frames.append(frame)

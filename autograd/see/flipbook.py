@@ -2,8 +2,9 @@
 
 ``run`` is plain data, as ``nn.record.TrainingRecorder.as_dict()`` makes it (this module never
 imports ``nn``): parameter ``names``, the network's ``layers`` (each neuron's weight and bias
-parameter indices), ``frames`` (per step: ``step``, ``loss``, ``params``, ``grads`` and, for
-2-D data, ``scores`` on a grid), and the ``data`` and ``grid``. The page
+parameter indices), ``frames`` (per step: ``step``, ``loss``, ``params``, ``grads``, with
+mini-batches the ``epoch`` the step belongs to, and for 2-D data ``scores`` on a grid), and
+the ``data`` and ``grid``. The page
 (``flipbook_template.html``) shows, all at the frame the scrubber is on:
 
 - the network collapsed to one circle per neuron, each edge coloured by its weight's sign
@@ -61,6 +62,8 @@ def _frames(frames: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "params": [_number(float(x)) for x in f["params"]],
             "grads": [_number(float(x)) for x in f["grads"]],
         }
+        if f.get("epoch") is not None:  # mini-batches: several steps an epoch
+            frame["epoch"] = int(f["epoch"])
         if f.get("scores") is not None:
             frame["scores"] = [_number(float(x)) for x in f["scores"]]
         out.append(frame)
