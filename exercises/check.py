@@ -21,8 +21,9 @@ differences of it with ``autograd.check_op`` (``check_backward`` for the microgr
   stops the grading of that exercise with a message saying so.
 - The points are drawn afresh each run from a seed (printed; ``--seed`` repeats a run), so an
   answer that only knows the points of an earlier run fails.
-- An answer computed by the engine (``Value`` ops, ``backward()``, ``autograd.grad``, or torch,
-  jax, sympy) is named and fails: the grader records every call your function makes into them.
+- An answer computed by the engine (``Value`` ops, ``backward()``, ``autograd.grad``) or by what
+  differentiates in torch, jax, tensorflow or sympy is named and fails: the learner's process
+  records every call your function makes into them.
 - An approximation, such as a finite difference (f(x + h) - f(x - h)) / 2h, is named and fails:
   a derivative written out is right to about 1e-16 of its size (rounding only), a finite
   difference to about 1e-11 at best. At 32 more points the grader compares your numbers with
@@ -567,9 +568,11 @@ def grade_in(process: LearnerProcess, name: str, seed: int) -> Verdict:
         key=lambda u: not u.startswith(("Value.backward", "autograd.grad", "autograd.value_and_grad")),
     )
     if uses:
+        ours = any(u.partition(":")[0].split(".")[0] in ENGINE for u in process.engine_uses.get(name, []))
+        what = "the engine" if ours else "a library that differentiates"
         problems.append(
-            f"calls the engine ({', '.join(uses[:4])}): its answer is not yours. "
-            "Write the derivative out, with arithmetic on the numbers you are given."
+            f"calls {what} ({', '.join(uses[:4])}): the derivative has to be yours, written out with "
+            "arithmetic on the numbers you are given (math is fine)."
         )
     if name in process.unhooked:
         problems.append("turned off the grader's record of engine calls (sys.setprofile): leave it on.")
@@ -586,13 +589,16 @@ def _readable(use: str) -> str:
     module, _, qualname = use.partition(":")
     qualname = qualname.split(".<locals>")[0]  # the function grad(f) returned is grad's
     top = module.split(".")[0]
-    if top not in ("autograd", "nn", "chainrule"):
+    if top not in ENGINE:
         return f"{module}.{qualname}()"
     if qualname.endswith(".__init__"):
         return qualname[: -len(".__init__")] + "(...)"
     if module == "autograd.ops" or qualname.startswith("Value.__"):
         return "ops on Values"
     return qualname + "()" if "." in qualname else f"{top}.{qualname}()"
+
+
+ENGINE = ("autograd", "nn", "chainrule")  # our packages: any call into them that computes counts
 
 
 def grade_file(path: str | os.PathLike[str], seed: int, timeout: float = 10.0) -> tuple[list[Verdict], str]:

@@ -10,9 +10,9 @@ verdicts are made in the grader's process, from these numbers only, so nothing y
 
 Your prints go to stderr, which the grader reads (up to a limit): stdout is the grader's channel.
 While one of your functions runs, ``sys.setprofile`` records every call into the engine
-(``autograd``, ``nn``, ``chainrule``) or into another differentiation library (torch, jax,
-tensorflow, sympy), so the grader can say that an answer was computed by the engine rather than
-written out.
+(``autograd``, ``nn``, ``chainrule``; reading a Value, as ``print(x)`` or ``float(out)`` do, is
+not counted) and into what differentiates in torch, jax, tensorflow or sympy, so the grader can
+say that an answer was computed for you rather than written out.
 
 This is not a sandbox: it stops no one from doing anything on purpose in their own process. It
 keeps the grader's verdicts out of reach, and it tells apart an answer from a borrowed one for
@@ -31,7 +31,12 @@ from types import FrameType, ModuleType
 from typing import Any, TextIO
 
 # Libraries that differentiate for you; a call into them (besides ours) is named as such.
-OTHER_ENGINES = ("torch", "jax", "jaxlib", "tensorflow", "sympy", "mpmath")
+OTHER_ENGINES = ("torch", "jax", "jaxlib", "tensorflow", "sympy")
+# Their functions that differentiate (anything else of theirs, torch.exp say, is arithmetic).
+DIFFERENTIATING = frozenset(
+    "backward grad value_and_grad jacobian hessian jacfwd jacrev vjp jvp diff Derivative gradient "
+    "GradientTape".split()
+)
 OUR_ENGINE = ("autograd", "nn", "chainrule")
 # Engine methods that only read a Value (print it, turn it into a float, compare it): not a use.
 READING = frozenset(
@@ -162,7 +167,7 @@ class Recorder:
         self.engine_dirs = engine_dirs
         self.uses: list[str] = []
         self.unhooked = False
-        self._known: dict[str, bool] = {}
+        self._known: dict[str, str] = {}
         self._hook = self._profile
 
     def __enter__(self) -> Recorder:
@@ -174,26 +179,35 @@ class Recorder:
         sys.setprofile(None)
 
     def _in_engine(self, frame: FrameType | None) -> bool:
-        if frame is None:
-            return False
+        return frame is not None and self._kind(frame) != ""
+
+    def _kind(self, frame: FrameType) -> str:
+        """'ours' (autograd, nn, chainrule), 'other' (torch, jax, ...) or '' for the frame's code."""
         filename = frame.f_code.co_filename
         known = self._known.get(filename)
         if known is None:
             module = str(frame.f_globals.get("__name__", "")).split(".")[0]
-            known = filename.startswith(self.engine_dirs) or module in OTHER_ENGINES
+            known = (
+                "ours"
+                if filename.startswith(self.engine_dirs)
+                else "other"
+                if module in OTHER_ENGINES
+                else ""
+            )
             self._known[filename] = known
         return known
 
     def _profile(self, frame: FrameType, event: str, arg: Any) -> None:
         if event == "call" and self._in_engine(frame) and not self._in_engine(frame.f_back):
             code = frame.f_code
-            if code.co_name in READING:
+            ours = self._kind(frame) == "ours"
+            if (ours and code.co_name in READING) or (not ours and code.co_name not in DIFFERENTIATING):
                 return
             module = str(frame.f_globals.get("__name__", "?"))
             self._use(f"{module}:{getattr(code, 'co_qualname', code.co_name)}")
         elif event == "c_call" and not self._in_engine(frame):
             module = str(getattr(arg, "__module__", None) or "").split(".")[0]
-            if module in OTHER_ENGINES:
+            if module in OTHER_ENGINES and getattr(arg, "__name__", "") in DIFFERENTIATING:
                 self._use(f"{arg.__module__}:{getattr(arg, '__qualname__', '?')}")
 
     def _use(self, name: str) -> None:

@@ -561,6 +561,34 @@ def test_a_gradient_function_made_before_the_call_is_named_too(tmp_path):
     assert verdict.problems[0].startswith("calls the engine (autograd.grad(), ops on Values)"), str(verdict)
 
 
+TORCH = """
+import torch
+
+
+def tanh_derivative(x, out):  # arithmetic in torch: a formula written out
+    return float(1 - torch.tanh(torch.tensor(x, dtype=torch.float64)) ** 2)
+
+
+def sigmoid_derivative(x, out):  # torch differentiates
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    (g,) = torch.autograd.grad(torch.sigmoid(t), t)
+    return float(g)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.torch
+def test_torch_differentiating_is_named_and_torch_arithmetic_is_not(tmp_path):
+    pytest.importorskip("torch")
+    module = load_file(write(tmp_path, "with_torch.py", TORCH))
+    assert grader.grade(module.tanh_derivative, seed=11, timeout=60).ok
+    verdict = grader.grade(module.sigmoid_derivative, seed=11, timeout=60)
+    assert not verdict.ok
+    assert verdict.problems[0].startswith("calls a library that differentiates (torch.autograd.grad()"), str(
+        verdict
+    )
+
+
 @pytest.mark.slow
 def test_reading_a_value_is_not_using_the_engine(tmp_path):
     source = """
