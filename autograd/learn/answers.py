@@ -91,6 +91,11 @@ def values_of(result: object) -> Sequence[object] | None:
 
 def read_answer(result: object, arity: int, names: Sequence[str]) -> Answer:
     """The learner's result as one number (or problem) per input."""
+    shape = getattr(result, "shape", None)
+    if isinstance(shape, tuple) and len(shape) > 1:
+        return Answer(
+            count=f"an array of shape {shape}, not one number per input, for an op of {arity} input(s)"
+        )
     items = values_of(result)
     if items is None:
         if result is None:
@@ -110,8 +115,8 @@ def read_answer(result: object, arity: int, names: Sequence[str]) -> Answer:
 
 
 def _short(v: object) -> str:
-    value, problem = read_number(v)
-    return fmt(value) if value is not None else problem.split(",")[0]
+    value, _ = read_number(v)
+    return fmt(value) if value is not None else f"a {type(v).__name__}"
 
 
 def count_advice(arity: int, names: Sequence[str]) -> str:

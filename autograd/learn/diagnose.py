@@ -13,6 +13,7 @@ true derivative there (a central difference of the forward rule) and the learner
     factor          yours = c × true at every point, c constant
     x_for_out, out_for_x, x_out_swapped
                     yours(x, out) = true when x and out are exchanged
+    imprecise       within 1% of the true derivative where it is wrong, but not within 1e-4
     part_of_domain  right on a part of the domain (at least a quarter of the points), wrong elsewhere
     unexplained     wrong, in none of these patterns: how often, and the first point
 
@@ -92,12 +93,26 @@ def point_text(point: Sequence[float], names: Sequence[str], spaced: bool = Fals
 
 
 def yours_text(sample: Sample) -> str:
-    return sample.problem if sample.got is None else fmt(sample.got)
+    """The learner's number, with as many digits as it takes to differ from the true one."""
+    return sample.problem if sample.got is None else _digits(sample.got, sample.expected)[0]
+
+
+def true_text(sample: Sample) -> str:
+    return fmt(sample.expected) if sample.got is None else _digits(sample.got, sample.expected)[1]
+
+
+def _digits(a: float, b: float) -> tuple[str, str]:
+    """``a`` and ``b`` in 4 significant digits, more when those would print them the same."""
+    for digits in (4, 8, 12, 17):
+        x, y = (fmt(v) if digits == 4 else f"{v:.{digits}g}" for v in (a, b))
+        if x != y:
+            return x, y
+    return fmt(a), fmt(b)
 
 
 def sample_text(sample: Sample, names: Sequence[str]) -> str:
     """One point written out: where, the learner's number and the true one."""
-    return f"at {point_text(sample.point, names)}: yours {yours_text(sample)}, true {fmt(sample.expected)}"
+    return f"at {point_text(sample.point, names)}: yours {yours_text(sample)}, true {true_text(sample)}"
 
 
 @dataclass(frozen=True)
@@ -147,6 +162,17 @@ def diagnose(
     pattern = _whole_domain_pattern(regular, names, uses, inners, which or names[0])
     if pattern:
         return mistake(*pattern)
+    if all(
+        s.got is not None and close(s.got, s.expected, s.tolerance + 1e-2 * abs(s.expected)) for s in wrong
+    ):
+        first = wrong[0]
+        return mistake(
+            "imprecise",
+            f"close, but not within the tolerance (relative 1e-4) at {len(wrong)} of {len(regular)} points; "
+            f"e.g. at {point_text(first.point, names, True)}: yours {yours_text(first)}, right "
+            f"{true_text(first)} (a float16 or float32 rounding, or an approximation such as a finite "
+            "difference?).",
+        )
     right = len(regular) - len(wrong)
     if right >= max(2, len(regular) // 4):
         return mistake("part_of_domain", _where_wrong(regular, wrong, names, large))
@@ -154,7 +180,7 @@ def diagnose(
     return mistake(
         "unexplained",
         f"wrong at {len(wrong)} of {len(regular)} points; first at {point_text(first.point, names, True)}: "
-        f"yours {yours_text(first)}, right {fmt(first.expected)}.",
+        f"yours {yours_text(first)}, right {true_text(first)}.",
     )
 
 

@@ -5,6 +5,8 @@ derived by hand; the checker knows no derivative and finds the true ones by cent
 docs/mistakes.md is generated from the corpus, and must be what the generator writes now.
 """
 
+import re
+
 import pytest
 
 from autograd import check_backward, check_op
@@ -36,6 +38,8 @@ def test_a_wrong_rule_gets_exactly_its_kinds(rule):
         assert str(mistake) == mistake.message
     if rule.note:
         assert report.notes, str(report)
+    for yours, right in re.findall(r"yours (-?[\d.e+-]+), (?:right|true) (-?[\d.e+-]+)", str(report)):
+        assert yours.rstrip(".") != right.rstrip("."), str(report)  # a wrong number never prints as the right one
 
 
 @pytest.mark.parametrize("rule", RIGHT, ids=[r.id for r in RIGHT])
