@@ -3,9 +3,10 @@
 d/dx sin(2x) = cos(2x) · 2: a learner who writes cos(2x) has forgotten the inner derivative 2,
 and the numbers alone would say "off by a factor 1/2" (or, for exp(-x), "the sign is flipped").
 To tell them apart the checker reads the forward rule's source: when its body is one
-``return EXPR`` (or a lambda), it walks down from the top of EXPR through one-argument calls
-(``sin(...)``), powers with a constant exponent (``(...)**3``) and negation, and each argument met
-on the way that is not a bare input or constant is an inner function. A learner's derivative
+``return EXPR`` (or a lambda; names assigned before the return are replaced by what they hold),
+it walks down from the top of EXPR through one-argument calls (``sin(...)``), powers with a
+constant exponent (``(...)**3``) and negation, and each argument met on the way that is not a
+bare input or constant is an inner function. A learner's derivative
 that is right once multiplied by an inner function's derivative forgot the chain rule there.
 
 The source is trusted only when the expression, evaluated with the forward rule's own names,
@@ -74,9 +75,34 @@ def _return_expression(forward: Callable[..., float]) -> tuple[ast.expr, list[st
         if isinstance(node, ast.Lambda) and name == "<lambda>":
             return node.body, parameters
         if isinstance(node, ast.FunctionDef) and node.name == name:
-            body = [s for s in node.body if not _is_docstring(s)]
-            if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
-                return body[0].value, parameters
+            found = _inlined([s for s in node.body if not _is_docstring(s)])
+            return (found, parameters) if found is not None else None
+    return None
+
+
+def _inlined(body: list[ast.stmt]) -> ast.expr | None:
+    """The returned expression, with the names assigned before it replaced by their expressions.
+
+    ``n = w * x + b`` then ``return math.tanh(n)`` gives ``math.tanh(w * x + b)``. Only a body of
+    plain assignments to one name each, then one ``return``, is read; anything else gives None.
+    """
+    known: dict[str, ast.expr] = {}
+
+    class Inline(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.expr:
+            return known.get(node.id, node) if isinstance(node.ctx, ast.Load) else node
+
+    for statement in body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            if not isinstance(target, ast.Name):
+                return None
+            known[target.id] = Inline().visit(statement.value)
+        elif isinstance(statement, ast.Return) and statement.value is not None and statement is body[-1]:
+            expression: ast.expr = Inline().visit(statement.value)
+            return expression
+        else:
+            return None
     return None
 
 

@@ -98,6 +98,11 @@ def cube_2x_plus_1(x):
     return (2 * x + 1) ** 3
 
 
+def neuron_in_steps(w, x, b):
+    n = w * x + b
+    return math.tanh(n)
+
+
 def add(a, b):
     return a + b
 
@@ -222,9 +227,9 @@ WRONG: list[Rule] = [
     op(log_2x, "1 / (2 * x)", "chain_rule", domain=POSITIVE),
     op(cube_2x_plus_1, "3 * (2 * x + 1)**2", "chain_rule"),
     op(neuron, "local = 1 - out**2\nreturn local, local, local", "chain_rule", domain=(-2.0, 2.0)),
-    op(
-        mse, "2 * (prediction - target), 2 * (prediction - target)", "chain_rule"
-    ),  # d(p - t)/dt = -1 left out
+    # d(prediction - target)/dtarget = -1 left out
+    op(mse, "2 * (prediction - target), 2 * (prediction - target)", "chain_rule"),
+    op(neuron_in_steps, "return 1 - out**2, 1 - out**2, 1 - out**2", "chain_rule", domain=(-2.0, 2.0)),
     # the value returned instead of the derivative
     op(tanh, "out", "value_not_derivative"),
     op(sigmoid, "out", "value_not_derivative"),
@@ -344,7 +349,9 @@ RIGHT: list[Rule] = [
         domain=[(-6.0, 6.0), (0.0, 1.0)],
         note=True,
     ),
+    op(neuron_in_steps, "local = 1 - out**2\nreturn local * x, local * w, local", domain=(-2.0, 2.0)),
     backward(tanh, "x.grad += (1 - out.data**2) * out.grad"),
+    backward(sigmoid, "s = naive_sigmoid(x.data)\nx.grad += s * (1 - s) * out.grad", note=True),
     backward(tanh, "x.grad = x.grad + (1 - out.data**2) * out.grad"),
     backward(mul, "a.grad += b.data * out.grad\nb.grad += a.data * out.grad"),
     backward(relu, "x.grad += (x.data > 0) * out.grad"),
