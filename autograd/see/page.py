@@ -45,7 +45,7 @@ from typing import Any
 
 from autograd.backward import topological_order
 from autograd.ops import leaky_relu_slope
-from autograd.see.draw import COLOURS, MAX_NODES, page_layouts
+from autograd.see.draw import COLOURS, MAX_NODES, NEURON_COLOUR, page_layouts
 from autograd.see.selection import NamedParameters, node_kind
 from autograd.value import Value, to_float
 
@@ -127,7 +127,7 @@ def graph_data(
         "computed": sum(1 for node in order if node.inputs),  # the backward order, then the leaves
         "stale": stale,
         "nodes": nodes,
-        "colours": {**COLOURS, **{f"step-{k}": v for k, v in STEP_COLOURS.items()}},
+        "colours": {**COLOURS, "neuron": NEURON_COLOUR, **{f"step-{k}": v for k, v in STEP_COLOURS.items()}},
     }
 
 

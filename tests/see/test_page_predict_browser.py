@@ -249,3 +249,24 @@ def test_second_level_asks_the_local_derivative_and_tab_moves_to_the_next_field(
     browser.press("Enter")
     assert browser.evaluate("window.chainrule.grad('n')") == pytest.approx(0.5)
     browser.screenshot("predict-local.png")
+
+
+def test_an_infinite_grad_is_predicted_as_inf(browser: Browser, tmp_path: Path) -> None:
+    x = Value(1e-320, label="x")
+    out = x.log()  # d log(x)/dx = 1/x overflows: inf
+    out.label = "out"
+    assert out.local_grads == (math.inf,)
+    browser.open(render_steps(out, tmp_path / "inf.html"))
+    browser.evaluate("document.getElementById('predict').click()")
+    browser.evaluate("window.chainrule.step(1)")
+    for guess, right in (("1e308", "false"), ("-inf", "false"), ("nan", "false"), ("inf", "true")):
+        browser.type_into("#terms td.after input", guess)
+        browser.press("Enter")
+        if right == "false":
+            assert browser.evaluate("document.querySelector('#terms td.after input').dataset.right") == right
+    assert browser.evaluate("document.querySelectorAll('#terms input.prediction').length") == 0  # answered
+    assert browser.evaluate(GRADS_X) == "grad inf"
+
+
+GRADS_X = """[...document.querySelectorAll('#graph g.node')].find(g => g.querySelector('title').textContent === 'v1')
+  .querySelector('text:last-of-type').textContent"""

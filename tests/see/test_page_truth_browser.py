@@ -212,3 +212,23 @@ def test_the_current_step_and_a_wrong_answer_do_not_share_a_colour(browser: Brow
     )
     assert colours["current"] != colours["wrong"] and colours["inputs"] != colours["wrong"], colours
     assert colours["current"] != colours["inputs"]
+
+
+def test_a_collapsed_neuron_has_its_colour_in_the_legend(browser: Browser, tmp_path: Path) -> None:
+    import nn
+
+    model = nn.MLP(2, [2, 1], seed=0)
+    out = model([1.0, 2.0])
+    browser.open(render_steps(out, tmp_path / "collapsed.html", model=model, collapse=True))
+    legend = browser.evaluate("[...document.querySelectorAll('#legend li')].map(li => li.textContent)")
+    assert "neuron (collapsed)" in legend
+    fills = browser.evaluate(
+        "[...document.querySelectorAll('#graph g.node title')].filter(t => t.textContent.startsWith('neuron'))"
+        ".map(t => getComputedStyle(t.parentNode.querySelector('path, polygon')).fill)"
+    )
+    swatch = browser.evaluate(
+        "[...document.querySelectorAll('#legend li')].find(li => li.textContent === 'neuron (collapsed)')"
+        ".querySelector('.swatch').style.background"
+    )
+    assert fills and set(fills) == {swatch}
+    assert browser.console_errors() == []
