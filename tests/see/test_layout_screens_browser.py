@@ -138,6 +138,10 @@ def run_screen(size: str, pages: dict[str, Path], whole: tuple[str, ...]) -> Non
             check_open(shown, what, 14.0, name in whole)
             browser.screenshot(f"screen-{size.replace(',', 'x')}-{name.replace(' --', '-')}.png")
             check_presentation(browser, what)
+            if not all(shown["boxes"]):  # the rest is reachable: fit shows it all, and the note goes
+                browser.evaluate("document.getElementById('fit').click()")
+                fitted = browser.evaluate(SHOWN)
+                assert all(fitted["boxes"]) and fitted["note"] is None, f"{what}: fit does not show it all"
 
 
 def test_1920x1080_whole_graphs_readable_and_presentation_mode_never_smaller(pages: dict[str, Path]) -> None:
