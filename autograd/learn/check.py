@@ -5,8 +5,15 @@ domain and at large |x| against central differences of ``forward``, then uses it
 (``custom_op``) in small graphs: with upstream gradients other than 1, used twice in one
 graph, and chained with itself. ``check_backward`` does the same for a micrograd-style backward
 function, one that adds into its inputs' grads. Both return a ``Report``: ``.ok``, the checks
-with how many points passed, and the mistakes recognised (see ``diagnose.py``); ``str()`` of
-it is the text a learner reads.
+with how many points passed, the mistakes recognised (``Mistake`` values, each with a ``kind``
+from ``MISTAKE_KINDS`` and a ``message``) and notes (an overflow at large |x| only, which does
+not fail); ``str()`` of it is the text a learner reads.
+
+Where each part lives: ``answers.py`` reads a result (a number in any form, or what it is
+instead), ``grade.py`` compares with central differences (``points.py``) and names the mistakes
+of the whole rule and across partials, ``diagnose.py`` those of one partial, ``inner.py`` finds
+the inner functions of the forward rule (for "forgot the chain rule"), ``micrograd_style.py``
+runs a micrograd backward, ``in_graph.py`` uses the op in graphs, ``report.py`` holds the values.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ true derivative there (a central difference of the forward rule) and the learner
     factor          yours = c × true at every point, c constant
     x_for_out, out_for_x, x_out_swapped
                     yours(x, out) = true when x and out are exchanged
+    zero            0 at every point (a partial left out)
     imprecise       within 1% of the true derivative where it is wrong, but not within 1e-4
     part_of_domain  right on a part of the domain (at least a quarter of the points), wrong elsewhere
     unexplained     wrong, in none of these patterns: how often, and the first point
@@ -162,6 +163,13 @@ def diagnose(
     pattern = _whole_domain_pattern(regular, names, uses, inners, which or names[0])
     if pattern:
         return mistake(*pattern)
+    if all(s.got == 0.0 for s in regular):
+        name = which or names[0]
+        return mistake(
+            "zero",
+            f"yours is 0 at every point, where the true derivative is not (left out? in a micrograd "
+            f"backward: nothing added into {name}.grad).",
+        )
     if all(
         s.got is not None and close(s.got, s.expected, s.tolerance + 1e-2 * abs(s.expected)) for s in wrong
     ):

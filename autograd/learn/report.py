@@ -20,6 +20,7 @@ MISTAKE_KINDS: dict[str, str] = {
     "x_out_swapped": "x and out exchanged, in a rule that reads both",
     "swapped_partials": "a partial derivative given for another input (d(a*b)/da = a)",
     "mul_like_add": "a product treated like a sum: every partial derivative is 1",
+    "zero": "0 at every point: a partial derivative left out (nothing added into b.grad)",
     "imprecise": "close to the true derivative, not within the tolerance (float16, an approximation)",
     "part_of_domain": "right on part of the domain only (relu' = 1 everywhere)",
     "unexplained": "wrong, in no pattern the rule lab knows: where, and one example",

@@ -39,7 +39,9 @@ def test_a_wrong_rule_gets_exactly_its_kinds(rule):
     if rule.note:
         assert report.notes, str(report)
     for yours, right in re.findall(r"yours (-?[\d.e+-]+), (?:right|true) (-?[\d.e+-]+)", str(report)):
-        assert yours.rstrip(".") != right.rstrip("."), str(report)  # a wrong number never prints as the right one
+        assert yours.rstrip(".") != right.rstrip("."), str(
+            report
+        )  # a wrong number never prints as the right one
 
 
 @pytest.mark.parametrize("rule", RIGHT, ids=[r.id for r in RIGHT])
