@@ -15,6 +15,7 @@ from autograd import check_op
 from autograd.learn import MISTAKE_KINDS, Mistake
 from autograd.learn.check import MAX_POINTS
 from autograd.learn.diagnose import close
+from autograd.value import fmt
 
 
 def tanh(x):
@@ -310,3 +311,52 @@ def test_a_mistake_prints_as_its_message_and_its_kind_is_documented():
 def test_points_are_bounded_with_a_clear_error():
     with pytest.raises(ValueError, match=f"check_op: points must be at most {MAX_POINTS:,}, got 100,000,000"):
         check_op(tanh, lambda x, out: 1 - out**2, points=10**8)
+
+
+# --- the chain rule, the value, a product like a sum, and no pattern ------------------------------
+
+
+def sin_2x(x):
+    return math.sin(2 * x)
+
+
+def exp_minus_x(x):
+    return math.exp(-x)
+
+
+@pytest.mark.parametrize(
+    ("forward", "derivative", "inner"),
+    [
+        (sin_2x, lambda x, out: math.cos(2 * x), "2 * x"),  # d/dx sin(2x) = 2 cos(2x)
+        (exp_minus_x, lambda x, out: math.exp(-x), "-x"),  # d/dx exp(-x) = -exp(-x)
+        (lambda x: math.sin(x**2), lambda x, out: math.cos(x**2), "x ** 2"),  # 2x cos(x²)
+    ],
+)
+def test_forgetting_the_chain_rule_is_named_not_a_factor_or_a_sign(forward, derivative, inner):
+    report = check_op(forward, derivative)
+    assert report.kinds == ("chain_rule",), str(report)
+    message = report.mistakes[0].message
+    assert message.startswith("forgot the chain rule") and f"d({inner})/dx" in message
+    assert "factor" not in message and "sign" not in message
+
+
+def test_returning_the_value_and_treating_mul_like_add_are_named():
+    assert check_op(tanh, lambda x, out: out).kinds == ("value_not_derivative",)
+    report = check_op(mul, lambda a, b, out: (1.0, 1.0))
+    assert report.kinds == ("mul_like_add",)
+    assert "the derivatives of a + b" in report.mistakes[0].message
+
+
+def test_a_mistake_no_pattern_explains_says_so_plainly():
+    report = check_op(tanh, lambda x, out: 1 - out)  # tanh' is 1 - out**2
+    t = math.tanh(-2.875)  # the first point of the grid on (-3, 3)
+    assert report.kinds == ("unexplained",)
+    assert report.mistakes[0].message == (
+        f"wrong at 32 of 32 points; first at x = -2.875: yours {fmt(1 - t)}, right {fmt(1 - t * t)}."
+    )
+
+
+def test_a_second_run_gives_the_same_report():
+    first = check_op(sigmoid, lambda x, out: 1 / (1 + math.exp(-x)) * (1 - 1 / (1 + math.exp(-x))))
+    assert first == check_op(sigmoid, lambda x, out: 1 / (1 + math.exp(-x)) * (1 - 1 / (1 + math.exp(-x))))
+    assert first.ok and first.notes
