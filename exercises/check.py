@@ -17,7 +17,8 @@ differences of it with ``autograd.check_op`` (``check_backward`` for the microgr
 
 - Your code runs in a process of its own (``run_learner.py``), which sends back only numbers:
   nothing your file does can change a verdict, which is made here. A file that does not run,
-  a function that does not return within ``--timeout`` seconds, or more than 1 MB of prints
+  a function that does not return within ``--timeout`` seconds (loading the file: three times
+  that), or more than 1 MB of prints
   stops the grading of that exercise with a message saying so.
 - The points are drawn afresh each run from a seed (printed; ``--seed`` repeats a run), so an
   answer that only knows the points of an earlier run fails.
@@ -139,6 +140,31 @@ def exercise_of(function_name: str) -> tuple[str, bool]:
 
 # --- the verdict ------------------------------------------------------------------------------------
 
+# What the grader itself can find, besides the mistakes check_op names (autograd.learn.MISTAKE_KINDS).
+PROBLEM_KINDS = {
+    "engine": "computed by the engine (Value ops, backward(), autograd.grad)",
+    "library": "differentiated by torch, jax, tensorflow or sympy",
+    "approximation": "an approximation, such as a finite difference",
+    "recorder_off": "the record of engine calls turned off (sys.setprofile)",
+    "timeout": "a call that did not return in time",
+    "prints": "more than 1 MB printed",
+    "ended": "the code ended the grading process",
+    "missing": "no function of the exercise's name",
+    "does_not_run": "the file does not import",
+    "unreadable": "a reply the grader cannot read",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing the grader found: its ``kind`` (a key of PROBLEM_KINDS) and the sentence; str() is it."""
+
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -146,7 +172,7 @@ class Verdict:
 
     name: str  # the learner's function, e.g. "sigmoid_derivative"
     report: Any  # the Report of check_op / check_backward, or None when grading was stopped
-    problems: tuple[str, ...] = ()  # the engine called, an approximation, a timeout, ...
+    problems: tuple[Problem, ...] = ()  # the engine called, an approximation, a timeout, ...
     printed: str = ""  # what the learner's code printed meanwhile (the start of it)
 
     @property
@@ -157,7 +183,17 @@ class Verdict:
     def mistakes(self) -> tuple[str, ...]:
         """Every mistake, as text: check_op's first, then the grader's own."""
         named = tuple(str(m) for m in self.report.mistakes) if self.report is not None else ()
-        return named + self.problems
+        return named + tuple(p.message for p in self.problems)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kind of every mistake: check_op's (MISTAKE_KINDS), then the grader's (PROBLEM_KINDS)."""
+        named = (
+            tuple(str(getattr(m, "kind", "")) for m in self.report.mistakes)
+            if self.report is not None
+            else ()
+        )
+        return named + tuple(p.kind for p in self.problems)
 
     def __bool__(self) -> bool:
         return self.ok
@@ -187,9 +223,9 @@ class Stopped(BaseException):
     A BaseException, so that check_op's handling of the learner's errors does not swallow it.
     """
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, kind: str, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.problem = Problem(kind, reason)
 
 
 class LearnerProcess:
@@ -213,39 +249,48 @@ class LearnerProcess:
         )
         threading.Thread(target=self._read_replies, daemon=True).start()
         threading.Thread(target=self._read_prints, daemon=True).start()
-        self.loaded = self.ask(first, what="loading your code")
+        self.loaded = self.ask(first, what="loading your code", timeout=3 * timeout)
 
-    def ask(self, request: dict[str, Any], what: str = "") -> dict[str, Any]:
-        """Send one request and wait (up to the timeout) for its one-line JSON reply."""
+    def ask(self, request: dict[str, Any], what: str = "", timeout: float | None = None) -> dict[str, Any]:
+        """Send one request and wait (up to the timeout) for its one-line JSON reply.
+
+        Loading gets three times the timeout of a call: importing numpy or torch takes seconds.
+        """
+        timeout = self.timeout if timeout is None else timeout
         if self.process.poll() is not None:
-            raise Stopped(self._ended_text(what))
+            raise Stopped("ended", self._ended_text(what))
         try:
             assert self.process.stdin is not None
             self.process.stdin.write((json.dumps(request) + "\n").encode())
             self.process.stdin.flush()
         except OSError:
-            raise Stopped(self._ended_text(what)) from None
+            raise Stopped("ended", self._ended_text(what)) from None
         try:
-            line = self._replies.get(timeout=self.timeout)
+            line = self._replies.get(timeout=timeout)
         except queue.Empty:
             self.close(kill=True)
             raise Stopped(
-                f"did not return within {self.timeout:g} s when {what} (an endless loop? "
-                "python exercises/check.py --timeout N allows longer)"
+                "timeout",
+                f"did not return within {timeout:g} s when {what} (an endless loop? "
+                "python exercises/check.py --timeout N allows longer)",
             ) from None
         if self._printed_total > PRINT_LIMIT:
             self.close(kill=True)
-            raise Stopped(f"printed more than {PRINT_LIMIT // 1_000_000} MB when {what}: print less")
+            raise Stopped(
+                "prints", f"printed more than {PRINT_LIMIT // 1_000_000} MB when {what}: print less"
+            )
         if line is None:
             self.close()
-            raise Stopped(self._ended_text(what))
+            raise Stopped("ended", self._ended_text(what))
         try:
             reply = json.loads(line)
         except ValueError:
             reply = None
         if not isinstance(reply, dict):
             self.close(kill=True)
-            raise Stopped(f"the grading process sent a reply the grader cannot read when {what}")
+            raise Stopped(
+                "unreadable", f"the grading process sent a reply the grader cannot read when {what}"
+            )
         return reply
 
     def take_printed(self) -> str:
@@ -339,7 +384,7 @@ def _ask(process: LearnerProcess, name: str, request: dict[str, Any], point: lis
     where = ", ".join(f"{v:.4g}" for v in point)
     reply = process.ask({"function": name, **request}, what=f"{name} was called at ({where})")
     if reply.get("missing"):
-        raise Stopped(f"there is no function {name} in your code (was it renamed?)")
+        raise Stopped("missing", f"there is no function {name} in your code (was it renamed?)")
     uses = process.engine_uses.setdefault(name, [])
     uses += [str(u) for u in reply.get("engine", []) if u not in uses]
     if reply.get("unhooked"):
@@ -363,7 +408,9 @@ def _unreadable_stops() -> Iterator[None]:
     try:
         yield
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, ArithmeticError) as err:
-        raise Stopped(f"the grading process sent a reply the grader cannot read ({err!r})") from None
+        raise Stopped(
+            "unreadable", f"the grading process sent a reply the grader cannot read ({err!r})"
+        ) from None
 
 
 _STAND_INS: dict[str, type] = {}
@@ -549,7 +596,7 @@ def grade_in(process: LearnerProcess, name: str, seed: int) -> Verdict:
     exercise = EXERCISES[exercise_name]
     rng = random.Random(f"{seed}:{name}")
     domain = draw_domain(exercise.domain, rng)
-    problems: list[str] = []
+    problems: list[Problem] = []
     try:
         if is_backward:
             proxy = backward_proxy(process, name)
@@ -562,7 +609,7 @@ def grade_in(process: LearnerProcess, name: str, seed: int) -> Verdict:
             report = check_op(exercise.forward, proxy, domain=domain, name=name, seed=rng.randrange(2**31))
             close = approximation(exercise, _local_from_derivative(proxy), rng)
     except Stopped as stop:
-        return Verdict(name, None, (stop.reason,), process.take_printed())
+        return Verdict(name, None, (stop.problem,), process.take_printed())
     uses = sorted(  # backward() and grad() first: they say most
         dict.fromkeys(_readable(u) for u in process.engine_uses.get(name, [])),
         key=lambda u: not u.startswith(("Value.backward", "autograd.grad", "autograd.value_and_grad")),
@@ -570,21 +617,24 @@ def grade_in(process: LearnerProcess, name: str, seed: int) -> Verdict:
     if uses:
         ours = any(u.partition(":")[0].split(".")[0] in ENGINE for u in process.engine_uses.get(name, []))
         what = "the engine" if ours else "a library that differentiates"
-        problems.append(
+        text = (
             f"calls {what} ({', '.join(uses[:4])}): the derivative has to be yours, written out with "
             "arithmetic on the numbers you are given (math is fine)."
         )
+        problems.append(Problem("engine" if ours else "library", text))
     if name in process.unhooked:
-        problems.append("turned off the grader's record of engine calls (sys.setprofile): leave it on.")
+        text = "turned off the grader's record of engine calls (sys.setprofile): leave it on."
+        problems.append(Problem("recorder_off", text))
     if close and not uses:
-        problems.append(close)
+        problems.append(Problem("approximation", close))
     return Verdict(name, report, tuple(problems), process.take_printed())
 
 
 def _readable(use: str) -> str:
     """An engine call as a learner wrote it: ``autograd.value:Value.backward`` -> ``Value.backward()``,
     ``autograd.functional:grad`` (or the function it returned) -> ``autograd.grad()``,
-    ``autograd.value:Value.__init__`` -> ``Value(...)``, an op (``x.tanh()``, ``x * y``) -> ``ops on Values``.
+    ``autograd.value:Value.__init__`` -> ``Value(...)``; an op (``x.tanh()``, ``x * y``, the
+    engine's own helpers) -> ``ops on Values``.
     """
     module, _, qualname = use.partition(":")
     qualname = qualname.split(".<locals>")[0]  # the function grad(f) returned is grad's
@@ -593,44 +643,55 @@ def _readable(use: str) -> str:
         return f"{module}.{qualname}()"
     if qualname.endswith(".__init__"):
         return qualname[: -len(".__init__")] + "(...)"
-    if module == "autograd.ops" or qualname.startswith("Value.__"):
-        return "ops on Values"
-    return qualname + "()" if "." in qualname else f"{top}.{qualname}()"
+    if top != "autograd":
+        return f"{top}.{qualname}()"
+    if qualname.startswith("Value.") and not qualname.startswith("Value.__"):
+        return qualname + "()"
+    if qualname in getattr(autograd, "__all__", ()):
+        return f"autograd.{qualname}()"
+    return "ops on Values"
 
 
 ENGINE = ("autograd", "nn", "chainrule")  # our packages: any call into them that computes counts
 
 
-def grade_file(path: str | os.PathLike[str], seed: int, timeout: float = 10.0) -> tuple[list[Verdict], str]:
-    """Grade every exercise in the file at ``path``: the verdicts, and why the file did not run (or '')."""
+def grade_file(
+    path: str | os.PathLike[str], seed: int, timeout: float = 10.0
+) -> tuple[list[Verdict], Problem | None]:
+    """Grade every exercise in the file at ``path``: the verdicts, and why the file did not run (or None)."""
     verdicts: list[Verdict] = []
-    process: LearnerProcess | None = None
+    process: LearnerProcess | Problem | None = None
     try:
         for name in NAMES:
-            if process is None or process.process.poll() is not None:  # the first, or the last one stopped
-                process = start({"file": str(path)}, timeout)
-                if isinstance(process, str):
-                    return verdicts, process
+            if process is None or (
+                isinstance(process, LearnerProcess) and process.process.poll() is not None
+            ):
+                process = start({"file": str(path)}, timeout)  # the first, or the last one was stopped
+            if isinstance(process, Problem):
+                return verdicts, process
             verdicts.append(grade_in(process, name, seed))
     finally:
         if isinstance(process, LearnerProcess):
             process.close()
-    return verdicts, ""
+    return verdicts, None
 
 
-def start(first: dict[str, str], timeout: float) -> LearnerProcess | str:
-    """A LearnerProcess running the learner's code, or the text of why that code did not run."""
+def start(first: dict[str, str], timeout: float) -> LearnerProcess | Problem:
+    """A LearnerProcess running the learner's code, or the Problem of why that code did not run."""
     try:
         process = LearnerProcess(first, timeout)
     except Stopped as stop:
-        return stop.reason
+        return stop.problem
     loaded = process.loaded
     if loaded.get("loaded"):
         return process
     printed = process.take_printed()
     process.close()
-    text = f"{loaded['error']}: your code does not run:\n{textwrap.indent(loaded['text'].rstrip(), '    ')}"
-    return text + (f"\n  it printed:\n{textwrap.indent(printed.rstrip(), '    ')}" if printed else "")
+    text = (
+        f"{loaded['error']}: your code does not run:\n{textwrap.indent(str(loaded['text']).rstrip(), '    ')}"
+    )
+    text += f"\n  it printed:\n{textwrap.indent(printed.rstrip(), '    ')}" if printed else ""
+    return Problem("does_not_run", text)
 
 
 def grade(function: Callable[..., Any], seed: int | None = None, timeout: float = 10.0) -> Verdict:
@@ -639,7 +700,7 @@ def grade(function: Callable[..., Any], seed: int | None = None, timeout: float 
     exercise_of(name)
     seed = new_seed() if seed is None else seed
     process = start(_code_of(function), timeout)
-    if isinstance(process, str):
+    if isinstance(process, Problem):
         return Verdict(name, None, (process,))
     try:
         return grade_in(process, name, seed)
@@ -736,12 +797,34 @@ def _import_or_literal(name: str, value: object, user: str) -> str:
     )
 
 
+def summary(verdicts: list[Verdict]) -> str:
+    """One line per exercise: passes, or wrong with the kinds of its mistakes (for counting a class's)."""
+    graded = {v.name: v for v in verdicts}
+    lines = ["summary:"]
+    for name in NAMES:
+        verdict = graded.get(name)
+        if verdict is None:
+            state = "not graded"
+        elif verdict.ok:
+            state = "passes"
+        else:
+            kinds = ", ".join(dict.fromkeys(k for k in verdict.kinds if k))
+            state = f"wrong ({kinds})" if kinds else "wrong"
+        lines.append(f"  {name:<26}{state}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python exercises/check.py", description="Grade the exercises.")
     parser.add_argument("file", nargs="?", help="the file to grade (default: exercises/derivatives.py)")
     parser.add_argument("--solutions", action="store_true", help="grade solutions.py")
     parser.add_argument("--seed", type=int, help="draw the points of an earlier run (its seed is printed)")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds one call may take (default 10)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        help="seconds one call may take (default 10; loading your file: 3 times that)",
+    )
     args = parser.parse_args(argv)
     path = Path(args.file) if args.file else HERE / ("solutions.py" if args.solutions else "derivatives.py")
     if not path.is_file():
@@ -751,9 +834,9 @@ def main(argv: list[str]) -> int:
     verdicts, error = grade_file(path, seed, args.timeout)
     for verdict in verdicts:
         print(f"{verdict}\n")
-    if error:
-        print(error)
-        print()
+    if error is not None:
+        print(f"{error}\n")
+    print(summary(verdicts))
     passed = sum(v.ok for v in verdicts)
     print(f"{passed} of {len(NAMES)} exercises pass")
     return 0 if passed == len(NAMES) else 1
