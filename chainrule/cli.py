@@ -4,7 +4,8 @@
     chainrule graph "tanh(w*x + b)" x=2 w=-3 b=6.88 [-o graph.svg] [--steps page.html]
                                                  [--no-grad] [--edge-labels]
     chainrule quiz "tanh(w*x + b)" x=2 w=-3 b=6.88     predict each gradient, one per line
-    chainrule train {xor,moons,circles,blobs} [--flipbook run.html] [...]
+    chainrule train {xor,moons,circles,blobs} [--batch-size N] [--flipbook run.html] [...]
+    chainrule perceptron {and,or,nand,nor,xor} [--epochs N] [--lr LR] [--out DIR]
     chainrule --version
 
 Expected mistakes (bad arguments, an expression that does not parse, a missing Graphviz)
@@ -174,6 +175,12 @@ def _lesson(args: argparse.Namespace) -> None:
     run_lesson(Path(args.out))
 
 
+def _perceptron(args: argparse.Namespace) -> None:
+    from chainrule.perceptron import run_perceptron
+
+    run_perceptron(args.gate, args.epochs, args.lr, Path(args.out))
+
+
 def _train(args: argparse.Namespace) -> None:
     from chainrule.train import TrainingError, run_training
 
@@ -228,6 +235,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default="chainrule-out", metavar="DIR", help="where to write (default: %(default)s)"
     )
     lesson.set_defaults(run=_lesson)
+
+    perceptron = commands.add_parser(
+        "perceptron",
+        help="the perceptron rule on a logic gate, epoch by epoch: AND and OR learned, XOR never",
+        description="Train a perceptron (a weighted sum and a step) on a logic gate with the perceptron "
+        "rule; print the weights and mistakes per epoch and draw the decision line per epoch.",
+    )
+    perceptron.add_argument("gate", choices=["and", "or", "nand", "nor", "xor"])
+    perceptron.add_argument("--epochs", type=_positive_int, default=20, help="at most (default: %(default)s)")
+    perceptron.add_argument("--lr", type=_positive_float, default=1.0, help="(default: %(default)s)")
+    perceptron.add_argument("--out", default="chainrule-out", metavar="DIR", help="where to draw")
+    perceptron.set_defaults(run=_perceptron)
 
     graph = commands.add_parser(
         "graph",

@@ -110,3 +110,26 @@ def loss_axis(ax: Any, losses: Sequence[float], label: str = "loss") -> None:
         ax.set_yscale("log")
         label += " (log scale)"
     ax.set_ylabel(label)
+
+
+def decision_line(
+    ax: Any, w: Sequence[float], b: float, bounds: tuple[float, float, float, float], **style: Any
+) -> bool:
+    """Draw the line w[0]*x + w[1]*y + b = 0 inside ``bounds`` ``(x0, x1, y0, y1)``.
+
+    Returns False (and draws nothing) when w = (0, 0): then there is no line, every point is on
+    the same side. A vertical line (w[1] = 0) is drawn as x = -b / w[0].
+    """
+    x0, x1, y0, y1 = bounds
+    if w[0] == 0 and w[1] == 0:
+        return False
+    if abs(w[1]) >= abs(w[0]):  # solve for y: y = -(w0 x + b) / w1
+        xs = [x0, x1]
+        ys = [-(w[0] * x + b) / w[1] for x in xs]
+    else:  # steep: solve for x
+        ys = [y0, y1]
+        xs = [-(w[1] * y + b) / w[0] for y in ys]
+    ax.plot(xs, ys, **style)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    return True

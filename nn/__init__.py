@@ -12,6 +12,7 @@ Where things are: ``module.py`` (Module: parameters, names, state_dict), ``layer
 (Neuron, Layer, MLP), ``init.py`` (initial weights), ``losses.py``, ``optim.py`` (SGD, Adam,
 RMSprop, LambdaLR), ``serialize.py`` (save/load as JSON), ``data.py`` (toy data sets),
 ``data_loader.py`` (``DataLoader``: mini-batches, shuffled each epoch),
+``perceptron.py`` (``Perceptron``: a step and the perceptron rule, no gradients),
 ``torch_bridge.py`` (to and from ``torch.nn.Sequential``), ``record.py`` (a training run kept
 step by step as plain data, for the flipbook), ``compiled.py`` (a loss traced once and replayed
 as generated float code: ``CompiledLoss``).
@@ -30,6 +31,7 @@ from nn.losses import (
 )
 from nn.module import Module
 from nn.optim import SGD, Adam, LambdaLR, RMSprop
+from nn.perceptron import Perceptron
 from nn.record import TrainingRecorder
 from nn.serialize import load, save
 
@@ -43,6 +45,7 @@ __all__ = [
     "Layer",
     "Module",
     "Neuron",
+    "Perceptron",
     "RMSprop",
     "TrainingRecorder",
     "binary_cross_entropy",

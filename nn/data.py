@@ -5,6 +5,7 @@ list of labels, ints 0 and 1 (or 0 .. centers-1 for ``make_blobs``), as in sciki
 For the hinge loss of micrograd's demo use ``[2 * label - 1 for label in y]``.
 
     xor()            the four corners of the unit square; label = x0 XOR x1
+    logic_gate(name) the same corners labelled by "and", "or", "nand", "nor" or "xor"
     make_moons       two interleaving half circles: (cos t, sin t) and (1 - cos t, 1/2 - sin t)
     make_circles     a circle of radius 1 (label 0) around one of radius ``factor`` (label 1)
     make_blobs       Gaussian clusters around ``centers`` random points in ``center_box``
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 
 Dataset = tuple[list[list[float]], list[int]]
 
@@ -24,6 +26,24 @@ Dataset = tuple[list[list[float]], list[int]]
 def xor() -> Dataset:
     """The lesson's XOR data: X = [[0,0], [0,1], [1,0], [1,1]], y = [0, 1, 1, 0]."""
     return [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0]
+
+
+GATES: dict[str, Callable[[bool, bool], bool]] = {
+    "and": lambda a, b: a and b,
+    "or": lambda a, b: a or b,
+    "nand": lambda a, b: not (a and b),
+    "nor": lambda a, b: not (a or b),
+    "xor": lambda a, b: a != b,
+}
+
+
+def logic_gate(name: str) -> Dataset:
+    """The four corners of the unit square, labelled by a logic gate: ``logic_gate("and")`` is
+    X = [[0,0], [0,1], [1,0], [1,1]], y = [0, 0, 0, 1] (the perceptron's first data sets)."""
+    if name not in GATES:
+        raise ValueError(f"logic_gate: name must be one of {', '.join(GATES)}, got {name!r}")
+    X, _ = xor()
+    return X, [int(GATES[name](bool(a), bool(b))) for a, b in X]
 
 
 def make_moons(n: int = 100, noise: float = 0.0, seed: int | None = None) -> Dataset:

@@ -56,6 +56,7 @@ def test_the_demos_are_numbered_in_the_lessons_order():
         "12_learning_rates.py",
         "13_xor_boundaries.py",
         "14_layer_diagram.py",
+        "15_perceptron_rule.py",
     ]
 
 
@@ -458,6 +459,18 @@ def test_14_layer_diagram_counts_and_largest_weights(tmp_path):
     assert (tmp_path / "out" / "layer-diagram.png").stat().st_size > 0
 
 
+def test_15_perceptron_learns_and_by_hand_and_cycles_on_xor(tmp_path):
+    out = run_demo("15_perceptron_rule.py", tmp_path)
+    # AND from zeros, lr 1 (worked out sample by sample in tests/nn/test_perceptron.py)
+    assert "epoch 6: w = (2, 1), b = -2, mistakes 0" in out
+    assert "converged after 6 epochs: 2*x1 + 1*x2 - 2 = 0" in out
+    assert "OR: labels [0, 1, 1, 1]" in out and "converged after 4 epochs" in out
+    xor = out.split("XOR:")[1]
+    assert "converged" not in xor and "it never converges" in xor
+    for gate in ("and", "or", "xor"):
+        assert (tmp_path / "out" / f"perceptron-{gate}.png").stat().st_size > 10_000
+
+
 # What each numbered demo that plots writes; the others write no picture with matplotlib.
 PLOTS = {
     "03_xor_neuron_vs_mlp.py": "xor-losses.png",
@@ -468,6 +481,7 @@ PLOTS = {
     "12_learning_rates.py": "learning-rates.png",
     "13_xor_boundaries.py": "xor-boundaries.png",
     "14_layer_diagram.py": "layer-diagram.png",
+    "15_perceptron_rule.py": "perceptron-*.png",
 }
 
 
