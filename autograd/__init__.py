@@ -5,7 +5,8 @@
     y = (x * x + 1).tanh()
     y.backward()          # x.grad == dy/dx
 
-The engine is ``value.py`` (the node), ``ops.py`` (every op's forward rule and derivative),
+The engine is ``value.py`` (the node), ``ops.py`` (every op's forward rule and derivative,
+registered in ``op_registry.py``'s ``OPS`` with every other form of the op),
 ``backward.py`` (the order and the chain-rule loop), ``steps.py`` (the same pass one step at
 a time, and ``explain``), ``grad_mode.py`` (``no_grad`` and the anomaly switch),
 ``collector.py`` (``collector_paused``: graph work without Python's cycle collector),

@@ -33,6 +33,10 @@ UNARY: list[Callable[[Value], Value]] = [
     lambda a: a.leaky_relu(0.1) if a <= 0.0 else a.tanh(),  # slope known only from a node at x <= 0
     lambda a: a.sin(),
     lambda a: a.cos(),
+    lambda a: a.tanh().tan(),  # |tanh| < 1: far from tan's poles
+    lambda a: a.atan(),
+    lambda a: a.gelu(),
+    lambda a: a.silu(),
     lambda a: a**2,
     lambda a: a**3.0 * 0.1,
     lambda a: 2.0 - a,
@@ -96,7 +100,8 @@ def test_every_op_appears_in_the_random_graphs() -> None:
         t = trace(random_function(seed), 0.3, -0.7, 1.1)
         seen.update(line.op for line in t.lines)
     expected = {"add", "sub", "neg", "mul", "div", "pow", "exp", "log", "sqrt", "tanh", "sigmoid",
-                "softplus", "relu", "leaky_relu", "abs", "sin", "cos", "sum", "dot"}  # fmt: skip
+                "softplus", "relu", "leaky_relu", "abs", "sin", "cos", "sum", "dot", "tan", "atan", "gelu",
+                "silu"}  # fmt: skip
     assert expected <= seen
 
 
