@@ -6,6 +6,7 @@
     chainrule quiz "tanh(w*x + b)" x=2 w=-3 b=6.88     predict each gradient, one per line
     chainrule train {xor,moons,circles,blobs} [--batch-size N] [--flipbook run.html] [...]
     chainrule perceptron {and,or,nand,nor,xor} [--epochs N] [--lr LR] [--out DIR]
+    chainrule optimizers {xor,moons,neuron} [-o optimizers.html] [--optimizers sgd,adam] [...]
     chainrule --version
 
 Expected mistakes (bad arguments, an expression that does not parse, a missing Graphviz)
@@ -192,6 +193,22 @@ def _train(args: argparse.Namespace) -> None:
         raise UserError(str(err)) from None
 
 
+def _optimizers(args: argparse.Namespace) -> None:
+    from chainrule.optimizers import OptimizersError, run_optimizers
+
+    try:
+        lines = run_optimizers(args)
+    except OptimizersError as err:
+        raise UserError(str(err), exit_code=2) from None
+    except ValueError as err:  # a hyperparameter the optimizer refuses
+        raise UserError(str(err), exit_code=2) from None
+    print("\n".join(lines))
+
+
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 def _add_expression_arguments(command: argparse.ArgumentParser, expression: str, variables: str) -> None:
     """EXPRESSION and NAME=NUMBER ..., as ``_expression`` reads them (graph and quiz)."""
     command.add_argument("expression", help=expression)
@@ -312,6 +329,44 @@ def build_parser() -> argparse.ArgumentParser:
         "--fast", action="store_true", help="trace the loss once and run each step as generated float code"
     )
     train.set_defaults(run=_train)
+
+    optimizers = commands.add_parser(
+        "optimizers",
+        help="train one model with SGD, momentum, Nesterov, RMSprop and Adam; write a page comparing them",
+        description="Train the same model from the same start with several optimizers; write a page with "
+        "their loss curves, their paths on the loss surface and each one's state, step by step.",
+    )
+    optimizers.add_argument("dataset", choices=["xor", "moons", "neuron"])
+    optimizers.add_argument(
+        "-o",
+        "--output",
+        default="optimizers.html",
+        type=_html_path,
+        metavar="PAGE.html",
+        help="the page to write (default: optimizers.html)",
+    )
+    optimizers.add_argument(
+        "--optimizers",
+        type=_names,
+        default=["sgd", "momentum", "nesterov", "rmsprop", "adam"],
+        help="comma-separated, from sgd,momentum,nesterov,rmsprop,adam (default: all five)",
+    )
+    optimizers.add_argument(
+        "--lr", type=_assignment, action="append", default=[], metavar="NAME=X", help="e.g. --lr adam=0.05"
+    )
+    optimizers.add_argument("--steps", type=_positive_int, default=100, help="(default: %(default)s)")
+    optimizers.add_argument(
+        "--grid", type=int, default=40, help="surface points per side, 0 for none (default: %(default)s)"
+    )
+    optimizers.add_argument(
+        "--hidden", type=_sizes, default=None, help="hidden layer sizes (default: xor 4, moons 16,16)"
+    )
+    optimizers.add_argument("--activation", default=None, choices=["relu", "tanh", "sigmoid"])
+    optimizers.add_argument("--seed", type=int, default=0, help="seeds the data and the weights (default: 0)")
+    optimizers.add_argument(
+        "--samples", type=_positive_int, default=100, help="moons: data set size (default: %(default)s)"
+    )
+    optimizers.set_defaults(run=_optimizers)
     return parser
 
 

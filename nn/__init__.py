@@ -14,11 +14,13 @@ RMSprop, LambdaLR), ``serialize.py`` (save/load as JSON), ``data.py`` (toy data 
 ``data_loader.py`` (``DataLoader``: mini-batches, shuffled each epoch),
 ``perceptron.py`` (``Perceptron``: a step and the perceptron rule, no gradients),
 ``torch_bridge.py`` (to and from ``torch.nn.Sequential``), ``record.py`` (a training run kept
-step by step as plain data, for the flipbook), ``compiled.py`` (a loss traced once and replayed
-as generated float code: ``CompiledLoss``).
+step by step as plain data, for the flipbook), ``compare.py`` (one model trained by several
+optimizers from the same start, recorded: ``compare_optimizers``), ``compiled.py`` (a loss
+traced once and replayed as generated float code: ``CompiledLoss``).
 """
 
 from nn import data, losses, optim
+from nn.compare import compare_optimizers
 from nn.compiled import CompiledLoss, compile_loss
 from nn.data_loader import DataLoader
 from nn.layers import MLP, Layer, Neuron
@@ -50,6 +52,7 @@ __all__ = [
     "TrainingRecorder",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "compare_optimizers",
     "compile_loss",
     "cross_entropy",
     "data",

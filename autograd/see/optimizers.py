@@ -1,0 +1,120 @@
+"""``render_optimizers(comparison, 'opt.html')``: several optimizers' runs side by side, on one page.
+
+``comparison`` is plain data, as ``nn.compare_optimizers(...)`` makes it (this module never imports
+``nn``): parameter ``names``, the ``start``, one entry per optimizer in ``runs`` (``name``,
+``optimizer``, ``hyper``, and per step ``loss``, ``params``, ``grads``, ``state``) and the
+``surface`` (a grid of loss values on a plane, and each run's ``paths`` in that plane's coordinates).
+The page (``optimizers_template.html``) shows, all at the step the scrubber is on:
+
+- the loss curves of every run on one axis (logarithmic when every loss is positive);
+- the paths on the loss surface, each run's point at that step marked. The surface is shaded by
+  the loss in bands (darker = higher), so the bands read as contour lines;
+- for the parameter chosen in the list, each optimizer's numbers at that step: the gradient g,
+  the state after the step (momentum buffer b, RMSprop's s, Adam's m and v), Adam's bias-corrected
+  m̂ = m / (1 - β₁ᵗ) and v̂ = v / (1 - β₂ᵗ), and the step it took, written out as the update rule
+  with these numbers (lr·m̂/(√v̂ + ε) for Adam). The page computes m̂, v̂ and the step from the state
+  and the hyperparameters; the recorded change of the parameter is shown beside it.
+
+Each optimizer has one colour (Okabe and Ito's palette, ``OPTIMIZER_COLOURS``) and one dash pattern
+everywhere on the page. A play button, the arrow keys and ``window.chainrule`` (``frames()
+show(k) current() select(name) selected() row(optimizer)``) move it. Self-contained, offline,
+network access forbidden, like the other pages; user text goes in as escaped JSON.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from autograd.see.page import _number, fill_page, safe_json
+from autograd.see.palette import CLASS_COLOURS
+
+# One colour per optimizer, in the order the runs come; sky blue is skipped (too near blue).
+OPTIMIZER_COLOURS = tuple(CLASS_COLOURS[i] for i in (0, 1, 2, 3, 5, 4))
+DASHES = ("", "8 4", "2 3", "10 3 2 3", "4 2", "1 2")
+
+
+def _numbers(xs: Any) -> list[float | str]:
+    return [_number(float(x)) for x in xs]
+
+
+def _check(comparison: object) -> Mapping[str, Any]:
+    if not isinstance(comparison, Mapping):
+        raise TypeError(
+            "render_optimizers: comparison must be a dict (nn.compare_optimizers(...)), "
+            f"got {type(comparison).__name__}"
+        )
+    runs = comparison.get("runs")
+    if not isinstance(runs, list) or not runs:
+        raise ValueError("render_optimizers: the comparison has no runs")
+    names = comparison.get("names")
+    if not isinstance(names, list) or any(len(t) != len(names) for r in runs for t in r["params"]):
+        raise ValueError("render_optimizers: every recorded point needs one number per name in 'names'")
+    return comparison
+
+
+def _run(run: Mapping[str, Any]) -> dict[str, Any]:
+    hyper = {k: (list(v) if isinstance(v, tuple) else v) for k, v in run.get("hyper", {}).items()}
+    return {
+        "name": str(run["name"]),
+        "optimizer": str(run["optimizer"]),
+        "hyper": hyper,
+        "loss": _numbers(run["loss"]),
+        "params": [_numbers(t) for t in run["params"]],
+        "grads": [_numbers(g) for g in run["grads"]],
+        "state": [{str(k): _numbers(v) for k, v in s.items()} for s in run["state"]],
+    }
+
+
+def _surface(surface: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if surface is None:
+        return None
+    return {
+        "kind": surface["kind"],
+        "axes": [_numbers(a) for a in surface["axes"]],
+        "values": [_numbers(r) for r in surface["values"]],
+        "paths": [[_numbers(xy) for xy in path] for path in surface["paths"]],
+        "explained": _number(float(surface["explained"])),
+        "seconds": float(surface["seconds"]),
+    }
+
+
+def optimizers_page(comparison: Mapping[str, Any], title: str = "Optimizers side by side") -> str:
+    """The page as HTML text (what ``render_optimizers`` writes)."""
+    comparison = _check(comparison)
+    runs = [_run(r) for r in comparison["runs"]]
+    data = {
+        "names": [str(n) for n in comparison["names"]],
+        "runs": runs,
+        "surface": _surface(comparison.get("surface")),
+        "colours": [OPTIMIZER_COLOURS[k % len(OPTIMIZER_COLOURS)] for k in range(len(runs))],
+        "dashes": [DASHES[k % len(DASHES)] for k in range(len(runs))],
+        "selected": default_parameter(comparison),
+    }
+    return fill_page("optimizers_template.html", {"TITLE": html.escape(str(title)), "DATA": safe_json(data)})
+
+
+def render_optimizers(
+    comparison: Mapping[str, Any], path: str | Path, title: str = "Optimizers side by side"
+) -> Path:
+    """Write the page of ``nn.compare_optimizers(...)``'s result to ``path`` (.html). Returns the path."""
+    path = Path(path)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"render_optimizers: the file name must end in .html, got {str(path)!r}")
+    path.write_text(optimizers_page(comparison, title), encoding="utf-8")
+    return path
+
+
+def default_parameter(comparison: Mapping[str, Any]) -> int:
+    """The parameter the page selects first: the one the runs moved most (summed over runs)."""
+    runs = comparison["runs"]
+    moved = [0.0] * len(comparison["names"])
+    for run in runs:
+        first, last = run["params"][0], run["params"][-1]
+        for i, (a, b) in enumerate(zip(first, last)):
+            if math.isfinite(a) and math.isfinite(b):
+                moved[i] += abs(b - a)
+    return max(range(len(moved)), key=moved.__getitem__) if moved else 0

@@ -1,0 +1,120 @@
+"""The optimizers page in headless Chromium: the numbers it shows are the recorded ones.
+
+``nn.compare_optimizers`` records a short XOR run of every optimizer (this test may use ``nn``;
+the page module never imports it). At a step chosen with the page's own slider and a parameter
+chosen in its own list, each row must show that step's gradient, the optimizer's state after it,
+Adam's m̂ = m / (1 - β₁ᵗ) and v̂ = v / (1 - β₂ᵗ) computed here by hand, and a step equal to the
+recorded change of the parameter. Text must be at least 14 px at 1920x1080 and 1366x768, and the
+table must fit its panel.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import nn
+from autograd.see.optimizers import render_optimizers
+from tests.see.browser import Browser, needs_browser, start_browser
+
+pytestmark = [pytest.mark.slow, needs_browser]
+
+
+def xor_comparison(steps: int = 20, grid: int = 12, hidden: int = 3) -> dict[str, Any]:
+    X, y = nn.data.xor()
+    model = nn.MLP(2, [hidden, 1], activation="tanh", seed=2)
+    return nn.compare_optimizers(
+        model, lambda: nn.binary_cross_entropy_with_logits([model(x) for x in X], y), steps=steps, grid=grid
+    )
+
+
+def close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def test_scrub_and_select_show_each_optimizers_recorded_state(browser: Browser, tmp_path: Path) -> None:
+    comparison = xor_comparison()
+    page = render_optimizers(
+        comparison, tmp_path / "opt.html", "XOR </script><script>window.__pwned=1</script>"
+    )
+    browser.open(page)
+    assert browser.evaluate("window.__pwned === undefined")
+    assert browser.evaluate("window.chainrule.frames()") == 21
+    # the page's own slider, then one arrow key: step 7
+    browser.evaluate(
+        "(() => { const s = document.getElementById('scrub'); s.value = '6';"
+        " s.dispatchEvent(new Event('input')); })()"
+    )
+    browser.evaluate("document.activeElement.blur()")
+    browser.press("ArrowRight")
+    assert browser.evaluate("window.chainrule.current()") == 7
+    name = "layers.0.neurons.1.w.0"
+    i = comparison["names"].index(name)
+    browser.evaluate(
+        f"(() => {{ const s = document.getElementById('param'); s.value = '{i}';"
+        " s.dispatchEvent(new Event('change')); })()"
+    )
+    assert browser.evaluate("window.chainrule.selected()") == name
+    table = browser.evaluate("document.querySelector('#state tbody').innerText")
+    for run in comparison["runs"]:
+        row = browser.evaluate(f"window.chainrule.row({run['name']!r})")
+        g = run["grads"][6][i]
+        recorded = run["params"][7][i] - run["params"][6][i]
+        assert close(row["g"], g) and close(row["recorded"], recorded)
+        assert close(row["step"], recorded), (run["name"], row["step"], recorded)  # the rule gives the change
+        state = run["state"][6]
+        if run["optimizer"] == "Adam":
+            (b1, b2), t = run["hyper"]["betas"], state["step"][i]
+            assert t == 7
+            m, v = state["exp_avg"][i], state["exp_avg_sq"][i]
+            assert close(row["m"], m) and close(row["v"], v)
+            assert close(row["m_hat"], m / (1 - b1**7)) and close(row["v_hat"], v / (1 - b2**7))
+            assert f"m̂ = {row['m_hat']:.4g}"[:8].replace("-", "−") in table
+        if "momentum_buffer" in state:
+            assert close(row["b"], state["momentum_buffer"][i])
+        if "square_avg" in state:
+            assert close(row["s"], state["square_avg"][i])
+        assert run["name"] in table
+    assert "at the start" not in table
+    browser.evaluate("window.chainrule.show(0)")
+    assert browser.evaluate("document.querySelector('#state tbody').innerText").count("at the start") == 5
+    assert browser.console_errors() == []
+    browser.screenshot("optimizers-xor.png")
+
+
+TEXT_PX = """(() => {
+  const sizes = [];
+  for (const e of document.querySelectorAll('td, th, .legend, label, select, h1, h2, #status, .key')) {
+    if (e.offsetParent !== null && e.textContent.trim()) sizes.push(parseFloat(getComputedStyle(e).fontSize));
+  }
+  for (const t of document.querySelectorAll('svg text')) {
+    sizes.push(t.getScreenCTM().a * parseFloat(t.getAttribute('font-size')));
+  }
+  return sizes;
+})()"""
+
+FITS = """(() => {
+  const box = document.getElementById('state-box'), table = document.getElementById('state');
+  return table.getBoundingClientRect().right <= box.getBoundingClientRect().right + 0.5
+    && document.documentElement.scrollWidth <= window.innerWidth;
+})()"""
+
+
+@pytest.mark.parametrize("size", ["1920,1080", "1366,768"])
+def test_legible_on_a_projector_and_a_laptop(tmp_path: Path, size: str) -> None:
+    comparison = xor_comparison(steps=40, grid=20, hidden=4)
+    page = render_optimizers(comparison, tmp_path / "opt.html", "XOR, MLP(2, [4, 1]) tanh")
+    for browser in start_browser(size):
+        browser.open(page)
+        browser.evaluate("window.chainrule.show(25)")
+        sizes = browser.evaluate(TEXT_PX)
+        assert len(sizes) > 20 and min(sizes) >= 14.0, min(sizes)
+        assert browser.evaluate(FITS)
+        browser.press("p")
+        assert min(browser.evaluate(TEXT_PX)) >= 14.0
+        browser.press("p")
+        assert browser.console_errors() == []
+        browser.screenshot(f"optimizers-{size.replace(',', 'x')}.png")
