@@ -10,10 +10,11 @@ shows both for the learner's own function:
     print(t.source())    # one Python function computing f and its gradient, on floats
     g = t.compile()      # that function: g(2.0, 3.0) == (f(2, 3), (df/dx, df/dy))
 
-The code is written from the op templates in ``trace_rules.py`` (the same formulas as the
-``*_grads`` rules in ``ops.py``), from validated identifiers and from float literals only:
-labels are used as names only when they are plain ASCII identifiers, and no user text ever
-reaches the source otherwise. It runs with no builtins, only the helpers it needs.
+The code is written from the op templates (each op's ``trace`` entry in ``ops.OPS``, read by
+``trace_rules.py``; the same formulas as the ``*_grads`` rules in ``ops.py``), from validated
+identifiers and from float literals only: labels are used as names only when they are plain
+ASCII identifiers, and no user text ever reaches the source otherwise. It runs with no builtins,
+only the helpers it needs.
 
 What is guaranteed: the compiled function performs exactly the traced operations. A kink
 (relu, abs, leaky_relu) is not a change of path: each side's formula is in the code. A
@@ -214,7 +215,7 @@ class Trace:
         elif node.op in trace_rules.TEMPLATES or node.op in ("sum", "dot"):
             code, derivs = trace_rules.forward_of(node.op, shown), trace_rules.grads_of(node.op, name, shown)
         else:
-            raise NotImplementedError(f"trace: op {node.op!r} has no template in autograd/trace_rules.py")
+            raise NotImplementedError(f"trace: op {node.op!r} has no trace template (@op entry in ops.py)")
         return Line(name, node.op, tuple(args), code, tuple(derivs), node.data, tuple(node.local_grads))
 
     def _guard(self, comparison: tuple[Value, str, object, bool], line_of: dict[Value, int]) -> Guard:

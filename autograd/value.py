@@ -185,16 +185,16 @@ class Value:
     # -- comparisons look at data and return bool; == stays identity, so Values hash ---------
 
     def __lt__(self, other: Operand) -> bool:
-        return _compared(self, "<", other, self.data < _number(other, "<"))
+        return _compared(self, "<", other, self.data < _operand_number(other, "<"))
 
     def __le__(self, other: Operand) -> bool:
-        return _compared(self, "<=", other, self.data <= _number(other, "<="))
+        return _compared(self, "<=", other, self.data <= _operand_number(other, "<="))
 
     def __gt__(self, other: Operand) -> bool:
-        return _compared(self, ">", other, self.data > _number(other, ">"))
+        return _compared(self, ">", other, self.data > _operand_number(other, ">"))
 
     def __ge__(self, other: Operand) -> bool:
-        return _compared(self, ">=", other, self.data >= _number(other, ">="))
+        return _compared(self, ">=", other, self.data >= _operand_number(other, ">="))
 
     __hash__ = object.__hash__
 
@@ -255,7 +255,8 @@ def _compared(value: Value, op: str, other: object, result: bool) -> bool:
     return result
 
 
-def _number(other: object, op: str) -> float:
+def _operand_number(other: object, op: str) -> float:
+    """The number a comparison compares ``other`` as: its ``.data``, or ``other`` as a float."""
     if isinstance(other, Value):
         return other.data
     return to_float(other, op)
