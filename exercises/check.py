@@ -18,8 +18,8 @@ differences of it with ``autograd.check_op`` (``check_backward`` for the microgr
 - Your code runs in a process of its own (``run_learner.py``), which sends back only numbers:
   nothing your file does can change a verdict, which is made here. A file that does not run,
   a function that does not return within ``--timeout`` seconds (loading the file: three times
-  that), or more than 1 MB of prints
-  stops the grading of that exercise with a message saying so.
+  that), or more than 1 MB of prints stops the grading of that exercise with a message saying
+  so. The last lines sum up: each exercise passes, or is wrong with the kinds of its mistakes.
 - The points are drawn afresh each run from a seed (printed; ``--seed`` repeats a run), so an
   answer that only knows the points of an earlier run fails.
 - An answer computed by the engine (``Value`` ops, ``backward()``, ``autograd.grad``) or by what
