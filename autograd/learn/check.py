@@ -21,6 +21,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 from autograd import ops
@@ -90,7 +91,7 @@ def check_op(
                 "its inputs and out?).",
             ),
         )
-    return Report(graded.name, graded.checks + in_graphs, mistakes, graded.notes)
+    return _named(Report(graded.name, graded.checks + in_graphs, mistakes, graded.notes))
 
 
 def check_backward(
@@ -132,7 +133,18 @@ def check_backward(
     mistakes = graded.mistakes
     if any(m.kind == "grad_for_data" for m in extra_mistakes):  # its numbers are not derivatives
         mistakes = tuple(m for m in mistakes if m.kind in _NOTHING_TO_USE)
-    return Report(graded.name, graded.checks + extra_checks, extra_mistakes + mistakes, graded.notes)
+    return _named(Report(graded.name, graded.checks + extra_checks, extra_mistakes + mistakes, graded.notes))
+
+
+def _named(report: Report) -> Report:
+    """A report that fails names a mistake: a failed check that no pattern explains, plainly."""
+    failed = [c for c in report.checks if not c.ok]
+    if report.mistakes or not failed:
+        return report
+    check = failed[0]
+    example = f"; first wrong {check.example}" if check.example else ""
+    text = f"wrong in the check '{check.title}': {check.right} of {check.total} right{example}."
+    return replace(report, mistakes=(Mistake("unexplained", text),))
 
 
 @contextmanager

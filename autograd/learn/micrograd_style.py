@@ -6,8 +6,9 @@ for the point-by-point grading; it also notes what else a call changed (``out.gr
 already hold 1.0 and 2.0, one input at a time, and recognises:
 
     forgot_upstream   the same added at out.grad = 2.5 as at out.grad = 1
-    assigned          ``=`` for ``+=``: what the grad held is lost
-    multiplied_grad   ``*=`` for ``+=``: the grad is scaled, so from 0 it stays 0
+    assigned          ``=`` for ``+=``: what the grad held is lost (for every input, or named)
+    multiplied_grad   ``*=`` for ``+=``: the grad is scaled, so from 0 it stays 0 (or what is
+                      added depends on what the grad held)
     grad_for_data     one input's rule reads another's .grad (``b.grad`` for ``b.data``)
     wrote_out_grad    out.grad changed;   changed_data: an input's .data changed
 
@@ -93,14 +94,8 @@ class BackwardRunner:
                 "your backward changes an input's .data (its value) and adds nothing to its .grad: "
                 "write x.grad += local_derivative * out.grad, and leave x.data alone.",
             )
-        if reads == "multiplied":
-            return Mistake(
-                "multiplied_grad",
-                "`*=` where `+=` is needed: x.grad starts at 0, and 0 × anything stays 0 "
-                "(write x.grad += local_derivative * out.grad).",
-            )
         if reads:
-            return Mistake("grad_for_data", reads)
+            return Mistake(*reads)
         if self.returned is not None:
             return Mistake(
                 "returned_not_added",
@@ -112,8 +107,8 @@ class BackwardRunner:
             "your backward changes nothing and returns nothing: nothing to check (is it still blank?).",
         )
 
-    def _reads_grads(self, forward: Callable[..., float], points: Sequence[Point]) -> str:
-        """'multiplied', a grad_for_data sentence, or '' (from grads that start at 1.0 and 2.0)."""
+    def _reads_grads(self, forward: Callable[..., float], points: Sequence[Point]) -> tuple[str, str] | None:
+        """(kind, sentence) when what is added depends on the grads held before (from 1.0 and 2.0)."""
         for point in points[:8]:
             out = evaluate(forward, point)
             if out is None:
@@ -128,38 +123,40 @@ class BackwardRunner:
                         return found
             except Exception:
                 continue
-        return ""
+        return None
 
-    def _reading(self, j: int, zero: Run, one: Run, two: Run) -> str:
+    def _reading(self, j: int, zero: Run, one: Run, two: Run) -> tuple[str, str] | None:
         """What grads holding 1.0 and 2.0 at input j show: ``*=``, or another input reading j.grad."""
         if any(g is None for g in zero.grads + one.grads + two.grads):
-            return ""
+            return None
         z, a, b = (_numbers(r) for r in (zero, one, two))
         others = [i for i in range(self.arity) if i != j and not close(a[i], z[i], 1e-9)]
+        n, m = self.names[others[0]] if others else self.names[j], self.names[j]
         if others:
-            i = others[0]
-            n, m = self.names[i], self.names[j]
-            return (
+            return "grad_for_data", (
                 f"the rule for {n}.grad reads {m}.grad where a value is needed ({m}.grad for {m}.data?): "
                 f"what it adds to {n}.grad changes with what {m}.grad held before."
             )
-        grown = a[j] - 1.0
-        if not close(grown, z[j], 1e-9) and not close(a[j], z[j], 1e-9):
-            if close(z[j], 0.0, 1e-12) and close(b[j], 2.0 * a[j], 1e-9) and not close(a[j], 1.0, 1e-9):
-                return "multiplied"
-            return (
-                f"the rule for {self.names[j]}.grad reads {self.names[j]}.grad where a value is needed: "
-                f"what it adds changes with what {self.names[j]}.grad held before."
+        if close(a[j] - 1.0, z[j], 1e-9) or close(a[j], z[j], 1e-9):
+            return None  # += (adds the same), or = (a separate mistake: the start is lost)
+        if close(z[j], 0.0, 1e-12) and close(b[j], 2.0 * a[j], 1e-9):
+            return "multiplied_grad", (
+                f"`*=` where `+=` is needed: {m}.grad starts at 0, and 0 × anything stays 0 "
+                f"(write {m}.grad += local_derivative * out.grad)."
             )
-        return ""
+        return "multiplied_grad", (
+            f"what your backward leaves in {m}.grad depends on what {m}.grad held, other than by adding "
+            f"to it (a `*=` after the `+=`, or {m}.grad inside the formula?): write "
+            f"{m}.grad += local_derivative * out.grad."
+        )
 
     def usage(
         self, forward: Callable[..., float], points: Sequence[Point]
     ) -> tuple[tuple[Check, ...], tuple[Mistake, ...]]:
         """Upstream 2.5, and grads that already hold something (a node used twice)."""
-        scaled = accumulated = total = 0
-        forgot = assigned = 0
-        reading = ""
+        scaled = accumulated = total = forgot = 0
+        lost = [0] * self.arity  # points where input i's grad lost what it held (= for +=)
+        reading: tuple[str, str] | None = None
         for point in points:
             out = evaluate(forward, point)
             if out is None:
@@ -180,17 +177,22 @@ class BackwardRunner:
             accumulated += all(close(z, 1.0 + y, 1e-9) for y, z in zip(u, t))
             if any(abs(x) > 1e-6 for x in a) and all(close(x, y, 1e-9) for x, y in zip(a, u)):
                 forgot += 1
-            if all(close(y, z, 1e-9) for y, z in zip(u, t)):
-                assigned += 1
-            elif not reading and not all(close(z, 1.0 + y, 1e-9) for y, z in zip(u, t)):
+            for i, (y, z) in enumerate(zip(u, t)):
+                lost[i] += close(y, z, 1e-9)
+            unexplained = [
+                i
+                for i, (y, z) in enumerate(zip(u, t))
+                if not close(z, 1.0 + y, 1e-9) and not close(y, z, 1e-9)
+            ]
+            if unexplained and reading is None:
                 reading = self._reads_grads(forward, [point])
         checks: tuple[Check, ...] = (
             Check(f"multiplies by the upstream gradient out.grad = {UPSTREAM}", scaled, total),
             Check("adds to a grad that already holds 1.0 (a node used twice)", accumulated, total),
         )
         mistakes = []
-        if reading and reading != "multiplied":
-            mistakes.append(Mistake("grad_for_data", reading))
+        if reading:
+            mistakes.append(Mistake(*reading))
         if forgot and forgot >= total // 2:
             mistakes.append(
                 Mistake(
@@ -199,12 +201,22 @@ class BackwardRunner:
                     "as with out.grad = 1 (write x.grad += local_derivative * out.grad).",
                 )
             )
-        if assigned and assigned == total:
+        assigned = [self.names[i] for i in range(self.arity) if total and lost[i] == total]
+        if assigned and len(assigned) == self.arity:
             mistakes.append(
                 Mistake(
                     "assigned",
                     "`=` where `+=` is needed: the 1.0 that x.grad already held is lost, so a node used "
                     "twice (x * x, or x feeding two nodes) keeps only the last share.",
+                )
+            )
+        elif assigned:
+            grads = " and ".join(f"{n}.grad" for n in assigned)
+            mistakes.append(
+                Mistake(
+                    "assigned",
+                    f"`=` where `+=` is needed for {grads}: the 1.0 it already held is lost, so an input "
+                    "used twice keeps only the last share.",
                 )
             )
         if self.wrote_out:

@@ -301,6 +301,7 @@ WRONG: list[Rule] = [
     backward(tanh, "x.grad += 1 - out.data**2", "forgot_upstream"),
     backward(mul, "a.grad += b.data\nb.grad += a.data", "forgot_upstream"),
     backward(tanh, "x.grad = 1 - out.data**2", "forgot_upstream", "assigned"),
+    backward(mul, "a.grad += b.data * out.grad\nb.grad = a.data * out.grad", "assigned"),  # b only
     backward(tanh, "x.grad += (1 - x.data**2) * out.grad", "x_for_out"),
     backward(tanh, "x.grad -= (1 - out.data**2) * out.grad", "sign"),
     backward(mul, "a.grad += a.data * out.grad\nb.grad += b.data * out.grad", "swapped_partials"),
@@ -310,6 +311,7 @@ WRONG: list[Rule] = [
     backward(tanh, "return 1 - out.data**2", "returned_not_added"),
     backward(tanh, "out.grad += (1 - out.data**2) * x.grad", "wrote_out_grad"),
     backward(tanh, "x.grad *= (1 - out.data**2) * out.grad", "multiplied_grad"),
+    backward(tanh, "x.grad += 1 - out.data**2\nx.grad *= out.grad", "multiplied_grad"),
     backward(tanh, "x.data += (1 - out.data**2) * out.grad", "changed_data"),
     backward(mul, "a.grad += b.grad * out.grad\nb.grad += a.grad * out.grad", "grad_for_data"),
     backward(tanh, "x.grad = str((1 - out.data**2) * out.grad)", "not_a_number"),

@@ -159,3 +159,38 @@ def test_assigning_loses_exactly_what_the_grad_held():
     assert (used_twice.right, used_twice.total) == (0, 32)
     upstream = report.checks[-2]
     assert upstream.ok
+
+
+def mul_backward_one_assigns(a, b, out):
+    a.grad += b.data * out.grad
+    b.grad = a.data * out.grad  # = for += on b only
+
+
+def tanh_backward_times_after(x, out):
+    x.grad += 1 - out.data**2
+    x.grad *= out.grad  # scales what x.grad held too
+
+
+def test_one_input_assigned_is_named_for_that_input():
+    report = check_backward(mul, mul_backward_one_assigns)
+    assert report.kinds == ("assigned",), str(report)
+    assert "`=` where `+=` is needed for b.grad" in report.mistakes[0].message
+
+
+def test_a_times_after_the_add_is_named():
+    report = check_backward(tanh, tanh_backward_times_after)
+    assert report.kinds == ("multiplied_grad",), str(report)
+    assert "depends on what x.grad held" in report.mistakes[0].message
+
+
+def test_a_report_that_fails_always_names_a_mistake():
+    from autograd.learn.check import _named
+    from autograd.learn.report import Check, Report
+
+    report = _named(
+        Report("check_op(f)", (Check("derivative at 32 points", 30, 32, "at x=0.5: yours 1.0"),), ())
+    )
+    assert report.kinds == ("unexplained",)
+    assert report.mistakes[0].message == (
+        "wrong in the check 'derivative at 32 points': 30 of 32 right; first wrong at x=0.5: yours 1.0."
+    )
