@@ -21,7 +21,7 @@ DOC = ROOT / "docs" / "mistakes.md"
 
 from autograd import check_backward, check_op  # noqa: E402
 from autograd.learn import MISTAKE_KINDS  # noqa: E402
-from tests.learn.rule_corpus import RIGHT, WRONG, Rule  # noqa: E402
+from tests.learn.rule_corpus import RIGHT, WRONG, Rule, naive_sigmoid, sigmoid  # noqa: E402
 
 INTRO = """\
 # Every mistake the rule lab names
@@ -37,7 +37,8 @@ Below, for each kind, one rule from the corpus of learners' rules in
 `tests/learn/rule_corpus.py` ({wrong} wrong rules, each with the kinds it must get, and {right}
 right ones, each of which must pass), and what the report says about it. This file is generated
 from that table (`python tests/learn/make_mistakes_doc.py`); a test checks it is up to date.
-Each example needs `import math` and `from autograd import check_op, check_backward` above it;
+Each example needs `import math`, `import numpy` and `from autograd import check_op, check_backward`
+above it;
 under it is the kind and the message of each mistake in the report (`f"{{m.kind}}: {{m}}"`).
 
 | kind | what it means | rules in the corpus |
@@ -59,8 +60,10 @@ def _example(rule: Rule, title: str) -> str:
     ]
     call = "check_backward" if rule.backward else "check_op"
     domain = "" if rule.domain == (-3.0, 3.0) else f", domain={rule.domain!r}"
+    helpers = [h for h in (naive_sigmoid, sigmoid) if f"{h.__name__}(" in rule.body and h is not rule.forward]
     code = (
-        inspect.getsource(rule.forward)
+        "".join(inspect.getsource(h) + "\n\n" for h in helpers)
+        + inspect.getsource(rule.forward)
         + "\n\n"
         + rule.source
         + f"\n\nreport = {call}({rule.forward.__name__}, {rule.name}{domain})\n"

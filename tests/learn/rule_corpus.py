@@ -172,7 +172,7 @@ class Rule:
 
     def function(self) -> Callable[..., Any]:
         """The learner's function, compiled from ``source``."""
-        namespace = dict(NAMESPACE, calls=[])  # a fresh memory for a rule that keeps one
+        namespace = dict(NAMESPACE)
         exec(compile(self.source, f"<{self.name}>", "exec"), namespace)
         return namespace[self.name]  # type: ignore[no-any-return]
 
@@ -294,7 +294,12 @@ WRONG: list[Rule] = [
         note=True,
     ),
     # right at every point, but it remembers its calls: wrong once used in graphs
-    op(tanh, "calls.append(x)\nreturn 1 - out**2 if len(calls) < 120 else 0.0", "in_graph"),
+    op(
+        tanh,
+        "calls = tanh_derivative.__dict__.setdefault('calls', [])  # a memory of its own\n"
+        "calls.append(x)\nreturn 1 - out**2 if len(calls) < 120 else 0.0",
+        "in_graph",
+    ),
     # micrograd style
     backward(tanh, "x.grad = (1 - out.data**2) * out.grad", "assigned"),
     backward(mul, "a.grad = b.data * out.grad\nb.grad = a.data * out.grad", "assigned"),
