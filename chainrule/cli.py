@@ -21,7 +21,7 @@ import itertools
 import os
 import sys
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,23 +54,47 @@ def _positive_int(text: str) -> int:
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r:.60}") from None
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be >= 1, got {n}")
     return n
 
 
 MAX_PARAMETERS = 100_000  # a scalar engine trains a few thousand comfortably; this is minutes per epoch
+MAX_DEPTH = 100  # hidden layers
+MAX_WIDTH = 1_000  # neurons in one hidden layer
+MAX_EPOCHS = 1_000_000
+MAX_SAMPLES = 100_000  # and samples x parameters is bounded too (chainrule.train.MAX_GRAPH)
+
+
+def _at_most(limit: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from 1 to ``limit``."""
+
+    def bounded(text: str) -> int:
+        n = _positive_int(text)
+        if n > limit:
+            raise argparse.ArgumentTypeError(f"the limit is {limit:,}, got {n:,}")
+        return n
+
+    return bounded
 
 
 def _sizes(text: str) -> list[int]:
-    """Hidden layer sizes such as ``16,16``, at most MAX_PARAMETERS weights in all."""
+    """Hidden layer sizes such as ``16,16``: at most MAX_DEPTH layers of at most MAX_WIDTH
+    neurons, and at most MAX_PARAMETERS weights in all."""
+    parts = text.split(",")
+    if len(parts) > MAX_DEPTH:  # before reading them: a million-layer text stops here
+        raise argparse.ArgumentTypeError(f"at most {MAX_DEPTH} hidden layers, got {len(parts):,}")
     try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
+        sizes = [int(part) for part in parts if part.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected sizes such as 16,16, got {text!r:.60}") from None
     if any(n < 1 for n in sizes):
         raise argparse.ArgumentTypeError(f"layer sizes must be >= 1, got {text!r:.60}")
+    if max(sizes, default=0) > MAX_WIDTH:
+        raise argparse.ArgumentTypeError(
+            f"a hidden layer has at most {MAX_WIDTH:,} neurons, got {max(sizes):,} in {text!r:.60}"
+        )
     widths = [2, *sizes, 3]  # two inputs, at most three outputs
     count = sum((fan_in + 1) * fan_out for fan_in, fan_out in itertools.pairwise(widths))
     if count > MAX_PARAMETERS:
@@ -305,10 +329,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--lr", type=_positive_float, default=None, help="learning rate (default: per optimizer)"
     )
-    train.add_argument("--epochs", type=_positive_int, default=100, help="(default: %(default)s)")
+    train.add_argument("--epochs", type=_at_most(MAX_EPOCHS), default=100, help="(default: %(default)s)")
     train.add_argument("--seed", type=int, default=0, help="seeds the data and the weights (default: 0)")
     train.add_argument(
-        "--samples", type=_positive_int, default=100, help="data set size (default: %(default)s)"
+        "--samples", type=_at_most(MAX_SAMPLES), default=100, help="data set size (default: %(default)s)"
     )
     train.add_argument(
         "--batch-size",
@@ -387,11 +411,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except MemoryError:  # the memory is free again once the run's frames are gone: say what was too large
+        print(f"chainrule {args.command}: error: out of memory: {_too_large(args)}", file=sys.stderr)
+        return 1
     except Exception as err:  # a bug: still one line, never a traceback (docs/cli.md)
         text = f"{type(err).__name__}: {err}"
         print(f"chainrule {args.command}: internal error ({text:.300}); please report it", file=sys.stderr)
         return 1
     return 0
+
+
+def _too_large(args: argparse.Namespace) -> str:
+    """What a command that ran out of memory was asked to hold, in the words of its arguments."""
+    if args.command == "train":
+        hidden = ",".join(map(str, args.hidden))
+        sizes = f"--samples {args.samples}, --hidden {hidden}, --epochs {args.epochs}"
+        load = f", --load {args.load}" if args.load else ""
+        return f"the training run is too large ({sizes}{load}); try smaller ones"
+    if args.command in ("graph", "quiz"):
+        return f"the expression is too large ({len(args.expression):,} characters); try a smaller one"
+    return "try again with more free memory"
 
 
 def _os_error_text(err: OSError) -> str:

@@ -31,6 +31,8 @@ from nn.optim import SGD, Adam, LambdaLR, Optimizer, RMSprop
 from nn.record import TrainingRecorder
 from nn.serialize import load, save
 
+MAX_GRAPH = 10_000_000  # samples x parameters: one epoch's graph (about 75 bytes each, so under 1 GB)
+MAX_FLIPBOOK = 20_000_000  # epochs x (2 x parameters + the grid's 900 points): the numbers a flipbook keeps
 DEFAULT_LR = {"sgd": 0.5, "adam": 0.02, "rmsprop": 0.01}
 Scores = list[Union[float, list[float]]]  # a model's outputs as numbers: one per sample, or a list each
 LossFn = Callable[[list[Union[Value, list[Value]]]], Value]  # the loss of a batch's outputs
@@ -125,6 +127,7 @@ def run_training(args: argparse.Namespace) -> None:
     else:
         hidden = args.hidden
         model = MLP(2, [*hidden, nout], activation=args.activation, seed=args.seed)
+    check_size(len(X), len(model.parameters()), args.epochs, bool(getattr(args, "flipbook", None)))
     loss_fn = make_loss(loss_name, classes, labels)
     lr = args.lr or DEFAULT_LR[args.optimizer]
     optimizer = make_optimizer(args.optimizer, model.parameters(), lr)
@@ -162,6 +165,22 @@ def run_training(args: argparse.Namespace) -> None:
 
         title = f"chainrule train {args.dataset}: {loss_name} loss, {args.optimizer}"
         print(f"wrote {render_flipbook(recorder.as_dict(), args.flipbook, title)}")
+
+
+def check_size(samples: int, parameters: int, epochs: int, flipbook: bool) -> None:
+    """Refuse a run whose graph (samples x parameters) or flipbook (a frame per epoch) is too large
+    to hold in memory, naming the limit and the sizes, before anything is built."""
+    if samples * parameters > MAX_GRAPH:
+        raise TrainingError(
+            f"{samples:,} samples x {parameters:,} parameters = {samples * parameters:,} graph entries "
+            f"per epoch; the limit is {MAX_GRAPH:,}: use a smaller --samples or --hidden"
+        )
+    numbers = epochs * (2 * parameters + 900)
+    if flipbook and numbers > MAX_FLIPBOOK:
+        raise TrainingError(
+            f"--flipbook would keep {epochs:,} epochs x {2 * parameters + 900:,} numbers = {numbers:,}; "
+            f"the limit is {MAX_FLIPBOOK:,}: use a smaller --epochs or --hidden"
+        )
 
 
 def _write_plot(

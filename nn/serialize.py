@@ -12,6 +12,15 @@ Infinity, no repeated keys), the format and version must be known, the config mu
 describe a model whose parameter count equals the number of weights in the file (so a
 hostile config cannot ask for a billion neurons), and every weight must be a finite
 number under the right name. Any failure is a ``ValueError`` naming the file and the problem.
+``load`` reads only regular files (a symlink is followed; a device, a pipe or a folder is refused
+before anything is read) of at most ``MAX_FILE_BYTES`` (64 MB; a 100,000-parameter model, the
+command line's limit, takes about 5 MB).
+
+``save`` writes all or nothing through a temporary file ``.NAME.PID-XXXXXXXX.tmp`` beside the
+file, renamed over it. Saving to a symlink writes through it to its target (the link stays), and
+a file that exists keeps its permission bits. The temporary file of a process that was killed
+(kill -9) is removed by the next ``save`` or ``load`` of that file (once its process is gone, or
+after an hour where that cannot be known).
 """
 
 from __future__ import annotations
@@ -21,6 +30,8 @@ import itertools
 import json
 import os
 import secrets
+import stat
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any, Union
@@ -30,6 +41,8 @@ from nn.module import Module, check_parameter_value
 
 FORMAT = "chainrule.nn"
 VERSION = 1
+MAX_FILE_BYTES = 64 * 1024 * 1024
+STALE_SECONDS = 3600  # a temporary file this old is stale even where its process cannot be asked
 PathLike = Union[str, "os.PathLike[str]"]
 
 
@@ -71,7 +84,7 @@ def from_json(text: str, source: str = "<string>") -> Module:
         raise ValueError(f"{where}: missing key(s) {missing}")
     if document["format"] != FORMAT:
         raise ValueError(f"{where}: not a chainrule model file (format {document['format']!r})")
-    if document["version"] != VERSION:
+    if type(document["version"]) is not int or document["version"] != VERSION:  # not true, not 1.0
         raise ValueError(f"{where}: unsupported format version {document['version']!r} (expected {VERSION})")
     state = document["state_dict"]
     if not isinstance(state, dict):
@@ -91,17 +104,28 @@ def save(model: Module, path: PathLike) -> None:
     The text goes to a temporary file in the same folder, which is flushed to disk and then
     renamed over ``path`` (``os.replace`` is atomic). A failure on the way (a full disk,
     Ctrl-C) removes the temporary file and leaves whatever ``path`` held before untouched.
+    A symlink is written through (its target is replaced, the link kept); an existing file's
+    permission bits are kept; stale temporary files of this path (``remove_stale_temporaries``)
+    are removed first.
     """
     text = to_json(model)
-    folder, name = os.path.split(os.path.abspath(path))
-    temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # mode as open() gives
+    target = os.path.realpath(path)  # through any symlinks: the link stays a link
+    folder, name = os.path.split(target)
+    remove_stale_temporaries(target)
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:  # a new file: the mode open() gives (0o666 less the umask)
+        mode = None
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), mode)
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
@@ -109,13 +133,87 @@ def save(model: Module, path: PathLike) -> None:
 
 
 def load(path: PathLike) -> Module:
-    """Read a model written by ``save``; any problem with the file is a ``ValueError``."""
+    """Read a model written by ``save``; any problem with the file is a ``ValueError``.
+
+    Only a regular file (after symlinks) of at most ``MAX_FILE_BYTES`` is read.
+    """
+    where = f"load({os.fspath(path)!r})"
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; the check below refuses it anyway
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"{where}: not a regular file ({_file_kind(info.st_mode)})")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ValueError(
+                f"{where}: the file has {info.st_size:,} bytes; a model file is at most {MAX_FILE_BYTES:,}"
+            )
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as f:
+        data = f.read(MAX_FILE_BYTES + 1)  # a file still growing is cut here
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"{where}: the file has over {MAX_FILE_BYTES:,} bytes, the most a model file has")
+    remove_stale_temporaries(os.path.realpath(path))
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise ValueError(f"load({os.fspath(path)!r}): file is not UTF-8 text ({e.reason})") from None
+        raise ValueError(f"{where}: file is not UTF-8 text ({e.reason})") from None
     return from_json(text, repr(os.fspath(path)))
+
+
+def remove_stale_temporaries(target: str) -> None:
+    """Remove ``save``'s temporary files of ``target`` left by a process that died mid-write.
+
+    A temporary file ``.NAME.PID-XXXXXXXX.tmp`` is stale when process PID no longer runs (POSIX),
+    or when it is older than ``STALE_SECONDS`` (any name ``.NAME.*.tmp``: other systems, older
+    versions, a reused PID). The temporary file of a save still running is left alone.
+    """
+    folder, name = os.path.split(target)
+    prefix = f".{name}."
+    try:
+        entries = [e for e in os.listdir(folder) if e.startswith(prefix) and e.endswith(".tmp")]
+    except OSError:
+        return
+    for entry in entries:
+        full = os.path.join(folder, entry)
+        try:
+            old = time.time() - os.lstat(full).st_mtime > STALE_SECONDS
+        except OSError:
+            continue  # gone already
+        if old or _writer_is_gone(entry[len(prefix) : -len(".tmp")]):
+            with contextlib.suppress(OSError):
+                os.unlink(full)
+
+
+def _writer_is_gone(tag: str) -> bool:
+    """Whether the process named in a temporary file's ``PID-XXXXXXXX`` tag has ended (POSIX only)."""
+    pid_text, dash, _ = tag.partition("-")
+    if os.name != "posix" or not dash or not pid_text.isdigit():
+        return False  # cannot tell: only age makes it stale
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False  # this process: maybe another thread's save
+    try:
+        os.kill(pid, 0)  # signal 0: asks whether the process exists, sends nothing
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError, OSError):
+        return False
+    return False
+
+
+def _file_kind(mode: int) -> str:
+    """'a folder', 'a character device' ... for a file that is not regular."""
+    kinds = [
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a pipe"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((kind for test, kind in kinds if test(mode)), "not a regular file")
 
 
 # --- checking the document ------------------------------------------------------------------------

@@ -158,8 +158,10 @@ train_argv = st.tuples(
     mostly_sound(["1", "2"], ["0", "-1", "x"]),
     options(
         {
-            "--hidden": mostly_sound(["4", "2,2", "3,"], ["0", "-1", "a", "100000,100000", "", "1" * 5000]),
-            "--samples": mostly_sound(["4", "9"], ["0", "x"]),
+            "--hidden": mostly_sound(
+                ["4", "2,2", "3,"], ["0", "-1", "a", "100000,100000", "", "1" * 5000, ",".join(["1"] * 5000)]
+            ),
+            "--samples": mostly_sound(["4", "9"], ["0", "x", "1000000000", "1e9", "99999"]),
             "--lr": mostly_sound(["0.1", "1e300", "50"], ["nan", "inf", "-1", "0", "x"]),
             "--loss": mostly_sound(["hinge", "mse", "bce", "cross_entropy"], ["l1"]),
             "--optimizer": mostly_sound(["sgd", "adam", "rmsprop"], ["lbfgs"]),
@@ -168,7 +170,18 @@ train_argv = st.tuples(
             "--out": FOLDERS,
             "--load": sound_or_hostile(
                 ["good.json"],
-                ["wide.json", "big.json", "cut.json", "binary.json", "nan.json", "missing.json", "adir", ""],
+                [
+                    "wide.json",
+                    "big.json",
+                    "cut.json",
+                    "binary.json",
+                    "nan.json",
+                    "missing.json",
+                    "adir",
+                    "",
+                    "zero.json",
+                    "huge.json",
+                ],
             ),
         }
     ),
@@ -195,6 +208,10 @@ def hostile_folder(root: Path) -> None:
     (root / "nan.json").write_text(json.dumps(document).replace('"NaN"', "NaN"))
     (root / "cut.json").write_text((root / "good.json").read_text()[:100])
     (root / "binary.json").write_bytes(b"\xff\xfe\x00garbage")
+    if os.path.exists("/dev/zero"):
+        (root / "zero.json").symlink_to("/dev/zero")  # read until MemoryError before issue 23
+    with open(root / "huge.json", "wb") as f:
+        f.truncate(nn.serialize.MAX_FILE_BYTES + 1)  # sparse
 
 
 def stub_plot(
@@ -272,6 +289,9 @@ SUBPROCESS_CASES = [
     ["graph", "1j*x", "x=1"],
     ["train", "xor", "--hidden", "100000,100000"],
     ["train", "xor", "--load", "big.json", "--epochs", "1"],
+    ["train", "xor", "--load", "zero.json", "--epochs", "1"],
+    ["train", "moons", "--samples", "1000000000"],
+    ["train", "moons", "--hidden", ",".join(["1"] * 5000)],
     ["train", "xor", "--epochs", "2", "--lr", "1e300", "--out", "out"],
     ["lesson", "--out", "afile"],
 ]

@@ -145,8 +145,8 @@ def test_out_folder_on_a_read_only_filesystem_names_the_folder(capsys, tmp_path,
 
 
 def test_hidden_sizes_are_bounded(capsys):
-    code, _, err = run(["train", "xor", "--hidden", "100000,100000"], capsys)
-    assert code == 2 and "the limit is 100,000" in err
+    code, _, err = run(["train", "xor", "--hidden", "1000,1000"], capsys)
+    assert code == 2 and "makes an MLP of about 1,007,003 parameters; the limit is 100,000" in err
 
 
 def test_load_of_a_401_digit_weight_is_one_line(capsys, tmp_path):
@@ -200,3 +200,86 @@ def test_diverging_run_stops_writes_the_plot_and_no_model(extra, capsys, tmp_pat
     assert (tmp_path / "moons-training.png").stat().st_size > 10_000
     assert not (tmp_path / "moons-model.json").exists()
     assert f"wrote {tmp_path / 'moons-training.png'}" in out
+
+
+# --- train: every size bounded, naming the limit and the value (issue 23) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--samples", "1000000000"], "argument --samples: the limit is 100,000, got 1,000,000,000"),
+        (["--epochs", "10000000"], "argument --epochs: the limit is 1,000,000, got 10,000,000"),
+        (["--hidden", ",".join(["1"] * 5000)], "argument --hidden: at most 100 hidden layers, got 5,000"),
+        (["--hidden", ",".join(["1"] * 101)], "argument --hidden: at most 100 hidden layers, got 101"),
+        (["--hidden", "4,1001"], "argument --hidden: a hidden layer has at most 1,000 neurons, got 1,001"),
+        (
+            ["--samples", "100000"],  # the default 16,16 network: 337 parameters
+            "100,000 samples x 337 parameters = 33,700,000 graph entries per epoch; the limit is 10,000,000",
+        ),
+        (
+            ["--epochs", "100000", "--flipbook", "run.html"],
+            "--flipbook would keep 100,000 epochs x 1,574 numbers = 157,400,000; the limit is 20,000,000",
+        ),
+    ],
+)
+def test_train_sizes_are_bounded_before_anything_is_built(argv, words, capsys, tmp_path):
+    code, _, err = run(["train", "moons", *argv, "--out", str(tmp_path)], capsys)
+    assert code == 2 and words in one_error_line(err, "train")
+    assert os.listdir(tmp_path) == []  # refused before training: nothing written
+
+
+def test_hidden_at_the_limits_is_accepted():
+    sizes = cli.build_parser().parse_args(["train", "xor", "--hidden", ",".join(["1"] * 100)]).hidden
+    assert sizes == [1] * 100
+    assert cli.build_parser().parse_args(["train", "xor", "--hidden", "1000"]).hidden == [1000]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero on this system")
+def test_load_of_a_symlink_to_dev_zero_is_one_line(capsys, tmp_path):
+    (tmp_path / "zero.json").symlink_to("/dev/zero")
+    code, _, err = run(
+        ["train", "xor", "--load", str(tmp_path / "zero.json"), "--out", str(tmp_path)], capsys
+    )
+    assert code == 1 and "zero.json'): not a regular file (a character device)" in one_error_line(
+        err, "train"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "patched", "words"),
+    [
+        (
+            ["train", "moons", "--samples", "500", "--hidden", "8,8"],
+            "chainrule.train.run_training",
+            "out of memory: the training run is too large (--samples 500, --hidden 8,8, --epochs 100); "
+            "try smaller ones",
+        ),
+        (
+            ["train", "xor", "--load", "m.json"],
+            "chainrule.train.run_training",
+            "out of memory: the training run is too large (--samples 100, --hidden 16,16, --epochs 100, "
+            "--load m.json)",
+        ),
+        (
+            ["graph", "x*y+x", "x=1", "y=2"],
+            "chainrule.cli.build_expression",
+            "out of memory: the expression is too large (5 characters); try a smaller one",
+        ),
+        (
+            ["quiz", "x*x", "x=1"],
+            "chainrule.cli.build_expression",
+            "out of memory: the expression is too large",
+        ),
+        (["lesson"], "chainrule.lesson.run_lesson", "out of memory: try again with more free memory"),
+    ],
+)
+def test_a_memory_error_anywhere_is_one_line_naming_what_was_too_large(
+    argv, patched, words, capsys, monkeypatch
+):
+    def exhausted(*args: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(patched, exhausted)
+    code, _, err = run(argv, capsys)  # run() asserts: no traceback, no "internal error"
+    assert code == 1 and words in one_error_line(err, argv[0])
