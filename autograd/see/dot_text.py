@@ -59,6 +59,9 @@ def _check_str(text: object) -> None:
 def number(x: float) -> str:
     """A number in a box: four decimals as in micrograd (-0.5000), scientific when tiny or huge.
 
+    At most 11 characters (-99999.9999, -1.234e-100): the live page leaves room for that many in
+    its boxes and on its edges, so that no number it writes after an edit crowds another label.
+
     Zero is 0.0000 whatever its sign: 0.0 * -3.0 is IEEE's -0.0, which equals 0 and would only
     puzzle a class as -0.0000 (the live page prints it the same way).
     """
@@ -70,6 +73,6 @@ def number(x: float) -> str:
         return str(x)
     if x == 0.0:
         return "0.0000"
-    if 1e-4 <= abs(x) < 1e6:
+    if 1e-4 <= abs(x) < 1e5:
         return f"{x:.4f}"
     return f"{x:.3e}"

@@ -133,3 +133,22 @@ def check_edits(browser: Browser, page: Path, edge_labels: bool) -> None:
         for position in (steps, steps // 2, 1):
             browser.evaluate(f"window.chainrule.step({position})")
             check_labels(browser, f"after {name} = {x}, at step {position}")
+
+
+def test_numbers_stay_inside_narrow_boxes_after_edits(tmp_path: Path) -> None:
+    # A graph small enough to be drawn top to bottom with ovals at 1920x1080: its boxes are as
+    # narrow as 'grad 0.0000'. 'grad -414789.4732' stuck out of x's box; numbers of 1e5 and more
+    # are written 4.148e+05 (at most 11 characters, the room the page's labels have).
+    x, y, z = Value(2.0, label="x"), Value(-3.0, label="y"), Value(1.0, label="z")
+    out = (x * y + z).tanh()
+    out.label = "out"
+    edits = [("x", -987654.321), ("y", 1e-300), ("z", -123456.789), ("y", -99999.9999), ("x", 0.001234)]
+    for edge_labels in (True, False):
+        page = render_steps(out, tmp_path / f"small-{edge_labels}.html", edge_labels=edge_labels)
+        for browser in start_browser("1920,1080"):
+            browser.open(page)
+            for name, value in edits:
+                browser.evaluate(f"window.chainrule.set({name!r}, {value!r})")
+                for position in (4, 2, 1):
+                    browser.evaluate(f"window.chainrule.step({position})")
+                    check_labels(browser, f"after {name} = {value}, at step {position}")
