@@ -13,6 +13,7 @@ Where things are: ``module.py`` (Module: parameters, names, state_dict), ``layer
 RMSprop, LambdaLR), ``serialize.py`` (save/load as JSON), ``data.py`` (toy data sets),
 ``data_loader.py`` (``DataLoader``: mini-batches, shuffled each epoch),
 ``perceptron.py`` (``Perceptron``: a step and the perceptron rule, no gradients),
+``health.py`` (``health(model, X)``: saturated and dead units, grad and update ratios per layer),
 ``torch_bridge.py`` (to and from ``torch.nn.Sequential``), ``record.py`` (a training run kept
 step by step as plain data, for the flipbook), ``compare.py`` (one model trained by several
 optimizers from the same start, recorded: ``compare_optimizers``), ``compiled.py`` (a loss
@@ -23,6 +24,7 @@ from nn import data, losses, optim
 from nn.compare import compare_optimizers
 from nn.compiled import CompiledLoss, compile_loss
 from nn.data_loader import DataLoader
+from nn.health import Health, health
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import (
     binary_cross_entropy,
@@ -43,6 +45,7 @@ __all__ = [
     "Adam",
     "CompiledLoss",
     "DataLoader",
+    "Health",
     "LambdaLR",
     "Layer",
     "Module",
@@ -56,6 +59,7 @@ __all__ = [
     "compile_loss",
     "cross_entropy",
     "data",
+    "health",
     "hinge",
     "load",
     "losses",

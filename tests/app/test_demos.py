@@ -57,6 +57,7 @@ def test_the_demos_are_numbered_in_the_lessons_order():
         "13_xor_boundaries.py",
         "14_layer_diagram.py",
         "15_perceptron_rule.py",
+        "16_deep_tanh_health.py",
     ]
 
 
@@ -469,6 +470,24 @@ def test_15_perceptron_learns_and_by_hand_and_cycles_on_xor(tmp_path):
     assert "converged" not in xor and "it never converges" in xor
     for gate in ("and", "or", "xor"):
         assert (tmp_path / "out" / f"perceptron-{gate}.png").stat().st_size > 10_000
+
+
+def test_16_health_names_the_saturated_layers_and_explain_is_the_hand_product(tmp_path):
+    out = run_demo("16_deep_tanh_health.py", tmp_path)
+    xavier, large = out.split("Xavier init x 10:")
+    rows = [line.split() for line in large.splitlines() if line.startswith("layers.")]
+    hidden = [row for row in rows if row[1] == "tanh"]
+    assert len(hidden) == 6 and all(float(row[3].rstrip("%")) > 50 for row in hidden)
+    assert all(float(row[7]) < 1e-4 for row in hidden[1:])  # update:data of the stalled layers
+    assert "saturated (past 0.97)" in large and "all but stopped" in large
+    assert "saturated (past" not in xavier  # the well-initialised network has no such line
+    # d out/d w_first through four tanh units with weights 3, by hand: 3^4 * prod(1 - a_k^2) * x
+    a, product = 1.0, 1.0
+    for _ in range(4):
+        a = math.tanh(3.0 * a)
+        product *= 3.0 * (1 - a * a)
+    assert number_after(out, "d out / d w_first =") == pytest.approx(product, rel=1e-6)
+    assert "sum over 1 path(s)" in out and "matches" in out
 
 
 # What each numbered demo that plots writes; the others write no picture with matplotlib.
