@@ -13,6 +13,7 @@ spends is measured separately (``gc.callbacks``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -20,6 +21,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -260,6 +262,33 @@ def bench_flipbook_grid(repeats: int) -> list[dict[str, Any]]:
     return rows
 
 
+def optimizers_page(dataset: str, steps: int, grid: int, folder: str) -> None:
+    """``chainrule optimizers DATASET`` with sgd, momentum, rmsprop and adam: train, surface, page."""
+    from chainrule.cli import main as chainrule_main
+
+    argv = ["optimizers", dataset, "-o", str(Path(folder) / f"{dataset}.html"), "--steps", str(steps),
+            "--grid", str(grid), "--optimizers", "sgd,momentum,rmsprop,adam"]  # fmt: skip
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+        if chainrule_main(argv) != 0:
+            raise AssertionError(f"chainrule {' '.join(argv)} failed")
+
+
+def bench_optimizers_page(repeats: int, quick: bool) -> list[dict[str, Any]]:
+    """The optimizers page of the issue: 4 optimizers, 100 steps, a 40 x 40 surface, written whole."""
+    steps, grid = (10, 8) if quick else (100, 40)
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for dataset, model in [("xor", "MLP(2,[4,1])"), ("moons", "MLP(2,[16,16,1])")]:
+            runs = [timed(partial(optimizers_page, dataset, steps, grid, folder)) for _ in range(repeats)]
+            seconds = statistics.median(t for t, _ in runs)
+            row = {"workload": f"optimizers page, {dataset} {model}, 4x{steps}, {grid}x{grid}",
+                   "engine_s": seconds, "engine_gc_s": statistics.median(g for _, g in runs)}  # fmt: skip
+            if not quick:
+                row["targets"] = [check("page written", seconds, 20.0, "{:.1f} s (< 20 s)")]
+            rows.append(row)
+    return rows
+
+
 def bench_render(repeats: int) -> list[dict[str, Any]]:
     """draw_dot + SVG; skipped with a note when draw_dot or Graphviz is not there."""
     import autograd
@@ -330,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     rows.extend(bench_wide(1_000 if args.quick else 10_000, repeats))
     rows.extend(bench_flipbook_grid(repeats))
     rows.extend(bench_render(2 if args.quick else 5))
+    rows.extend(bench_optimizers_page(1 if args.quick else 3, args.quick))
     print(table(rows))
     print(
         f"\ndeep chain: {chain['us_per_op']:.2f} us per op (forward + backward, GC on); heap per node: "

@@ -15,8 +15,8 @@ The page (``optimizers_template.html``) shows, all at the step the scrubber is o
   with these numbers (lr·m̂/(√v̂ + ε) for Adam). The page computes m̂, v̂ and the step from the state
   and the hyperparameters; the recorded change of the parameter is shown beside it.
 
-Each optimizer has one colour (Okabe and Ito's palette, ``OPTIMIZER_COLOURS``) and one dash pattern
-everywhere on the page. A play button, the arrow keys and ``window.chainrule`` (``frames()
+Each optimizer has one colour (Okabe and Ito's palette) and one dash pattern everywhere on the page
+and on every page (``OPTIMIZER_STYLES``, by name). A play button, the arrow keys and ``window.chainrule`` (``frames()
 show(k) current() select(name) selected() row(optimizer)``) move it. Self-contained, offline,
 network access forbidden, like the other pages; user text goes in as escaped JSON.
 """
@@ -32,9 +32,16 @@ from typing import Any
 from autograd.see.page import _number, fill_page, safe_json
 from autograd.see.palette import CLASS_COLOURS
 
-# One colour per optimizer, in the order the runs come; sky blue is skipped (too near blue).
-OPTIMIZER_COLOURS = tuple(CLASS_COLOURS[i] for i in (0, 1, 2, 3, 5, 4))
-DASHES = ("", "8 4", "2 3", "10 3 2 3", "4 2", "1 2")
+# One colour and one dash pattern per optimizer name, the same on every page whichever runs it has
+# (Okabe and Ito's colours; sky blue, too near blue, only for a run of another name).
+OPTIMIZER_STYLES = {
+    "sgd": (CLASS_COLOURS[0], ""),
+    "momentum": (CLASS_COLOURS[1], "8 4"),
+    "nesterov": (CLASS_COLOURS[2], "2 3"),
+    "rmsprop": (CLASS_COLOURS[3], "10 3 2 3"),
+    "adam": (CLASS_COLOURS[5], "4 2"),
+}
+OTHER_STYLE = (CLASS_COLOURS[4], "1 2")
 
 
 def _numbers(xs: Any) -> list[float | str]:
@@ -90,8 +97,8 @@ def optimizers_page(comparison: Mapping[str, Any], title: str = "Optimizers side
         "names": [str(n) for n in comparison["names"]],
         "runs": runs,
         "surface": _surface(comparison.get("surface")),
-        "colours": [OPTIMIZER_COLOURS[k % len(OPTIMIZER_COLOURS)] for k in range(len(runs))],
-        "dashes": [DASHES[k % len(DASHES)] for k in range(len(runs))],
+        "colours": [OPTIMIZER_STYLES.get(r["name"], OTHER_STYLE)[0] for r in runs],
+        "dashes": [OPTIMIZER_STYLES.get(r["name"], OTHER_STYLE)[1] for r in runs],
         "selected": default_parameter(comparison),
     }
     return fill_page("optimizers_template.html", {"TITLE": html.escape(str(title)), "DATA": safe_json(data)})

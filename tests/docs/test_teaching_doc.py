@@ -20,7 +20,7 @@ def python_blocks() -> list[str]:
 
 def test_every_picture_is_in_the_repository() -> None:
     pictures = re.findall(r"\]\((teaching/[^)]+\.png)\)", DOC.read_text(encoding="utf-8"))
-    assert len(pictures) == 5
+    assert len(pictures) == 6
     for picture in pictures:
         assert (REPO / "docs" / picture).stat().st_size > 10_000, picture
 
@@ -28,7 +28,7 @@ def test_every_picture_is_in_the_repository() -> None:
 @pytest.mark.slow
 def test_python_examples_write_their_pages(tmp_path: Path) -> None:
     blocks = python_blocks()
-    assert len(blocks) == 2
+    assert len(blocks) == 3
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     for code in blocks:
         result = subprocess.run(
@@ -39,3 +39,4 @@ def test_python_examples_write_their_pages(tmp_path: Path) -> None:
     assert "window.chainrule" in neuron and "<title>Backward pass of o: 5 steps</title>" in neuron
     moons = tmp_path / "moons.html"
     assert 100_000 < moons.stat().st_size < 5 * 1024 * 1024
+    assert "window.chainrule" in (tmp_path / "optimizers.html").read_text(encoding="utf-8")
