@@ -16,9 +16,10 @@ The page (``optimizers_template.html``) shows, all at the step the scrubber is o
   and the hyperparameters; the recorded change of the parameter is shown beside it.
 
 Each optimizer has one colour (Okabe and Ito's palette) and one dash pattern everywhere on the page
-and on every page (``OPTIMIZER_STYLES``, by name). A play button, the arrow keys and ``window.chainrule`` (``frames()
-show(k) current() select(name) selected() row(optimizer)``) move it. Self-contained, offline,
-network access forbidden, like the other pages; user text goes in as escaped JSON.
+and on every page (``OPTIMIZER_STYLES``, by name). A play button, the arrow keys and
+``window.chainrule`` (``frames() show(k) current() select(name) selected() row(optimizer)``) move
+it. Self-contained, offline, network access forbidden, like the other pages; user text goes in as
+escaped JSON.
 """
 
 from __future__ import annotations
