@@ -22,6 +22,14 @@ comparison of a Value in ``f`` (``if x > 0:``, ``max(a, b)``) is recorded as a g
 a later call whose inputs flip one raises ``PathChanged``. Not seen: branches on numbers read
 out of a Value (``x.data``, ``float(x)``, ``x.item()``); ``f`` must not branch on those.
 
+Errors: when the compiled function fails on some inputs (``log`` of a negative number, an
+overflow), it calls the traced ``f`` once more on those inputs, as Values, to raise the engine's
+own error, which names the op and the value; so ``f`` runs again, and anything it does besides
+computing (printing, counting calls) happens again. A trace made by ``trace_values`` has no
+``f`` to re-run: its error is the float code's, prefixed with the trace's name. A node whose
+inputs and local derivatives differ in number, or whose op takes another number of inputs (a
+``Value(...)`` made by hand), is refused with a ``ValueError`` when traced.
+
 Second derivatives: the compiled function computes with floats, so it cannot be
 differentiated again (calling it with Values raises ``TypeError``). Trace a function that
 returns a gradient instead (``trace(autograd.grad(f), x)``): its compiled gradient is f''.
@@ -200,6 +208,7 @@ class Trace:
         self._line_bars = [namer.name(f"{line.name}_bar", f"{line.name}_bar_") for line in self.lines]
 
     def _line(self, node: Value, name: str) -> Line:
+        _check_arity(node)
         args = [self._expr[child] for child in node.inputs]
         shown = [f"({a})" if a.startswith("-") else a for a in args]  # -0.5 ** 2 is not (-0.5) ** 2
         if node.op == "leaky_relu":
@@ -403,6 +412,24 @@ class CompiledTrace:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def _check_arity(node: Value) -> None:
+    """Refuse a node (made by hand: ``Value(6.0, '', 'mul', (a,), (3.0,))``) whose inputs and local
+    derivatives differ in number, or whose op takes another number of inputs: its code would
+    drop an input or fail with a raw IndexError."""
+    n_inputs, n_grads = len(node.inputs), len(node.local_grads)
+    if n_grads != n_inputs:
+        raise ValueError(
+            f"trace: a {node.op!r} node has {n_inputs} input(s) but {n_grads} local derivative(s); "
+            "each input needs one (a node made by hand?)"
+        )
+    entry = ops.OPS.get(node.op)
+    arity = entry.arity if entry is not None else 0  # 0: any number (sum, dot)
+    if arity and n_inputs != arity:
+        raise ValueError(
+            f"trace: op {node.op!r} takes {arity} input(s), but a node has {n_inputs} (a node made by hand?)"
+        )
 
 
 class _Namer:
