@@ -127,7 +127,9 @@ def run_training(args: argparse.Namespace) -> None:
     else:
         hidden = args.hidden
         model = MLP(2, [*hidden, nout], activation=args.activation, seed=args.seed)
-    check_size(len(X), len(model.parameters()), args.epochs, bool(getattr(args, "flipbook", None)))
+    batch_size = getattr(args, "batch_size", None)
+    steps = -(-len(X) // batch_size) if batch_size else 1  # a flipbook frame per step
+    check_size(len(X), len(model.parameters()), args.epochs, bool(getattr(args, "flipbook", None)), steps)
     loss_fn = make_loss(loss_name, classes, labels)
     lr = args.lr or DEFAULT_LR[args.optimizer]
     optimizer = make_optimizer(args.optimizer, model.parameters(), lr)
@@ -136,7 +138,6 @@ def run_training(args: argparse.Namespace) -> None:
     out = writable_folder(Path(args.out))  # before training: a bad --out fails in a second
     plot_file = out / f"{args.dataset}-training.png"
     recorder = TrainingRecorder(model, X, labels) if getattr(args, "flipbook", None) else None
-    batch_size = getattr(args, "batch_size", None)
     fast = bool(getattr(args, "fast", False))
     if batch_size is not None and fast:
         raise TrainingError(
@@ -167,19 +168,27 @@ def run_training(args: argparse.Namespace) -> None:
         print(f"wrote {render_flipbook(recorder.as_dict(), args.flipbook, title)}")
 
 
-def check_size(samples: int, parameters: int, epochs: int, flipbook: bool) -> None:
-    """Refuse a run whose graph (samples x parameters) or flipbook (a frame per epoch) is too large
-    to hold in memory, naming the limit and the sizes, before anything is built."""
+def check_size(samples: int, parameters: int, epochs: int, flipbook: bool, steps_per_epoch: int = 1) -> None:
+    """Refuse a run whose graph (samples x parameters) or flipbook (a frame per step: one an epoch,
+    or one per batch with --batch-size) is too large to hold in memory, naming the limit and the
+    sizes, before anything is built."""
     if samples * parameters > MAX_GRAPH:
         raise TrainingError(
             f"{samples:,} samples x {parameters:,} parameters = {samples * parameters:,} graph entries "
             f"per epoch; the limit is {MAX_GRAPH:,}: use a smaller --samples or --hidden"
         )
-    numbers = epochs * (2 * parameters + 900)
+    frames = epochs * steps_per_epoch
+    numbers = frames * (2 * parameters + 900)
     if flipbook and numbers > MAX_FLIPBOOK:
+        what = (
+            f"{epochs:,} epochs"
+            if steps_per_epoch == 1
+            else f"{epochs:,} epochs x {steps_per_epoch:,} batches"
+        )
         raise TrainingError(
-            f"--flipbook would keep {epochs:,} epochs x {2 * parameters + 900:,} numbers = {numbers:,}; "
+            f"--flipbook would keep {what} x {2 * parameters + 900:,} numbers = {numbers:,}; "
             f"the limit is {MAX_FLIPBOOK:,}: use a smaller --epochs or --hidden"
+            + ("" if steps_per_epoch == 1 else " or a larger --batch-size")
         )
 
 

@@ -49,3 +49,23 @@ def test_a_bad_batch_size_is_one_line(bad: str, message: str, capsys: pytest.Cap
 def test_batch_size_with_fast_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "xor", "--batch-size", "2", "--fast", "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err.strip().endswith("cannot be combined with --batch-size")
+
+
+def test_the_flipbook_bound_counts_a_frame_per_batch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 16,16: 337 parameters, 2 x 337 + 900 = 1,574 numbers a frame; 200 epochs x 100 batches of 1
+    # is 20,000 frames = 31,480,000 numbers, over the 20,000,000 limit (200 full-batch frames are not)
+    args = [
+        "train",
+        "moons",
+        "--epochs",
+        "200",
+        "--out",
+        str(tmp_path),
+        "--flipbook",
+        str(tmp_path / "r.html"),
+    ]
+    assert main([*args, "--batch-size", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "200 epochs x 100 batches x 1,574 numbers = 31,480,000" in err and "--batch-size" in err
