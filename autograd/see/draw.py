@@ -25,6 +25,7 @@ Python package ``graphviz`` is imported when a picture is made, never by ``impor
 
 from __future__ import annotations
 
+import subprocess
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,6 +43,10 @@ if TYPE_CHECKING:
 INSTALL_HINT = (
     "install Graphviz: 'sudo apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' "
     "(macOS), or see https://graphviz.org/download/; the DOT text is still available as .source"
+)
+NO_PROCESS_HINT = (  # the way out where no program can run at all (Pyodide in a browser)
+    "where no program can run (Python in a browser, Pyodide), take the DOT text, "
+    "draw_dot(root).source, to Graphviz compiled for the browser (@viz-js/viz) to lay it out"
 )
 
 COLOURS = {
@@ -78,7 +83,14 @@ Statement = tuple[str, dict[str, Any]]  # a node's name and attributes
 
 
 class GraphvizMissing(RuntimeError):
-    """The Graphviz ``dot`` program (or the ``graphviz`` Python package) is not installed."""
+    """The Graphviz ``dot`` program (or the ``graphviz`` Python package) is not installed, or
+    ``dot`` cannot be run here: no processes (Pyodide), no permission, or it failed."""
+
+
+def dot_failed(what: str) -> str:
+    """``GraphvizMissing``'s message when running ``dot`` went wrong: ``what`` happened, and both
+    ways out (install Graphviz's ``dot``; or lay the DOT text out in the browser)."""
+    return f"the Graphviz 'dot' program {what}: {INSTALL_HINT}; or, {NO_PROCESS_HINT}"
 
 
 class IllegibleGraphWarning(UserWarning):
@@ -103,7 +115,8 @@ _digraph_class: Any = None
 
 
 def _digraph(**attrs: Any) -> graphviz.Digraph:
-    """A ``graphviz.Digraph`` whose pipe/render say how to install Graphviz when ``dot`` is missing."""
+    """A ``graphviz.Digraph`` whose pipe/render raise ``GraphvizMissing`` for every error of running
+    ``dot``: not found, ``OSError`` (no processes under Pyodide, no permission), a failed run."""
     global _digraph_class
     gv = _graphviz()
     if _digraph_class is None:
@@ -112,10 +125,18 @@ def _digraph(**attrs: Any) -> graphviz.Digraph:
             try:
                 return method(*args, **kwargs)
             except gv.ExecutableNotFound:
-                raise GraphvizMissing(f"the Graphviz 'dot' program was not found: {INSTALL_HINT}") from None
+                raise GraphvizMissing(dot_failed("was not found")) from None
+            except OSError as err:  # Pyodide: OSError(138, 'emscripten does not support processes.')
+                raise GraphvizMissing(dot_failed(f"could not be run ({err})")) from None
+            except subprocess.CalledProcessError as err:
+                said = err.stderr.decode("utf-8", "replace") if isinstance(err.stderr, bytes) else err.stderr
+                said = " ".join(str(said or "").split())[:300]
+                raise GraphvizMissing(
+                    dot_failed(f"failed (exit status {err.returncode}{': ' + said if said else ''})")
+                ) from None
 
         class ValueGraph(gv.Digraph):  # type: ignore[misc,name-defined]
-            """A Digraph of Values; a missing ``dot`` program raises ``GraphvizMissing``."""
+            """A Digraph of Values; ``dot`` missing or failing raises ``GraphvizMissing``."""
 
             def pipe(self, *args: Any, **kwargs: Any) -> Any:
                 return running_dot(super().pipe, *args, **kwargs)
@@ -403,10 +424,11 @@ def render(root: Value, path: str | Path, **options: Any) -> Path:
     """Draw the graph under ``root`` into ``path``: SVG, PNG or PDF by its suffix. Returns the path.
 
     ``options`` are ``draw_dot``'s, except that ``rankdir`` defaults to 'auto' (the layout
-    readable on a 1920 × 1080 screen). Raises ``GraphvizMissing`` (saying how to install it)
-    when the ``dot`` program is not installed. Warns (``IllegibleGraphWarning``) when even that
-    layout's text, fitted to the screen, is smaller than 14 px in the boxes or 12 px on the edges,
-    and says how to draw less (``collapse=True`` with ``model=``, or ``focus=``).
+    readable on a 1920 × 1080 screen). Raises ``GraphvizMissing`` (saying how to install it, and
+    how to lay the DOT text out in a browser) when the ``dot`` program is missing or cannot run.
+    Warns (``IllegibleGraphWarning``) when even that layout's text, fitted to the screen, is
+    smaller than 14 px in the boxes or 12 px on the edges, and says how to draw less
+    (``collapse=True`` with ``model=``, or ``focus=``).
     """
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
