@@ -43,6 +43,7 @@ import math
 import os
 import queue
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -68,6 +69,7 @@ PRINT_LIMIT = 1_000_000  # characters of prints a learner's code may make in one
 PRINT_SHOWN = 4_000  # characters of them kept for a verdict
 PRINT_LINES = 12  # lines of them shown under it
 REPLY_LIMIT = 1_000_000  # characters of one reply line from the learner's process
+GRADING = "CHAINRULE_EXERCISE_GRADING"  # set in the learner's process (run_learner.py)
 APPROXIMATION = 1e-13  # the median relative error above which an answer is an approximation
 
 
@@ -246,6 +248,7 @@ class LearnerProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env={**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONDONTWRITEBYTECODE": "1"},
+            start_new_session=True,  # a process group of its own, killed as one
         )
         threading.Thread(target=self._read_replies, daemon=True).start()
         threading.Thread(target=self._read_prints, daemon=True).start()
@@ -301,19 +304,32 @@ class LearnerProcess:
         return text
 
     def close(self, kill: bool = False) -> None:
-        """End the process: it ends by itself once its stdin closes; killed if it has not within 2 s."""
-        if kill and self.process.poll() is None:
-            self.process.kill()
+        """End the process: it ends by itself once its stdin closes; killed if it has not within 2 s.
+
+        Any process the learner's code started is in its process group, and ends with it.
+        """
+        if kill:
+            self._kill()
         try:
             if self.process.stdin is not None:
                 self.process.stdin.close()
             self.process.wait(timeout=2)
         except (OSError, subprocess.TimeoutExpired):
-            self.process.kill()
+            self._kill()
             self.process.wait()
+        self._kill()  # whatever the learner's code left running in the group
         for stream in (self.process.stdout, self.process.stderr):
             if stream is not None:
                 stream.close()
+
+    def _kill(self) -> None:
+        if hasattr(os, "killpg"):
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)  # the group: the learner's own processes too
+            except (ProcessLookupError, PermissionError):
+                pass
+        elif self.process.poll() is None:
+            self.process.kill()
 
     def _ended_text(self, what: str) -> str:
         code = self.process.poll()
@@ -340,7 +356,7 @@ class LearnerProcess:
                         self._printed.append(text[:room] + ("\n..." if len(text) > room else ""))
                         self._printed_size += min(room, len(text))
                 if self._printed_total > PRINT_LIMIT and self.process.poll() is None:
-                    self.process.kill()
+                    self._kill()
         except (OSError, ValueError):  # closed
             pass
 
@@ -678,6 +694,10 @@ def grade_file(
 
 def start(first: dict[str, str], timeout: float) -> LearnerProcess | Problem:
     """A LearnerProcess running the learner's code, or the Problem of why that code did not run."""
+    if os.environ.get(GRADING):
+        raise RuntimeError(
+            "check: a file being graded cannot start another grading (check.py grades it already)"
+        )
     try:
         process = LearnerProcess(first, timeout)
     except Stopped as stop:
@@ -709,7 +729,15 @@ def grade(function: Callable[..., Any], seed: int | None = None, timeout: float 
 
 
 def check(function: Callable[..., Any], seed: int | None = None, timeout: float = 10.0) -> bool:
-    """Grade ``function``, print the verdict, and return True when it passes."""
+    """Grade ``function``, print the verdict, and return True when it passes.
+
+    In a file being graded (a ``check(...)`` line at the end of derivatives.py, run by the
+    grader's process) it does nothing and returns True: the grader is grading that file already,
+    and a grading process that started another would start one more, and so on.
+    """
+    exercise_of(getattr(function, "__name__", ""))
+    if os.environ.get(GRADING):
+        return True
     seed = new_seed() if seed is None else seed
     verdict = grade(function, seed, timeout)
     print(f"{verdict}\n(points drawn with seed {seed}: check({verdict.name}, seed={seed}) repeats them)")
@@ -826,6 +854,8 @@ def main(argv: list[str]) -> int:
         help="seconds one call may take (default 10; loading your file: 3 times that)",
     )
     args = parser.parse_args(argv)
+    if os.environ.get(GRADING):
+        parser.error("started from a file being graded: python exercises/check.py grades it already")
     path = Path(args.file) if args.file else HERE / ("solutions.py" if args.solutions else "derivatives.py")
     if not path.is_file():
         parser.error(f"no file {path}")

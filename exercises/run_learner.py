@@ -52,6 +52,7 @@ def main() -> None:
     sys.path.insert(0, os.path.abspath(sys.argv[1]))  # where autograd is, as the grader found it
     engine_dirs = _engine_dirs()
     first = json.loads(requests.readline())
+    os.environ["CHAINRULE_EXERCISE_GRADING"] = "1"  # check() in the learner's file: nothing to start
     namespace, error = _load(first)
     if error:
         _send(replies, {"loaded": False, **error})

@@ -18,6 +18,7 @@ import random
 import re
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -709,6 +710,39 @@ def test_a_seed_repeats_a_run_and_another_seed_draws_other_points(tmp_path):
     unseeded = run_script(path)
     seed = unseeded.stdout.split("seed ", 1)[1].split()[0]
     assert run_script(path, "--seed", seed).stdout == unseeded.stdout
+
+
+@pytest.mark.slow
+def test_a_file_that_checks_itself_is_graded_once(tmp_path):
+    """check(...) lines at the end of the file: run in the grading process, they start nothing."""
+    own = (
+        EXERCISES / "solutions.py"
+    ).read_text() + "\n\nfrom check import check\n\nassert check(tanh_derivative)\n"
+    env = {"PYTHONPATH": os.pathsep.join([str(EXERCISES), os.environ.get("PYTHONPATH", "")])}
+    run = run_script(write(tmp_path, "checks_itself.py", own), "--seed", 11, env=env)
+    assert run.returncode == 0, run.stdout
+    assert run.stdout.rstrip().endswith("6 of 6 exercises pass")
+
+
+@pytest.mark.slow
+def test_processes_the_learners_code_starts_end_with_the_grading(tmp_path):
+    pid_file = tmp_path / "pid"
+    spawner = (
+        f"import subprocess, sys\n"
+        f"_p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+        f"open({str(pid_file)!r}, 'w').write(str(_p.pid))\n\n" + (EXERCISES / "solutions.py").read_text()
+    )
+    run = run_script(write(tmp_path, "spawner.py", spawner), "--seed", 11)
+    assert run.returncode == 0, run.stdout
+    pid = int(pid_file.read_text())
+    for _ in range(50):  # killed with the learner's process group (a zombie for a moment at most)
+        stat = Path(f"/proc/{pid}/stat")
+        if not stat.exists() or stat.read_text().split()[2] == "Z":
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, 9)
+        pytest.fail("the learner's code left a process running")
 
 
 @pytest.mark.slow
