@@ -63,14 +63,17 @@ def clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def fmt(x: object) -> str:
-    """A number in four significant digits that still reads as a float: 2.0, 0.7311, 1e-08.
+def fmt(x: object, digits: int = 4) -> str:
+    """A number for a person to read, in ``digits`` significant digits, that still reads as a
+    float: 2.0, 0.7311, 1e-08 (``fmt(1/3, 8)`` is 0.33333333).
 
-    Used by the repr and by every printed trace, so they all show numbers the same way.
+    The one formatter of numbers in prose: the repr, every printed trace and step, the quiz and
+    the rule lab's messages. (A picture's boxes use ``see.dot_text.box_number``, fixed decimals
+    in a fixed width; the live pages send numbers as JSON with ``see.page.json_number``.)
     """
     if not isinstance(x, float):
         return repr(x)
-    text = f"{x:.4g}"
+    text = f"{x:.{digits}g}"
     return text if any(c in text for c in ".eni") else text + ".0"
 
 

@@ -105,7 +105,7 @@ def true_text(sample: Sample) -> str:
 def _digits(a: float, b: float) -> tuple[str, str]:
     """``a`` and ``b`` in 4 significant digits, more when those would print them the same."""
     for digits in (4, 8, 12, 17):
-        x, y = (fmt(v) if digits == 4 else f"{v:.{digits}g}" for v in (a, b))
+        x, y = fmt(a, digits), fmt(b, digits)
         if x != y:
             return x, y
     return fmt(a), fmt(b)
@@ -261,8 +261,8 @@ def _whole_domain_pattern(
     factor = _constant_factor(samples)
     if factor is not None:
         return "factor", (
-            f"off by a constant factor of {_number(factor)}: yours is {_number(factor)} × the true "
-            f"derivative at every point (the true one is yours × {_number(1 / factor)})."
+            f"off by a constant factor of {_factor_text(factor)}: yours is {_factor_text(factor)} × the true "
+            f"derivative at every point (the true one is yours × {_factor_text(1 / factor)})."
         )
     if samples[0].swapped is not None and all(
         s.swapped is not None and close(s.swapped, s.expected, s.tolerance) for s in samples
@@ -284,7 +284,7 @@ def _constant_factor(samples: Sequence[Sample]) -> float | None:
     return None
 
 
-def _number(c: float) -> str:
+def _factor_text(c: float) -> str:
     """A factor as a person writes it: 2, 0.5, 1/3, -2."""
     for d in range(1, 13):
         if abs(c * d - round(c * d)) < 1e-6 * max(1.0, abs(c * d)):

@@ -129,7 +129,7 @@ class BackwardRunner:
         """What grads holding 1.0 and 2.0 at input j show: ``*=``, or another input reading j.grad."""
         if any(g is None for g in zero.grads + one.grads + two.grads):
             return None
-        z, a, b = (_numbers(r) for r in (zero, one, two))
+        z, a, b = (_grads_or_zero(r) for r in (zero, one, two))
         others = [i for i in range(self.arity) if i != j and not close(a[i], z[i], 1e-9)]
         n, m = self.names[others[0]] if others else self.names[j], self.names[j]
         if others:
@@ -169,7 +169,7 @@ class BackwardRunner:
                 continue
             if any(g is None for g in at_one.grads + at_u.grads + on_top.grads):
                 continue
-            a, u, t = _numbers(at_one), _numbers(at_u), _numbers(on_top)
+            a, u, t = _grads_or_zero(at_one), _grads_or_zero(at_u), _grads_or_zero(on_top)
             if all(g == 0.0 for g in a):  # adds nothing here: nothing to learn from it
                 continue
             total += 1
@@ -239,5 +239,5 @@ def _only(j: int, value: float, arity: int) -> list[float]:
     return [value if i == j else 0.0 for i in range(arity)]
 
 
-def _numbers(run: Run) -> tuple[float, ...]:
+def _grads_or_zero(run: Run) -> tuple[float, ...]:
     return tuple(g if g is not None else 0.0 for g in run.grads)

@@ -56,7 +56,7 @@ def _check_str(text: object) -> None:
         raise TypeError(f"draw: a label must be a str, got {type(text).__name__} {text!r:.40}")
 
 
-def number(x: float) -> str:
+def box_number(x: float) -> str:
     """A number in a box: four decimals as in micrograd (-0.5000), scientific when tiny or huge.
 
     At most 11 characters (-99999.9999, -1.234e-100): the live page leaves room for that many in

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autograd.see.dot_text import escape_record, escape_text, number
+from autograd.see.dot_text import box_number, escape_record, escape_text
 from autograd.see.legibility import smallest_text
 from autograd.see.selection import NamedParameters, Selection, parent, select
 from autograd.value import Value
@@ -321,7 +321,7 @@ def _node_statements(
         names = [escape_record(node.label or name)]
         if shape.compact and node.inputs:
             names.insert(0, escape_record(node.op))
-        numbers = [f"data {number(node.data)}"] + ([f"grad {number(node.grad)}"] if show_grad else [])
+        numbers = [f"data {box_number(node.data)}"] + ([f"grad {box_number(node.grad)}"] if show_grad else [])
         attrs = {"label": shape.record(names, numbers), "shape": "record", "tooltip": kind}
         if highlight:
             attrs.update(style="filled", fillcolor=COLOURS[kind])
@@ -340,7 +340,7 @@ def _node_statements(
             if not any(selection.box_of.get(c) == box for c in selection.consumers.get(n, []))
         )
         names = [escape_record(neuron or "neuron"), escape_record(out.op)]
-        numbers = [f"data {number(out.data)}"] + ([f"grad {number(out.grad)}"] if show_grad else [])
+        numbers = [f"data {box_number(out.data)}"] + ([f"grad {box_number(out.grad)}"] if show_grad else [])
         attrs = {"label": shape.record(names, numbers), "shape": "record", "tooltip": "neuron"}
         if highlight:
             attrs.update(style="filled,rounded", fillcolor=NEURON_COLOUR)
@@ -375,9 +375,9 @@ def _edge_statements(
                 box_edges.add((source, target))
             attrs = {}
             if edge_labels and node not in box_of:
-                text = number(local)
+                text = box_number(local)
                 if backward_ran and show_grad:
-                    text = f"{number(local)} × {number(node.grad)} = {number(local * node.grad)}"
+                    text = f"{box_number(local)} × {box_number(node.grad)} = {box_number(local * node.grad)}"
                 if live:
                     text = with_room(text)
                 attrs = {"label": escape_text(text), "fontsize": EDGE_FONT, "fontcolor": "#444444"}

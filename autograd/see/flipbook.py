@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from autograd.see.page import _number, fill_page, safe_json
+from autograd.see.page import fill_page, json_number, json_numbers, safe_json
 from autograd.see.palette import CLASS_COLOURS, CLASS_NAMES, WEIGHT_COLOURS, WEIGHT_NAMES
 
 
@@ -58,14 +58,14 @@ def _frames(frames: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     for f in frames:
         frame = {
             "step": f["step"],
-            "loss": _number(float(f["loss"])),
-            "params": [_number(float(x)) for x in f["params"]],
-            "grads": [_number(float(x)) for x in f["grads"]],
+            "loss": json_number(float(f["loss"])),
+            "params": json_numbers(f["params"]),
+            "grads": json_numbers(f["grads"]),
         }
         if f.get("epoch") is not None:  # mini-batches: several steps an epoch
             frame["epoch"] = int(f["epoch"])
         if f.get("scores") is not None:
-            frame["scores"] = [_number(float(x)) for x in f["scores"]]
+            frame["scores"] = json_numbers(f["scores"])
         out.append(frame)
     return out
 

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from autograd.see.page import _number, fill_page, safe_json
+from autograd.see.page import fill_page, json_number, json_numbers, safe_json
 from autograd.see.palette import CLASS_COLOURS
 
 # One colour and one dash pattern per optimizer name, the same on every page whichever runs it has
@@ -43,10 +43,6 @@ OPTIMIZER_STYLES = {
     "adam": (CLASS_COLOURS[5], "4 2"),
 }
 OTHER_STYLE = (CLASS_COLOURS[4], "1 2")
-
-
-def _numbers(xs: Any) -> list[float | str]:
-    return [_number(float(x)) for x in xs]
 
 
 def _check(comparison: object) -> Mapping[str, Any]:
@@ -70,10 +66,10 @@ def _run(run: Mapping[str, Any]) -> dict[str, Any]:
         "name": str(run["name"]),
         "optimizer": str(run["optimizer"]),
         "hyper": hyper,
-        "loss": _numbers(run["loss"]),
-        "params": [_numbers(t) for t in run["params"]],
-        "grads": [_numbers(g) for g in run["grads"]],
-        "state": [{str(k): _numbers(v) for k, v in s.items()} for s in run["state"]],
+        "loss": json_numbers(run["loss"]),
+        "params": [json_numbers(t) for t in run["params"]],
+        "grads": [json_numbers(g) for g in run["grads"]],
+        "state": [{str(k): json_numbers(v) for k, v in s.items()} for s in run["state"]],
     }
 
 
@@ -82,10 +78,10 @@ def _surface(surface: Mapping[str, Any] | None) -> dict[str, Any] | None:
         return None
     return {
         "kind": surface["kind"],
-        "axes": [_numbers(a) for a in surface["axes"]],
-        "values": [_numbers(r) for r in surface["values"]],
-        "paths": [[_numbers(xy) for xy in path] for path in surface["paths"]],
-        "explained": _number(float(surface["explained"])),
+        "axes": [json_numbers(a) for a in surface["axes"]],
+        "values": [json_numbers(r) for r in surface["values"]],
+        "paths": [[json_numbers(xy) for xy in path] for path in surface["paths"]],
+        "explained": json_number(float(surface["explained"])),
         "seconds": float(surface["seconds"]),
     }
 

@@ -39,6 +39,7 @@ import html
 import json
 import math
 import re
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -53,11 +54,17 @@ from autograd.value import Value, to_float
 STEP_COLOURS = {"current": "#a0148c", "input": "#8c564b"}  # magenta and brown: unused by the boxes
 
 
-def _number(x: float) -> float | str:
-    """JSON has no NaN or infinity: those go as the strings JavaScript's Number() reads back."""
+def json_number(x: float) -> float | str:
+    """A float for the page's JSON. JSON has no NaN or infinity: those go as the strings
+    JavaScript's Number() reads back ("NaN", "Infinity", "-Infinity"); a finite float goes as is."""
     if math.isfinite(x):
         return x
     return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
+
+
+def json_numbers(xs: Iterable[Any]) -> list[float | str]:
+    """``json_number`` of each of ``xs``, taken as floats (numpy numbers and ints too)."""
+    return [json_number(float(x)) for x in xs]
 
 
 def safe_json(value: object) -> str:
@@ -113,8 +120,8 @@ def graph_data(
             "name": names[k],
             "op": node.op,
             "inputs": [index[c] for c in node.inputs],
-            "data": _number(node.data),
-            "local": [_number(g) for g in node.local_grads],
+            "data": json_number(node.data),
+            "local": json_numbers(node.local_grads),
             "kind": node_kind(node, root, params),
         }
         if node.op == "leaky_relu":
@@ -123,7 +130,7 @@ def graph_data(
     stale = [names[k] for k, node in enumerate(order) if not node.inputs and _nonzero(node.grad)]
     return {
         "root": names[0],
-        "seed": _number(grad),
+        "seed": json_number(grad),
         "computed": sum(1 for node in order if node.inputs),  # the backward order, then the leaves
         "stale": stale,
         "nodes": nodes,

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from autograd import Value, ops, render_steps
-from autograd.see.page import _number, safe_json
+from autograd.see.page import json_numbers, safe_json
 from tests.engine.op_cases import BINARY, UNARY
 from tests.see.browser import Browser, needs_browser, start_browser
 
@@ -106,7 +106,7 @@ def test_every_op_twin_matches_the_engine(browser: Browser) -> None:
     ops_covered = {c[0] for c in all_cases}
     assert ops_covered == {*UNARY, *BINARY, "leaky_relu", "sum", "dot"}
     assert ops_covered == set(browser.evaluate("Object.keys(OPS)"))  # the twin has exactly the engine's ops
-    payload = safe_json([[op, [_number(x) for x in args], slope] for op, args, slope, _ in all_cases])
+    payload = safe_json([[op, json_numbers(args), slope] for op, args, slope, _ in all_cases])
     shown = browser.evaluate(f"{RUN_IN_PAGE}({payload})")
     errors = 0
     for (op, args, _, make), got in zip(all_cases, shown):

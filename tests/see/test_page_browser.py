@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from autograd import Value, backward_steps, render_steps, topological_order
-from autograd.see.dot_text import number
+from autograd.see.dot_text import box_number
 from autograd.see.page import safe_json
 from tests.see.browser import Browser, needs_browser, start_browser
 
@@ -200,7 +200,7 @@ def check_page_matches_engine(browser: Browser, leaves: dict[str, float]) -> Non
         value, grad = shown[k]
         assert math.isclose(value, node.data, rel_tol=1e-12, abs_tol=1e-300), (names[k], value, node.data)
         assert math.isclose(grad, node.grad, rel_tol=1e-12, abs_tol=1e-300), (names[k], grad, node.grad)
-        assert f"data {number(node.data)}" in boxes[k] and f"grad {number(node.grad)}" in boxes[k]
+        assert f"data {box_number(node.data)}" in boxes[k] and f"grad {box_number(node.grad)}" in boxes[k]
         assert names[k] in boxes[k]  # every node shows its name, v<k> when unlabelled
 
 
@@ -462,7 +462,7 @@ def test_predict_mode_hides_grads_until_the_learner_types_them(browser: Browser,
     # The right answer (1 - tanh(n)**2, to 4 digits) reveals it in the box and the panel.
     browser.type_into("td.after input", f"{step.terms[0].grad_after:.4g}")
     browser.press("Enter")
-    assert browser.evaluate(GRADS)[f"v{n_index}"] == f"grad {number(step.terms[0].grad_after)}"
+    assert browser.evaluate(GRADS)[f"v{n_index}"] == f"grad {box_number(step.terms[0].grad_after)}"
     assert browser.evaluate(PANEL)["rows"][0]["after"] == step.terms[0].grad_after
     assert (
         browser.evaluate(f"window.chainrule.grad({json.dumps(step.terms[0].name)})")

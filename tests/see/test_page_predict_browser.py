@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from autograd import Value, backward_steps, render_steps, topological_order
-from autograd.see.dot_text import number
+from autograd.see.dot_text import box_number
 from tests.see.browser import Browser, needs_browser
 from tests.see.test_page_browser import lecture_neuron
 
@@ -50,7 +50,7 @@ def js_short(x: float) -> str:
 
 
 def formats(x: float) -> set[str]:
-    return {number(x), js_short(x)}
+    return {box_number(x), js_short(x)}
 
 
 def found(text: str, shown: str) -> bool:

@@ -21,7 +21,7 @@ import pytest
 import autograd.see.draw
 import autograd.see.page
 from autograd import Value, backward_steps, render_steps, topological_order
-from autograd.see.dot_text import number
+from autograd.see.dot_text import box_number
 from tests.see.browser import Browser, needs_browser
 from tests.see.test_page_browser import GRADS, lecture_neuron
 
@@ -113,7 +113,7 @@ def test_edges_of_steps_not_yet_run_are_pending_with_no_number(browser: Browser,
                 assert step.node is order[head]
                 term = next(t for t in step.terms if edge["title"].startswith(f"v{order.index(t.input)}->"))
                 assert edge["text"] == (
-                    f"{number(term.local_grad)} × {number(step.upstream)} = {number(term.contribution)}"
+                    f"{box_number(term.local_grad)} × {box_number(step.upstream)} = {box_number(term.contribution)}"
                 ), (position, edge)
                 assert not edge["dashed"]
     browser.screenshot("pending.png")
