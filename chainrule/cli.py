@@ -7,6 +7,7 @@
     chainrule train {xor,moons,circles,blobs} [--batch-size N] [--flipbook run.html] [...]
     chainrule perceptron {and,or,nand,nor,xor} [--epochs N] [--lr LR] [--out DIR]
     chainrule optimizers {xor,moons,neuron} [-o optimizers.html] [--optimizers sgd,adam] [...]
+    chainrule update-quiz [--optimizers sgd,momentum,adam] [--seed N]   predict an optimizer's step
     chainrule --version
 
 Expected mistakes (bad arguments, an expression that does not parse, a missing Graphviz)
@@ -229,6 +230,35 @@ def _optimizers(args: argparse.Namespace) -> None:
     print("\n".join(lines))
 
 
+def _update_quiz(args: argparse.Namespace) -> None:
+    import random
+
+    from chainrule.update_quiz import KINDS, run_quiz
+
+    unknown = [k for k in args.optimizers if k not in KINDS]
+    if unknown or not args.optimizers:
+        raise UserError(
+            f"--optimizers: unknown optimizer {unknown[0] if unknown else ''!r}; known: {', '.join(KINDS)}", 2
+        )
+    if sys.stdin is None:
+        raise UserError("standard input is closed; the quiz reads one answer per line from it")
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="replace")
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1_000_000)
+
+    def read() -> str | None:
+        line = sys.stdin.readline()
+        return line.rstrip("\n") if line else None
+
+    _, asked, finished = run_quiz(args.optimizers, seed, read)
+    if not finished:
+        raise UserError(
+            f"standard input ended after {asked} of {len(args.optimizers)} questions (one answer per line)"
+        )
+
+
 def _names(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
@@ -391,6 +421,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--samples", type=_positive_int, default=100, help="moons: data set size (default: %(default)s)"
     )
     optimizers.set_defaults(run=_optimizers)
+
+    update_quiz = commands.add_parser(
+        "update-quiz",
+        help="predict what SGD, momentum or Adam will do to w at one step, with the state shown",
+        description="Each question shows w, its gradient, the hyperparameters and the optimizer's state, and "
+        "asks for the change Δw (one number per line on standard input); a wrong answer gets the slip it "
+        "matches, if it matches one, and one more try.",
+    )
+    update_quiz.add_argument(
+        "--optimizers",
+        type=_names,
+        default=["sgd", "momentum", "adam"],
+        help="from sgd,momentum,adam (default: all)",
+    )
+    update_quiz.add_argument(
+        "--seed", type=int, default=None, help="repeat a quiz's questions (printed at the end)"
+    )
+    update_quiz.set_defaults(run=_update_quiz)
     return parser
 
 
