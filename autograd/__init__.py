@@ -12,7 +12,8 @@ a time, and ``explain``), ``grad_mode.py`` (``no_grad`` and the anomaly switch),
 ``collector.py`` (``collector_paused``: graph work without Python's cycle collector),
 ``functional.py`` (``grad``), ``gradcheck.py``, ``trace.py`` (the Wengert list of one run and
 the float code generated from it, with ``trace_rules.py``), ``custom_op.py`` (a learner's own
-op) and ``naive.py`` (the backward pass without topological order, to show why it fails). It
+op), ``naive.py`` (the backward pass without topological order, to show why it fails) and
+``matrix.py`` (matrices of Values: ``matmul``, ``transpose``, elementwise ops, sums over an axis). It
 imports nothing else of the project.
 
 The tools that show the engine live in ``autograd.see`` (pictures, the live graph page,
@@ -33,6 +34,19 @@ from autograd.custom_op import CustomOp, custom_op
 from autograd.functional import grad, value_and_grad
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck
+from autograd.matrix import (
+    as_matrix,
+    matmul,
+    matrix_add,
+    matrix_data,
+    matrix_grad,
+    matrix_map,
+    matrix_mean,
+    matrix_mul,
+    matrix_sub,
+    matrix_sum,
+    transpose,
+)
 from autograd.naive import naive_backward
 from autograd.ops import (
     atan,
@@ -116,6 +130,7 @@ __all__ = [
     "PathChanged",
     "Trace",
     "Value",
+    "as_matrix",
     "atan",
     "backward_order",
     "backward_steps",
@@ -136,6 +151,15 @@ __all__ = [
     "is_grad_enabled",
     "leaky_relu",
     "log",
+    "matmul",
+    "matrix_add",
+    "matrix_data",
+    "matrix_grad",
+    "matrix_map",
+    "matrix_mean",
+    "matrix_mul",
+    "matrix_sub",
+    "matrix_sum",
     "naive_backward",
     "no_grad",
     "quiz",
@@ -155,6 +179,7 @@ __all__ = [
     "topological_order",
     "trace",
     "trace_values",
+    "transpose",
     "value_and_grad",
 ]
 __version__ = "0.1.0"
