@@ -72,6 +72,7 @@ from autograd.value import Value
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ below loads them
     from autograd.learn.check import check_backward, check_op
+    from autograd.learn.matrix_check import check_matrix_backward
     from autograd.learn.quiz import quiz
     from autograd.see.anomaly import AnomalyError, detect_anomaly
     from autograd.see.draw import GraphvizMissing, IllegibleGraphWarning, draw_dot, render
@@ -95,7 +96,12 @@ _SEEING_TOOLS = {
 }
 
 # The learning tools (autograd.learn: grading a learner's derivatives, the quiz), loaded the same way.
-_LEARNING_TOOLS = {"check_op": "check", "check_backward": "check", "quiz": "quiz"}
+_LEARNING_TOOLS = {
+    "check_op": "check",
+    "check_backward": "check",
+    "check_matrix_backward": "matrix_check",
+    "quiz": "quiz",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -135,6 +141,7 @@ __all__ = [
     "backward_order",
     "backward_steps",
     "check_backward",
+    "check_matrix_backward",
     "check_op",
     "collector_paused",
     "cos",
