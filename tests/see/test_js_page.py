@@ -11,7 +11,7 @@ One node process serves the whole module (well under a second). Checked here:
 - the page's full backward pass over graphs with fan-out (``a*a``, ``a+a``, diamonds, a node
   used four times, seeded random graphs), at the recorded numbers and after leaves are changed,
   against ``backward()`` (a chain rule that overwrites instead of adding fails);
-- the box format against ``dot_text.number`` and ``short`` against Python's ``%.4g``, at 0, -0,
+- the box format against ``dot_text.box_number`` and ``short`` against Python's ``%.4g``, at 0, -0,
   tiny, huge, inf and nan; ``pyRepr`` against ``repr``;
 - the sign of an infinite constant in the page data and in the page's numbers.
 
@@ -36,7 +36,7 @@ import autograd
 from autograd import Value
 from autograd.backward import topological_order
 from autograd.see import dot_text
-from autograd.see.page import _number, graph_data
+from autograd.see.page import graph_data, json_number
 from tests.see.test_ops_twin_browser import cases, close, python_result
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +54,7 @@ def js_number(x: float) -> str | float:
     """A float as the harness reads it: JSON numbers, and strings for nan, +-inf and -0."""
     if x == 0.0 and math.copysign(1.0, x) < 0:
         return "-0"
-    return _number(x)
+    return json_number(x)
 
 
 def run_node(requests: dict[str, Any], ops: Path = OPS_TWIN, template: Path = TEMPLATE) -> dict[str, Any]:
@@ -267,7 +267,7 @@ def test_fan_out_by_hand() -> None:
 
 def test_the_box_format_is_the_pictures(page: dict[str, Any]) -> None:
     for x, got in zip(FORMAT_NUMBERS, page["format"]):
-        assert got["box"] == dot_text.number(x), x
+        assert got["box"] == dot_text.box_number(x), x
         assert got["repr"] == repr(x), x
 
 
@@ -287,7 +287,7 @@ def test_short_numbers_are_four_significant_digits(page: dict[str, Any]) -> None
 )
 def test_the_box_format_at_an_exact_tie() -> None:
     got = run_node({"format": [0.03125]})["format"][0]["box"]
-    assert got == dot_text.number(0.03125)
+    assert got == dot_text.box_number(0.03125)
 
 
 # --- an infinite constant keeps its sign -----------------------------------------------------------
@@ -305,4 +305,4 @@ def test_an_infinite_constant_keeps_its_sign_in_the_page_data_and_numbers(c: flo
     page_data = [float(v) for v in got["graphs"][0]["data"]]
     assert page_data[0] == c and page_data[order.index(x)] == 2.0  # 2 x c
     assert float(got["graphs"][0]["grads"][order.index(x)]) == c  # d(cx)/dx = c
-    assert got["format"][0]["box"] == dot_text.number(c) == ("inf" if c > 0 else "-inf")
+    assert got["format"][0]["box"] == dot_text.box_number(c) == ("inf" if c > 0 else "-inf")
