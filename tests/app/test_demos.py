@@ -58,6 +58,7 @@ def test_the_demos_are_numbered_in_the_lessons_order():
         "14_layer_diagram.py",
         "15_perceptron_rule.py",
         "16_deep_tanh_health.py",
+        "17_matrix_backward.py",
     ]
 
 

@@ -158,3 +158,27 @@ def test_entries_are_ordinary_values_every_tool_works_on() -> None:
     assert next(s.node.op for s in autograd.backward_steps(z)) == "dot"  # runs the pass once
     assert (x[0][0].grad, x[0][1].grad, w[0][0].grad, w[1][0].grad) == (0.5, -1.0, 1.0, 2.0)
     assert autograd.gradcheck(lambda a, b, c, d: matmul([[a, b]], [[c], [d]])[0][0], 1.0, 2.0, 0.5, -1.0)
+
+
+def test_the_lessons_three_lines_match_the_engine_to_1e_15() -> None:
+    """The lesson's neuron on XOR with matrices of Values; its backward in numpy float64 (the
+    lesson's own lines, with np.random.seed(1)'s weights) equals the engine's grads to 1e-15."""
+    np.random.seed(1)
+    weights = np.random.randn(2, 1)
+    X_np = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y_np = np.array([[0], [1], [1], [0]], dtype=float)
+    m = X_np.shape[0]
+    a_np = 1 / (1 + np.exp(-(np.dot(X_np, weights) + 0.0)))
+    dz = a_np - y_np
+    dw = np.dot(X_np.T, dz) / m
+    db = np.sum(dz) / m
+    X, W, b = as_matrix(X_np), as_matrix(weights), as_matrix([[0.0]])
+    Z = matrix_add(matmul(X, W), b)
+    A = matrix_map(autograd.sigmoid, Z)
+    rows = [[t * autograd.log(a) + (1 - t) * autograd.log(1 - a)] for (t,), (a,) in zip(y_np.tolist(), A)]
+    (-matrix_mean(rows)).backward()
+    assert np.max(np.abs(np.array(matrix_grad(Z)) * m - dz)) <= 1e-15  # dz = a - y: m·dL/dz (BCE)
+    assert np.max(np.abs(np.array(matrix_grad(W)) - dw)) <= 1e-15  # dw = Xᵀ·dz / m
+    assert abs(matrix_grad(b)[0][0] - db) <= 1e-15  # db = Σ dz / m
+    mse_dz = 2 * (a_np - y_np) * a_np * (1 - a_np)  # what the squared error would give instead
+    assert np.max(np.abs(mse_dz - dz)) > 0.1
