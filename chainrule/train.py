@@ -137,7 +137,7 @@ def run_training(args: argparse.Namespace) -> None:
 
     out = writable_folder(Path(args.out))  # before training: a bad --out fails in a second
     plot_file = out / f"{args.dataset}-training.png"
-    recorder = TrainingRecorder(model, X, labels) if getattr(args, "flipbook", None) else None
+    recorder = TrainingRecorder(model, X, labels, health=True) if getattr(args, "flipbook", None) else None
     fast = bool(getattr(args, "fast", False))
     if batch_size is not None and fast:
         raise TrainingError(

@@ -12,6 +12,11 @@ result, ``recorder.as_dict()``, holds only lists, numbers and strings, so the se
         recorder.record(loss)          # after backward: the grads are this step's
         optimizer.step()
 
+With ``health=True`` (an MLP and its data) each frame also keeps ``nn.health`` of that step,
+per layer: the share of saturated tanh/sigmoid activations, dead ReLUs, ||grad||, grad:data, and
+update:data, the relative size of the step taken from that frame (known once the next frame is
+recorded, so the last frame has none). It costs one more forward pass over ``X`` a step.
+
 The model's layout (``layers``: for each layer, each neuron's weight and bias parameter
 indices) comes from the parameter names ``layers.<i>.neurons.<j>.w.<k>`` / ``.b``.
 
@@ -30,6 +35,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import PathChanged, Value, no_grad, trace_values
+from nn.health import health
+from nn.layers import MLP
 from nn.module import Module
 
 _NEURON_PARAM = re.compile(r"^(?:(.*)\.)?neurons\.(\d+)\.(w\.(\d+)|b)$")
@@ -52,6 +59,7 @@ class TrainingRecorder:
         grid: int = 30,
         pad: float = 0.5,
         digits: int = 3,
+        health: bool = False,
     ) -> None:
         if not callable(getattr(model, "named_parameters", None)):
             raise TypeError(
@@ -59,6 +67,12 @@ class TrainingRecorder:
             )
         if isinstance(grid, bool) or not isinstance(grid, int) or not 2 <= grid <= 200:
             raise ValueError(f"TrainingRecorder: grid must be an int from 2 to 200, got {grid!r}")
+        if health and (X is None or not isinstance(model, MLP)):
+            raise ValueError(
+                f"TrainingRecorder: health=True needs an MLP and its data X, got {type(model).__name__}"
+                + (" without X" if X is None else "")
+            )
+        self.health = health
         self.model = model
         self.named = model.named_parameters()
         self.X = [[float(v) for v in x] for x in X] if X is not None else None
@@ -89,9 +103,37 @@ class TrainingRecorder:
         }
         if epoch is not None:
             frame["epoch"] = epoch
+        if self.health:
+            frame["health"] = self._health()
         if self.lattice is not None:
             frame["scores"] = self.scores()
         self.frames.append(frame)
+
+    def _health(self) -> list[dict[str, Any]]:
+        """``nn.health`` of this step, per layer; the previous frame gets its update:data now that
+        the step it took is known (the last frame has none)."""
+        if not isinstance(self.model, MLP) or self.X is None:
+            return []
+        report = health(self.model, self.X)
+        if self.frames:
+            previous = self.frames[-1]
+            before = dict(zip([name for name, _ in self.named], previous["params"]))
+            moved = health(self.model, self.X[:1], before=before)  # one sample: only the ratios are read
+            for row, layer in zip(previous["health"], moved.layers):
+                row["update_data"] = layer.update_data
+        return [
+            {
+                "name": h.name,
+                "activation": h.activation,
+                "saturated": h.saturated,
+                "dead": h.dead,
+                "units": h.units,
+                "grad_norm": h.grad_norm,
+                "grad_data": h.grad_data,
+                "update_data": None,
+            }
+            for h in report.layers
+        ]
 
     def grid_points(self) -> list[tuple[float, float]]:
         """The grid's points ``(u, v)``, row by row from y0 (bottom) to y1, as ``scores`` scores them."""

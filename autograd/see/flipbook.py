@@ -3,7 +3,8 @@
 ``run`` is plain data, as ``nn.record.TrainingRecorder.as_dict()`` makes it (this module never
 imports ``nn``): parameter ``names``, the network's ``layers`` (each neuron's weight and bias
 parameter indices), ``frames`` (per step: ``step``, ``loss``, ``params``, ``grads``, with
-mini-batches the ``epoch`` the step belongs to, and for 2-D data ``scores`` on a grid), and
+mini-batches the ``epoch`` the step belongs to, optionally ``health`` per layer, and for 2-D
+data ``scores`` on a grid), and
 the ``data`` and ``grid``. The page
 (``flipbook_template.html``) shows, all at the frame the scrubber is on:
 
@@ -64,9 +65,20 @@ def _frames(frames: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
         }
         if f.get("epoch") is not None:  # mini-batches: several steps an epoch
             frame["epoch"] = int(f["epoch"])
+        if f.get("health"):  # per layer: saturated share, dead units, grad norm and ratios
+            frame["health"] = [_health_row(row) for row in f["health"]]
         if f.get("scores") is not None:
             frame["scores"] = json_numbers(f["scores"])
         out.append(frame)
+    return out
+
+
+def _health_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One layer's health numbers, each a number, a string for NaN/inf, or None (not measured)."""
+    out: dict[str, Any] = {"name": str(row.get("name", "")), "activation": str(row.get("activation", ""))}
+    for key in ("saturated", "dead", "units", "grad_norm", "grad_data", "update_data"):
+        value = row.get(key)
+        out[key] = None if value is None else _number(float(value))
     return out
 
 

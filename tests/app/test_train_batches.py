@@ -27,6 +27,7 @@ def test_batch_size_takes_a_step_per_batch(tmp_path: Path) -> None:
     frames = run_data(page)["frames"]
     assert [f["step"] for f in frames] == list(range(9))  # 10 samples: batches of 4, 4 and 2
     assert [f["epoch"] for f in frames] == [1, 1, 1, 2, 2, 2, 3, 3, 3]
+    assert [row["name"] for row in frames[0]["health"]] == ["layers.0", "layers.1"]  # nn.health per step
     assert (tmp_path / "moons-model.json").exists()
 
 

@@ -95,3 +95,10 @@ def test_bad_input_is_named() -> None:
         health(model, [])
     with pytest.raises(ValueError, match="before has no parameter 'layers.0.neurons.0.w.0'"):
         health(model, [[1.0]], before={})
+
+
+def test_a_recorder_with_health_needs_the_data() -> None:
+    from nn.record import TrainingRecorder
+
+    with pytest.raises(ValueError, match="health=True needs an MLP and its data X, got MLP without X"):
+        TrainingRecorder(MLP(2, [2, 1], seed=0), health=True)
