@@ -78,7 +78,7 @@ def _health_row(row: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"name": str(row.get("name", "")), "activation": str(row.get("activation", ""))}
     for key in ("saturated", "dead", "units", "grad_norm", "grad_data", "update_data"):
         value = row.get(key)
-        out[key] = None if value is None else _number(float(value))
+        out[key] = None if value is None else json_number(float(value))
     return out
 
 
