@@ -13,13 +13,15 @@ The page (``optimizers_template.html``) shows, all at the step the scrubber is o
   the state after the step (momentum buffer b, RMSprop's s, Adam's m and v), Adam's bias-corrected
   m̂ = m / (1 - β₁ᵗ) and v̂ = v / (1 - β₂ᵗ), and the step it took, written out as the update rule
   with these numbers (lr·m̂/(√v̂ + ε) for Adam). The page computes m̂, v̂ and the step from the state
-  and the hyperparameters; the recorded change of the parameter is shown beside it.
+  and the hyperparameters; the recorded change of the parameter is shown beside it;
+- ``predict``: each row shows g and the state *before* the step and asks for the step Δp; the
+  rule with its numbers (and whether the answer was within 1%) appears once one is typed.
 
 Each optimizer has one colour (Okabe and Ito's palette) and one dash pattern everywhere on the page
 and on every page (``OPTIMIZER_STYLES``, by name). A play button, the arrow keys and
-``window.chainrule`` (``frames() show(k) current() select(name) selected() row(optimizer)``) move
-it. Self-contained, offline, network access forbidden, like the other pages; user text goes in as
-escaped JSON.
+``window.chainrule`` (``frames() show(k) current() select(name) selected() row(optimizer)
+predict(on) predicting() answer(optimizer, text)``) move it. Self-contained, offline, network
+access forbidden, like the other pages; user text goes in as escaped JSON.
 """
 
 from __future__ import annotations

@@ -118,3 +118,38 @@ def test_legible_on_a_projector_and_a_laptop(tmp_path: Path, size: str) -> None:
         browser.press("p")
         assert browser.console_errors() == []
         browser.screenshot(f"optimizers-{size.replace(',', 'x')}.png")
+
+
+def test_predict_hides_the_step_until_an_answer_is_typed(browser: Browser, tmp_path: Path) -> None:
+    import re
+
+    comparison = xor_comparison()
+    browser.open(render_optimizers(comparison, tmp_path / "predict.html"))
+    browser.evaluate("window.chainrule.show(5)")
+    name = "layers.0.neurons.0.w.1"
+    i = comparison["names"].index(name)
+    browser.evaluate(f"window.chainrule.select({name!r})")
+    browser.evaluate("document.getElementById('predict').click()")
+    assert browser.evaluate("window.chainrule.predicting()")
+    table = browser.evaluate("document.querySelector('#state tbody').innerText")
+    assert "Δp = −lr" not in table and "recorded change" not in table and "m̂ =" not in table
+    assert browser.evaluate("document.querySelectorAll('input.guess').length") == 5
+    adam = next(r for r in comparison["runs"] if r["name"] == "adam")
+    m_before = float(re.search(r"before: m = (\S+),", table).group(1).replace("−", "-"))
+    assert math.isclose(m_before, adam["state"][3]["exp_avg"][i], rel_tol=1e-3)  # after step 4
+    assert "t = 5" in table
+    true = adam["params"][5][i] - adam["params"][4][i]
+    browser.type_into("input.guess[data-run='4']", f"{true:.6g}")
+    browser.evaluate("document.querySelector(\"input.guess[data-run='4']\").dispatchEvent(new Event('change'))")
+    sgd = comparison["runs"][0]
+    wrong = 3 * (sgd["params"][5][i] - sgd["params"][4][i]) + 0.01
+    assert browser.evaluate(f"window.chainrule.answer('sgd', '{wrong!r}')") is False
+    table = browser.evaluate("document.querySelector('#state tbody').innerText")
+    assert "right: t = 5;" in table and "Δp = −lr·m̂/(√v̂ + ε)" in table
+    assert "not right (you typed" in table and "Δp = −lr·g" in table
+    assert browser.evaluate("document.querySelectorAll('input.guess').length") == 3
+    assert browser.evaluate("document.querySelectorAll('td.right').length") == 1
+    browser.screenshot("optimizers-predict.png")
+    browser.evaluate("document.getElementById('predict').click()")
+    assert "recorded change" in browser.evaluate("document.querySelector('#state tbody').innerText")
+    assert browser.console_errors() == []
