@@ -108,6 +108,8 @@ def test_quick_run_writes_json(tmp_path, capsys):
     assert 0 < chain["heap_bytes_per_node"] <= chain["heap_bytes_per_node_with_grads"]
     assert chain["heap_bytes_per_node_with_grads"] <= chain["heap_bytes_per_node_peak"]
     assert results["commit"]
+    lean = {row["workload"]: row for row in results["vs_lean"]}
+    assert lean["tiny GPT step (4 positions, 4,192 params)"]["ratio"] > 0 and len(lean) == 6
     assert "ratio" in capsys.readouterr().out
 
 
