@@ -19,8 +19,11 @@ only the helpers it needs.
 What is guaranteed: the compiled function performs exactly the traced operations. A kink
 (relu, abs, leaky_relu) is not a change of path: each side's formula is in the code. A
 comparison of a Value in ``f`` (``if x > 0:``, ``max(a, b)``) is recorded as a guard, and
-a later call whose inputs flip one raises ``PathChanged``. Not seen: branches on numbers read
-out of a Value (``x.data``, ``float(x)``, ``x.item()``); ``f`` must not branch on those.
+a later call whose inputs flip one raises ``PathChanged``. A number read out of a Value that
+depends on the inputs (``x.data``, ``float(x)``, ``x.item()``, ``math.exp(x)``) is refused while
+tracing (``NumberRead``, naming the line): the code would keep that number from the traced run,
+and any branch taken on it, at every input. Reads by chainrule's own code (``autograd``, ``nn``:
+``cross_entropy``'s shift, which cancels) are allowed; so is printing a Value.
 
 Errors: when the compiled function fails on some inputs (``log`` of a negative number, an
 overflow), it calls the traced ``f`` once more on those inputs, as Values, to raise the engine's
@@ -44,8 +47,12 @@ import keyword
 import linecache
 import math
 import re
+import sys
+import threading
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any, Protocol, Union
 
 from autograd import ops, trace_rules
@@ -68,6 +75,11 @@ Inputs = Union[Sequence[Value], Sequence[tuple[str, Value]], NamedParameters]
 
 class PathChanged(RuntimeError):
     """A compiled trace was called with inputs that flip a comparison made while tracing."""
+
+
+class NumberRead(TypeError):
+    """A traced function read a number out of a Value that depends on the inputs (``x.data``,
+    ``float(x)``, ``x.item()``): the compiled code would keep it from the traced run."""
 
 
 @dataclass(frozen=True)
@@ -144,10 +156,14 @@ def trace_values(
         raise ValueError(f"trace_values: {len(names)} names for {len(values)} inputs")
     noted: list[tuple[Value, str, object, bool]] = []
     token = traced_comparisons.set(noted)
+    watch = _watching.set(_ReadWatch(name, values))
+    _watch_reads(True)
     try:
         with enable_grad():
             result = build()
     finally:
+        _watch_reads(False)
+        _watching.reset(watch)
         traced_comparisons.reset(token)
     aux: list[Value] | None = None
     if has_aux:
@@ -409,6 +425,113 @@ class CompiledTrace:
             except (ArithmeticError, ValueError, TypeError) as engine_error:
                 return engine_error
         return type(error)(f"compiled {self.trace.name}: {error}")
+
+
+# -- refusing numbers read out of traced Values ----------------------------------------------------
+#
+# While a trace runs, Value's ``data`` slot is read through ``_WatchedData`` and ``float(x)`` and
+# ``x.item()`` through ``_watched_float``: a read by code outside chainrule's own packages, of a
+# Value that depends on the traced inputs, raises ``NumberRead`` naming the line. Outside a trace
+# (and in other threads and contexts) the slot is read as it is; once no trace runs, the slot's
+# own descriptor is put back, so the engine pays nothing.
+
+TRUSTED_READERS = ("autograd", "nn")  # packages whose reads are constants of the trace by design
+_SLOT = Value.__dict__["data"]  # the slot's own descriptor
+_FLOAT, _ITEM = Value.__float__, Value.item
+_watchers = 0  # traces running, in every thread
+_watch_lock = threading.Lock()
+
+
+class _ReadWatch:
+    """The traced inputs of one trace, and which nodes are known not to depend on them."""
+
+    def __init__(self, name: str, inputs: list[Value]) -> None:
+        self.name = name
+        self.inputs = set(inputs)
+        self.constants: set[Value] = set()
+
+    def depends(self, value: Value) -> bool:
+        """Whether ``value`` is an input or computed from one (a walk without recursion)."""
+        seen: set[Value] = set()
+        stack = [value]
+        while stack:
+            node = stack.pop()
+            if node in self.inputs:
+                return True
+            if node not in seen and node not in self.constants:
+                seen.add(node)
+                stack.extend(node.inputs)
+        self.constants |= seen
+        return False
+
+    def refuse(self, value: Value, how: str, frame: FrameType) -> None:
+        if not self.depends(value):
+            return  # a constant: the same number at every call
+        where = f"{frame.f_code.co_filename}, line {frame.f_lineno}"
+        code = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
+        shown = f" ({clip(code, 70)})" if code else ""
+        raise NumberRead(
+            f"trace of {self.name}: {where}{shown} reads a number out of a Value ({how}) that depends on "
+            f"the inputs; the compiled code would keep the traced run's number, and take the branch it "
+            f"decided, at every input. Compare the Value itself instead (if x > 0:, max(a, b)): the trace "
+            f"records comparisons and raises PathChanged when an input flips one. To show a number, "
+            f"print the Value (print(x)); outside trace(), x.data is fine"
+        )
+
+
+_watching: ContextVar[_ReadWatch | None] = ContextVar("chainrule_trace_reads", default=None)
+
+
+def _caller_refused(frame: FrameType) -> bool:
+    return frame.f_globals.get("__name__", "").partition(".")[0] not in TRUSTED_READERS
+
+
+class _WatchedData:
+    """Value's ``data`` slot, read and written as it is, with reads checked while a trace runs."""
+
+    def __get__(self, value: Value | None, owner: type | None = None) -> Any:
+        if value is None:
+            return self
+        number = _SLOT.__get__(value, owner)
+        watch = _watching.get()
+        if watch is not None:
+            frame = sys._getframe(1)
+            if _caller_refused(frame):
+                watch.refuse(value, ".data", frame)
+        return number
+
+    def __set__(self, value: Value, number: Any) -> None:
+        _SLOT.__set__(value, number)
+
+
+def _watched_float(value: Value) -> float:
+    watch = _watching.get()
+    if watch is not None:
+        frame = sys._getframe(1)
+        if _caller_refused(frame):
+            watch.refuse(value, "float()", frame)
+    return _FLOAT(value)
+
+
+def _watched_item(value: Value) -> float:
+    watch = _watching.get()
+    if watch is not None:
+        frame = sys._getframe(1)
+        if _caller_refused(frame):
+            watch.refuse(value, ".item()", frame)
+    return _ITEM(value)
+
+
+def _watch_reads(start: bool) -> None:
+    """Count a trace starting or ending; the first puts the watched readers on Value, the last
+    takes them off."""
+    global _watchers
+    with _watch_lock:
+        _watchers += 1 if start else -1
+        if _watchers == (1 if start else 0):
+            watched = [_WatchedData(), _watched_float, _watched_item] if start else [_SLOT, _FLOAT, _ITEM]
+            for attribute, reader in zip(("data", "__float__", "item"), watched):
+                setattr(Value, attribute, reader)
 
 
 # -- helpers -----------------------------------------------------------------------------------
