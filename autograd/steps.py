@@ -18,20 +18,28 @@ local derivatives along the path. That is exponential in general, so only the fi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from autograd.backward import backward_order, topological_order
 from autograd.value import Value, fmt, to_float
 
 
-def node_names(root: Value) -> dict[Value, str]:
+def node_names(
+    root: Value, order: Sequence[Value] | None = None, given: Mapping[Value, str] | None = None
+) -> dict[Value, str]:
     """A display name for every node under ``root``: its label, or ``v<k>`` when it has none.
 
     ``k`` is the node's position in ``topological_order(root)`` (the root is ``v0``), so the
-    names are the same in a printed trace, in ``explain`` and on the HTML page.
+    names are the same in a printed trace, in ``explain``, in the quiz and on the HTML page.
+    The dict lists the nodes in that order. ``order``, if given, is that ``topological_order(root)``
+    already computed (it is not walked again); ``given`` holds names that come before the label,
+    e.g. a parameter's name in a model (``layers.0.neurons.1.w0``, unique where the label ``w0``
+    is not).
     """
-    return {node: node.label or f"v{k}" for k, node in enumerate(topological_order(root))}
+    given = given or {}
+    nodes = topological_order(root) if order is None else order
+    return {node: given.get(node) or node.label or f"v{k}" for k, node in enumerate(nodes)}
 
 
 @dataclass(frozen=True)

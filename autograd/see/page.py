@@ -48,6 +48,7 @@ from autograd.backward import topological_order
 from autograd.ops import leaky_relu_slope
 from autograd.see.draw import COLOURS, MAX_NODES, NEURON_COLOUR, page_layouts
 from autograd.see.selection import NamedParameters, node_kind
+from autograd.steps import node_names
 from autograd.value import Value, to_float
 
 # Borders of the step being shown. Red is kept for what is wrong (errors, wrong predictions).
@@ -73,12 +74,6 @@ def safe_json(value: object) -> str:
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(char, escape)
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def node_names(order: list[Value], model_names: dict[Value, str]) -> list[str]:
-    """Each node's name on the page: its parameter name in ``model=`` (unique, unlike a neuron's
-    ``w0`` label), else its label, else ``v<k>``."""
-    return [model_names.get(node) or node.label or f"v{k}" for k, node in enumerate(order)]
 
 
 def page_backward(order: list[Value], seed: float) -> list[float]:
@@ -113,7 +108,7 @@ def graph_data(
     root = order[0]
     index = {node: k for k, node in enumerate(order)}
     params = params or set()
-    names = names or node_names(order, {})
+    names = names or list(node_names(root, order).values())
     nodes = []
     for k, node in enumerate(order):
         entry: dict[str, Any] = {
@@ -239,7 +234,7 @@ def live_page(root: Value, grad: float = 1.0, max_nodes: int = MAX_NODES, **opti
     if callable(named):
         model_names = {p: name for name, p in named()}
         params |= set(model_names)
-    names = node_names(order, model_names)
+    names = list(node_names(order[0], order, model_names).values())  # a parameter by its name in the model
     data = graph_data(order, grad, params, names)
     twin = twin_graph(order, names, page_backward(order, grad))
     if options.get("params") is not None:
