@@ -13,7 +13,8 @@ a time, and ``explain``), ``grad_mode.py`` (``no_grad`` and the anomaly switch),
 ``functional.py`` (``grad``), ``gradcheck.py``, ``trace.py`` (the Wengert list of one run and
 the float code generated from it, with ``trace_rules.py``), ``custom_op.py`` (a learner's own
 op), ``naive.py`` (the backward pass without topological order, to show why it fails) and
-``matrix.py`` (matrices of Values: ``matmul``, ``transpose``, elementwise ops, sums over an axis). It
+``matrix.py`` (matrices of Values: ``matmul``, ``transpose``, elementwise ops, sums over an axis)
+with ``matrix_lens.py`` (``matrix_view``: a matrix's grads as edge sums and as a product). It
 imports nothing else of the project.
 
 The tools that show the engine live in ``autograd.see`` (pictures, the live graph page,
@@ -47,6 +48,7 @@ from autograd.matrix import (
     matrix_sum,
     transpose,
 )
+from autograd.matrix_lens import MatrixView, matrix_view
 from autograd.naive import naive_backward
 from autograd.ops import (
     atan,
@@ -133,6 +135,7 @@ __all__ = [
     "GraphvizMissing",
     "IllegibleGraphWarning",
     "InlinePage",
+    "MatrixView",
     "PathChanged",
     "Trace",
     "Value",
@@ -167,6 +170,7 @@ __all__ = [
     "matrix_mul",
     "matrix_sub",
     "matrix_sum",
+    "matrix_view",
     "naive_backward",
     "no_grad",
     "quiz",

@@ -64,6 +64,7 @@ def _rows(a: Any, op: str, name: str, vector_ok: bool = False) -> list[list[Any]
         raise TypeError(f"{op}: {name} must be a matrix (a list of rows), got {type(a).__name__}")
     if len(a) == 0:
         raise ValueError(f"{op}: {name} is empty (shape (0,)); a matrix needs at least one row and column")
+    a = [r.tolist() if hasattr(r, "tolist") and not isinstance(r, Value) else r for r in a]  # numpy rows
     if all(not isinstance(r, (list, tuple)) for r in a):
         if vector_ok:
             a = [list(a)]

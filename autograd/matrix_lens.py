@@ -1,0 +1,281 @@
+"""The matrix lens: a named matrix's grads, each entry's chain-rule sum, and the same numbers as a product.
+
+    view = matrix_view(loss, named={"X": X, "W": W, "b": b})   # after loss.backward()
+    print(view)
+
+For each named matrix (a list of rows of Values, as ``autograd.matmul`` makes them), after
+``backward()``:
+
+- its grads, as a matrix;
+- each entry's grad written out from the graph's edges: one term per edge out of the entry,
+  the edge's local derivative times the grad of the node it leads to
+  (``dW[1][0] = X[0][1]·dZ[0][0] + X[1][1]·dZ[1][0] + …``), and the sum checked against the grad;
+- where the matrix is a factor of a product with another named matrix (``Z = X·W``, one ``dot``
+  node per entry), the same numbers regrouped as a matrix product, ``dW = Xᵀ·dZ`` or
+  ``dX = dZ·Wᵀ`` (dZ: the grads of the product's nodes), with the shapes of the factors,
+  checked entry by entry against the grads; where its entries are added to many nodes with
+  local derivative 1 (a broadcast bias), the sum ``db = Σᵢ dZ[i]`` over those nodes.
+
+Text only; it reads the graph and changes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from autograd.backward import topological_order
+from autograd.value import Value, fmt
+
+__all__ = ["MatrixView", "NamedMatrix", "matrix_view"]
+
+TOL = 1e-12  # relative: a regrouped sum in another order differs by rounding only
+
+
+@dataclass(frozen=True)
+class Term:
+    """One edge out of an entry: d(consumer)/d(entry) × consumer.grad."""
+
+    factor: str  # how the local derivative is named (X[0][1], 1, or its number)
+    local: float
+    upstream_name: str  # dZ[0][0]
+    upstream: float
+
+
+@dataclass
+class NamedMatrix:
+    """One named matrix in the lens: its grads, each entry's terms, and the regrouped product."""
+
+    name: str
+    shape: tuple[int, int]
+    grads: list[list[float]]
+    terms: list[list[list[Term]]]
+    product: str = ""  # "dW = Xᵀ · dZ", or "" when none was recognised
+    product_shapes: str = ""
+    product_values: list[list[float]] = field(default_factory=list)
+    product_matches: bool = False
+
+    def entry_text(self, i: int, j: int) -> str:
+        ts = self.terms[i][j]
+        d = f"d{self.name}[{i}][{j}]"
+        if not ts:
+            return f"{d} = 0 (no edge out of {self.name}[{i}][{j}] reaches the result)"
+        names = " + ".join(f"{t.factor}·{t.upstream_name}" for t in ts)
+        nums = " + ".join(f"{fmt(t.local)}·{_paren(t.upstream)}" for t in ts)
+        total = math.fsum(t.local * t.upstream for t in ts)
+        text = f"{d} = {names}\n{' ' * len(d)} = {nums} = {fmt(total)}"
+        grad = self.grads[i][j]
+        if abs(total - grad) > TOL * (1.0 + abs(grad)):
+            text += (
+                f"\n{' ' * len(d)}   but {self.name}[{i}][{j}].grad holds {fmt(grad)}: "
+                "backward() ran more than once, or the grads were not reset"
+            )
+        return text
+
+
+def _paren(x: float) -> str:
+    return f"({fmt(x)})" if x < 0 else fmt(x)
+
+
+@dataclass
+class MatrixView:
+    """What ``matrix_view`` found; ``str()`` is the text."""
+
+    matrices: list[NamedMatrix]
+
+    def __str__(self) -> str:
+        out: list[str] = []
+        for nm in self.matrices:
+            r, c = nm.shape
+            out.append(f"{nm.name} ({r}×{c}): d{nm.name} =")
+            out += ["  [ " + "  ".join(f"{g:+.6f}" for g in row) + " ]" for row in nm.grads]
+            out.append(
+                "each entry, from the graph's edges (local derivative · the grad of the node it leads to):"
+            )
+            for i in range(r):
+                for j in range(c):
+                    out += ["  " + line for line in nm.entry_text(i, j).splitlines()]
+            if nm.product:
+                verdict = (
+                    "equal to the grads, entry by entry" if nm.product_matches else "NOT equal to the grads"
+                )
+                out.append(f"regrouped: {nm.product}   shapes {nm.product_shapes}: {verdict}")
+            out.append("")
+        return "\n".join(out).rstrip() + "\n"
+
+
+def _rows(m: Any, name: str) -> list[list[Value]]:
+    if hasattr(m, "tolist") and not isinstance(m, Value):
+        m = m.tolist()
+    if isinstance(m, Value):
+        m = [[m]]
+    if not isinstance(m, (list, tuple)) or not m:
+        raise TypeError(
+            f"matrix_view: {name} must be a matrix of Values (a list of rows), got {type(m).__name__}"
+        )
+    rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in m]
+    if all(not isinstance(r, (list, tuple)) for r in m):
+        rows = [list(m)]  # a flat list: one row (a bias)
+    if len({len(r) for r in rows}) != 1 or not rows[0]:
+        raise ValueError(f"matrix_view: {name} is ragged or empty: row lengths {[len(r) for r in rows]}")
+    for row in rows:
+        for v in row:
+            if not isinstance(v, Value):
+                raise TypeError(f"matrix_view: {name} holds {type(v).__name__}, not Values")
+    return rows
+
+
+def matrix_view(result: Value, named: dict[str, Any]) -> MatrixView:
+    """The lens on ``named`` matrices of Values in the graph of ``result``, after ``backward()``."""
+    if not isinstance(result, Value):
+        raise TypeError(
+            f"matrix_view: result must be a Value (the root backward() ran from), got {type(result).__name__}"
+        )
+    if not named:
+        raise ValueError("matrix_view: name at least one matrix: named={'W': W}")
+    mats = {name: _rows(m, name) for name, m in named.items()}
+    where: dict[int, str] = {}  # id of an entry -> "X[0][1]"
+    for name, rows in mats.items():
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                where.setdefault(id(v), f"{name}[{i}][{j}]")
+    consumers: dict[int, list[tuple[Value, int]]] = {}
+    order = topological_order(result)
+    for node in order:
+        for k, child in enumerate(node.inputs):
+            if id(child) in where:
+                consumers.setdefault(id(child), []).append((node, k))
+    products = _products(order, mats)
+    out = []
+    for name, rows in mats.items():
+        terms: list[list[list[Term]]] = []
+        for row in rows:
+            trow = []
+            for v in row:
+                ts = []
+                for node, k in consumers.get(id(v), []):
+                    local = float(node.local_grads[k])
+                    factor = _factor_name(node, k, where)
+                    ts.append(Term(factor, local, "d" + _node_name(node, products, where), _grad(node)))
+                trow.append(ts)
+            terms.append(trow)
+        grads = [[_grad(v) for v in row] for row in rows]
+        nm = NamedMatrix(name, (len(rows), len(rows[0])), grads, terms)
+        _regroup(nm, rows, mats, products, consumers)
+        out.append(nm)
+    return MatrixView(out)
+
+
+def _node_name(
+    node: Value, products: dict[int, tuple[str, str, str, int, int]], where: dict[int, str]
+) -> str:
+    """A consumer's name: an entry of a named product ``(X·W)[i][j]``, that plus a named entry
+    ``(X·W + b)[i][j]``, its label, or its op."""
+    if id(node) in products:
+        a, _, b, i, j = products[id(node)]
+        return f"({a}·{b})[{i}][{j}]"
+    if node.op == "add" and len(node.inputs) == 2 and id(node.inputs[0]) in products:
+        a, _, b, i, j = products[id(node.inputs[0])]
+        other = where.get(id(node.inputs[1]), "")
+        if other:
+            return f"({a}·{b} + {other.split('[')[0]})[{i}][{j}]"
+    return f"({node.label})" if node.label else f"[{node.op} node]"
+
+
+def _grad(v: Value) -> float:
+    g = v.grad
+    return float(g.data if isinstance(g, Value) else g)
+
+
+def _factor_name(node: Value, k: int, where: dict[int, str]) -> str:
+    """The local derivative of edge k of ``node``, named: a dot node's other factor by its name."""
+    if node.op == "dot":
+        n = len(node.inputs) // 2
+        if k < n:
+            other = node.inputs[n + k]
+        elif k < 2 * n:
+            other = node.inputs[k - n]
+        else:
+            return "1"
+        return where.get(id(other), fmt(other.data))
+    local = float(node.local_grads[k])
+    return fmt(local) if local != 1.0 else "1"
+
+
+def _products(
+    order: list[Value], mats: dict[str, list[list[Value]]]
+) -> dict[int, tuple[str, str, str, int, int]]:
+    """Dot nodes whose ws are a row of one named matrix and xs a column of another: the entries of
+    their product. id(node) -> (left name, "dZ[i][j]" name, right name, i, j)."""
+    rows_of: dict[tuple[int, ...], tuple[str, int]] = {}
+    cols_of: dict[tuple[int, ...], tuple[str, int]] = {}
+    for name, rows in mats.items():
+        for i, row in enumerate(rows):
+            rows_of.setdefault(tuple(id(v) for v in row), (name, i))
+        for j, col in enumerate(zip(*rows)):
+            cols_of.setdefault(tuple(id(v) for v in col), (name, j))
+    found: dict[int, tuple[str, str, str, int, int]] = {}
+    for node in order:
+        if node.op != "dot":
+            continue
+        n = len(node.inputs) // 2
+        ws, xs = tuple(id(v) for v in node.inputs[:n]), tuple(id(v) for v in node.inputs[n : 2 * n])
+        if ws in rows_of and xs in cols_of:
+            (a, i), (b, j) = rows_of[ws], cols_of[xs]
+            found[id(node)] = (a, f"({a}·{b})[{i}][{j}]", b, i, j)
+    return found
+
+
+def _regroup(
+    nm: NamedMatrix, rows: list[list[Value]], mats: dict[str, list[list[Value]]],
+    products: dict[int, tuple[str, str, str, int, int]], consumers: dict[int, list[tuple[Value, int]]],
+) -> None:  # fmt: skip
+    """Recognise nm as a factor of a named product (or a broadcast bias) and check the regrouping."""
+    r, c = nm.shape
+    for left, _, right, _, _ in products.values():
+        if nm.name not in (left, right):
+            continue
+        grid: dict[tuple[int, int], float] = {}
+        for node_id, (a, _, b, i, j) in products.items():
+            if (a, b) == (left, right):
+                node = next(n for lst in consumers.values() for n, _ in lst if id(n) == node_id)
+                grid[(i, j)] = _grad(node)
+        A, B = mats[left], mats[right]
+        m, k = len(A), len(B[0])
+        if len(grid) != m * k:
+            continue
+        dz = [[grid[(i, j)] for j in range(k)] for i in range(m)]
+        prod = f"d({left}·{right})"
+        if nm.name == right:  # dB = Aᵀ · dZ
+            vals = [
+                [math.fsum(A[i][t].data * dz[i][j] for i in range(m)) for j in range(k)] for t in range(r)
+            ]
+            nm.product = f"d{right} = {left}ᵀ · {prod}"
+            nm.product_shapes = f"({len(A[0])}×{m})·({m}×{k}) = ({r}×{c})"
+        else:  # dA = dZ · Bᵀ
+            vals = [
+                [math.fsum(dz[i][j] * B[t][j].data for j in range(k)) for t in range(c)] for i in range(r)
+            ]
+            nm.product = f"d{left} = {prod} · {right}ᵀ"
+            nm.product_shapes = f"({m}×{k})·({k}×{len(B)}) = ({r}×{c})"
+        nm.product_values = vals
+        nm.product_matches = _same(vals, nm.grads) and left != right
+        if left == right:
+            nm.product += " (and the other factor's term: the matrix is used on both sides)"
+        return
+    # a broadcast bias: every edge out of its entries has local derivative 1, into several nodes
+    ts = [t for row in nm.terms for e in row for t in e]
+    if ts and all(t.local == 1.0 for t in ts) and all(len(e) > 1 for row in nm.terms for e in row):
+        sums = [[math.fsum(t.upstream for t in e) for e in row] for row in nm.terms]
+        n = len(nm.terms[0][0])
+        nm.product = f"d{nm.name} = Σ over the {n} rows it is added to of their grads"
+        nm.product_shapes = f"{n} rows of ({r}×{c}) summed"
+        nm.product_values = sums
+        nm.product_matches = _same(sums, nm.grads)
+
+
+def _same(a: list[list[float]], b: list[list[float]]) -> bool:
+    return all(abs(x - y) <= TOL * (1.0 + abs(y)) for ra, rb in zip(a, b) for x, y in zip(ra, rb)) and len(
+        a
+    ) == len(b)
