@@ -153,3 +153,15 @@ def test_predict_hides_the_step_until_an_answer_is_typed(browser: Browser, tmp_p
     browser.evaluate("document.getElementById('predict').click()")
     assert "recorded change" in browser.evaluate("document.querySelector('#state tbody').innerText")
     assert browser.console_errors() == []
+
+
+def test_the_step_bars_are_the_steps_sizes(browser: Browser, tmp_path: Path) -> None:
+    comparison = xor_comparison()
+    browser.open(render_optimizers(comparison, tmp_path / "bars.html"))
+    browser.evaluate("window.chainrule.show(3)")
+    name = comparison["names"][0]
+    browser.evaluate(f"window.chainrule.select({name!r})")
+    shares = browser.evaluate("[...document.querySelectorAll('td[data-share]')].map((c) => Number(c.dataset.share))")
+    steps = [abs(r["params"][3][0] - r["params"][2][0]) for r in comparison["runs"]]
+    assert shares == pytest.approx([s / max(steps) for s in steps], abs=1e-4)
+    assert max(shares) == 1.0
