@@ -42,6 +42,8 @@ MATRIX_MISTAKE_KINDS: dict[str, str] = {
     "sign": "the sign flipped: yours is -1 × the right gradient",
     "shape": "a gradient of the wrong shape (each gradient has the shape of its matrix)",
     "unexplained": "wrong, in no pattern known: where, and one example",
+    "imprecise": "close to the right gradient, not within 1e-9 of its size (float32, an approximation)",
+    "non_finite": "an infinity or NaN where the right gradient is a finite number",
     "not_a_matrix": "a result that is not a matrix of numbers",
     "count": "the wrong number of gradients returned",
     "raised": "the backward raised an exception",
@@ -378,6 +380,10 @@ def _judge(n: str, run: _Trial) -> tuple[bool, MatrixMistake | None, str]:
     if _close(g, t, scale) or (shape(g) == () and len(flat(t)) == 1 and _close([g], flat(t), scale)):
         return True, None, ""
     sg, st = shape(g), shape(t)
+    bad = [v for v in flat(g) if not math.isfinite(v)]
+    if bad:
+        msg = f"{d} holds {bad[0]} where the right gradient is a finite number (at {at})"
+        return False, MatrixMistake("non_finite", msg, d), msg
     ex = f"{d} at {at}: yours has shape {sg}" if sg != st else f"{d}{_first_diff(g, t)} at {at}"
     return False, _explain(n, g, t, run, scale), ex
 
@@ -385,13 +391,17 @@ def _judge(n: str, run: _Trial) -> tuple[bool, MatrixMistake | None, str]:
 def _first_diff(g: Nested, t: Nested) -> str:
     gs, ts = flat(g), flat(t)
     i = next(i for i, (a, b) in enumerate(zip(gs, ts)) if a != b)
-    return f" entry {i}: yours {gs[i]:.6g}, the engine's {ts[i]:.6g}"
+    return f" entry {i}: yours {gs[i]:.12g}, the engine's {ts[i]:.12g}"
 
 
 def _explain(n: str, g: Nested, t: Nested, run: _Trial, scale: float) -> MatrixMistake:
     d, m = f"d{n}", run.m
     sg, st = shape(g), shape(t)
     at = _name_shapes(run.inputs)
+    if sg == st and all(abs(x - y) <= 1e-5 * (1.0 + scale) for x, y in zip(flat(g), flat(t))):
+        worst = max(abs(x - y) for x, y in zip(flat(g), flat(t)))
+        msg = f"{d}: close, off by up to {worst:.1e} where rounding in float64 gives about 1e-16 (at {at})"
+        return MatrixMistake("imprecise", msg + ": float32, or an approximation?", d)
     for c, kind, what in (
         (m, "missing_1_over_m", "m ×"),
         (1 / m, "extra_1_over_m", "1/m ×"),

@@ -175,3 +175,19 @@ def test_bad_arguments() -> None:
         check_matrix_backward(check_matrices.linear, sol.linear_backward, {"X": "m n", "W": "n k"}, trials=1)
     with pytest.raises(ValueError, match="unknown kind"):
         MatrixMistake("nope", "x")
+
+
+def test_unusual_answers_infinity_bool_float32() -> None:
+    assert check_matrices.check(
+        lin(lambda X, W, dZ: dZ @ W.T, lambda X, W, dZ: (X.T @ dZ) * np.inf)
+    ).kinds == ("non_finite",)
+    assert check_matrices.check(lin(lambda X, W, dZ: dZ @ W.T, lambda X, W, dZ: X.T @ dZ > 0)).kinds == (
+        "not_a_matrix",
+    )
+    f32 = lin(lambda X, W, dZ: (dZ @ W.T).astype(np.float32), lambda X, W, dZ: X.T @ dZ)
+    report = check_matrices.check(f32)
+    assert report.kinds == ("imprecise",) and "float32" in str(report)
+    exact = lin(
+        lambda X, W, dZ: (dZ @ W.T).astype(np.int64).astype(float) * 0 + dZ @ W.T, lambda X, W, dZ: X.T @ dZ
+    )
+    assert check_matrices.check(exact).ok
