@@ -10,6 +10,7 @@ registered in ``op_registry.py``'s ``OPS`` with every other form of the op),
 ``backward.py`` (the order and the chain-rule loop), ``steps.py`` (the same pass one step at
 a time, and ``explain``), ``grad_mode.py`` (``no_grad`` and the anomaly switch),
 ``collector.py`` (``collector_paused``: graph work without Python's cycle collector),
+``free.py`` (``free_graph``: a graph taken apart without recursion, for Pyodide's small stack),
 ``functional.py`` (``grad``), ``gradcheck.py``, ``trace.py`` (the Wengert list of one run and
 the float code generated from it, with ``trace_rules.py``), ``custom_op.py`` (a learner's own
 op), ``naive.py`` (the backward pass without topological order, to show why it fails) and
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from autograd.backward import backward_order, topological_order
 from autograd.collector import collector_paused
 from autograd.custom_op import CustomOp, custom_op
+from autograd.free import free_graph
 from autograd.functional import grad, value_and_grad
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck
@@ -155,6 +157,7 @@ __all__ = [
     "enable_grad",
     "exp",
     "explain",
+    "free_graph",
     "gelu",
     "grad",
     "gradcheck",

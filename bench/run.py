@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import nn
-from autograd import Value
+from autograd import Value, free_graph
 from bench import floor, vs_lean, workloads
 from bench.heap import bound as heap_bound
 from bench.heap import heap_per_node
@@ -187,6 +187,26 @@ def bench_paused_deep_chain(ops: int, repeats: int) -> dict[str, Any]:
             "targets": targets}  # fmt: skip
 
 
+def freed_deep_chain(x0: float, ops: int, scale: float, shift: float) -> tuple[float, float]:
+    """``workloads.deep_chain`` taken apart by ``autograd.free_graph`` after backward, then dropped."""
+    x, y = workloads.deep_chain_forward(x0, ops, scale, shift)
+    y.backward()
+    free_graph(y)
+    return y.data, x.grad
+
+
+def bench_freed_deep_chain(ops: int, repeats: int) -> dict[str, Any]:
+    """The deep chain built, differentiated and then taken apart by ``autograd.free_graph`` before
+    it is dropped, against the same chain simply dropped (today's free): the release's cost."""
+    args = (0.5, ops, 1.0001, 1e-4)
+    if freed_deep_chain(*args) != workloads.deep_chain(*args):
+        raise AssertionError("deep chain: free_graph changed the numbers")
+    stats = interleaved(lambda: freed_deep_chain(*args), lambda: workloads.deep_chain(*args), repeats)
+    targets = [check("<= 1.15x the plain free", stats["ratio"], 1.15, "{:.2f}x")]
+    return {"workload": f"deep chain, {ops:,} ops, freed by free_graph (baseline: dropped)", **stats,
+            "us_per_op": stats["engine_s"] / ops * 1e6, "targets": targets}  # fmt: skip
+
+
 def bench_compiled_chain(ops: int, repeats: int) -> dict[str, Any]:
     """The deep chain traced once and run as generated code (tracing and compiling not timed)."""
     args = (0.5, ops, 1.0001, 1e-4)
@@ -340,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     chain = bench_deep_chain(30_000 if args.quick else 1_000_000, 3 if args.quick else 7)
     rows.append(chain)
     rows.append(bench_paused_deep_chain(30_000 if args.quick else 1_000_000, 3 if args.quick else 7))
+    rows.append(bench_freed_deep_chain(30_000 if args.quick else 1_000_000, 3 if args.quick else 7))
     compiled_ops = 6_000 if args.quick else args.compiled_chain_ops
     rows.append(bench_compiled_chain(compiled_ops, 3 if args.quick else 7))
     rows.extend(bench_wide(1_000 if args.quick else 10_000, repeats))
