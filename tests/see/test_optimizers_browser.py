@@ -18,6 +18,7 @@ import pytest
 
 import nn
 from autograd.see.optimizers import render_optimizers
+from tests.oracles import close
 from tests.see.browser import Browser, needs_browser, start_browser
 
 pytestmark = [pytest.mark.slow, needs_browser]
@@ -29,10 +30,6 @@ def xor_comparison(steps: int = 20, grid: int = 12, hidden: int = 3) -> dict[str
     return nn.compare_optimizers(
         model, lambda: nn.binary_cross_entropy_with_logits([model(x) for x in X], y), steps=steps, grid=grid
     )
-
-
-def close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
 def test_scrub_and_select_show_each_optimizers_recorded_state(browser: Browser, tmp_path: Path) -> None:
