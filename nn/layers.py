@@ -2,13 +2,23 @@
 
 A neuron with weights w and bias b computes
 
-    z = w[0]*x[0] + ... + w[n-1]*x[n-1] + b*1      one fused ``dot`` node
-    out = activation(z)                             relu, tanh, sigmoid, or linear (out = z)
+    z = w[0]*x[0] + ... + w[n-1]*x[n-1] + b      one fused ``dot`` node (``autograd.dot``)
+    out = activation(z)                          relu, tanh, sigmoid, or linear (out = z)
 
-The bias rides in the dot product as a weight on a constant input 1.0, so the whole
-pre-activation is a single node whose inputs are ``w0 ... w(n-1), b`` followed by
-``x0 ... x(n-1), 1.0``. A layer is ``nout`` neurons reading the same inputs; an MLP is
-layers in a row, each reading the previous layer's outputs.
+The ``dot`` node's inputs are ``w0 ... w(n-1)``, then ``x0 ... x(n-1)``, then ``b``, and its
+local derivatives are d z/d w[i] = x[i], d z/d x[i] = w[i], d z/d b = 1:
+
+>>> n = Neuron(2, activation='tanh', seed=0)
+>>> z = n([1.0, 2.0]).inputs[0]
+>>> z.op, [v.label or v.data for v in z.inputs]
+('dot', ['w0', 'w1', 1.0, 2.0, 'b'])
+>>> z.local_grads == (1.0, 2.0, n.w[0].data, n.w[1].data, 1.0)    # x, then w, then 1
+True
+
+A layer is ``nout`` neurons reading the same inputs; an MLP is layers in a row, each reading
+the previous layer's outputs. Weights start as ``init`` says ('uniform' U(-1, 1) as in
+micrograd, 'xavier' or 'he': ``nn/init.py``), drawn from ``rng`` or ``random.Random(seed)``;
+biases start at 0.
 
 micrograd compatibility: ``Neuron(nin, nonlin=True)`` is a ReLU neuron and ``nonlin=False``
 a linear one; ``MLP(nin, nouts)`` has ReLU hidden layers and a linear last layer; and a
