@@ -81,6 +81,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ belo
     from autograd.see.anomaly import AnomalyError, detect_anomaly
     from autograd.see.draw import GraphvizMissing, IllegibleGraphWarning, draw_dot, render
     from autograd.see.flipbook import render_flipbook
+    from autograd.see.matrix_page import render_matrix_view
     from autograd.see.notebook import InlinePage, show
     from autograd.see.page import render_steps
 
@@ -95,6 +96,7 @@ _SEEING_TOOLS = {
     "render_steps": "page",
     "smallest_text": "legibility",
     "render_flipbook": "flipbook",
+    "render_matrix_view": "matrix_page",
     "show": "notebook",
     "InlinePage": "notebook",
 }
@@ -180,6 +182,7 @@ __all__ = [
     "relu",
     "render",
     "render_flipbook",
+    "render_matrix_view",
     "render_steps",
     "show",
     "sigmoid",

@@ -55,6 +55,9 @@ class NamedMatrix:
     product_shapes: str = ""
     product_values: list[list[float]] = field(default_factory=list)
     product_matches: bool = False
+    # the regrouped product's factors as shown: (name, numbers); entry (r, c) of the grads is row r
+    # of the first times column c of the second, or (a bias) the sum of column c of the only one
+    factors: list[tuple[str, list[list[float]]]] = field(default_factory=list)
 
     def entry_text(self, i: int, j: int) -> str:
         ts = self.terms[i][j]
@@ -252,12 +255,20 @@ def _regroup(
                 [math.fsum(A[i][t].data * dz[i][j] for i in range(m)) for j in range(k)] for t in range(r)
             ]
             nm.product = f"d{right} = {left}ᵀ · {prod}"
+            nm.factors = [
+                (f"{left}ᵀ", [[A[i][t].data for i in range(m)] for t in range(len(A[0]))]),
+                (prod, dz),
+            ]
             nm.product_shapes = f"({len(A[0])}×{m})·({m}×{k}) = ({r}×{c})"
         else:  # dA = dZ · Bᵀ
             vals = [
                 [math.fsum(dz[i][j] * B[t][j].data for j in range(k)) for t in range(c)] for i in range(r)
             ]
             nm.product = f"d{left} = {prod} · {right}ᵀ"
+            nm.factors = [
+                (prod, dz),
+                (f"{right}ᵀ", [[B[t][j].data for t in range(len(B))] for j in range(k)]),
+            ]
             nm.product_shapes = f"({m}×{k})·({k}×{len(B)}) = ({r}×{c})"
         nm.product_values = vals
         nm.product_matches = _same(vals, nm.grads) and left != right
@@ -272,6 +283,9 @@ def _regroup(
         nm.product = f"d{nm.name} = Σ over the {n} rows it is added to of their grads"
         nm.product_shapes = f"{n} rows of ({r}×{c}) summed"
         nm.product_values = sums
+        if r == 1:
+            column = [[t.upstream for t in e] for e in nm.terms[0]]  # column c: the grads added into entry c
+            nm.factors = [(nm.terms[0][0][0].upstream_name.split("[")[0], [list(x) for x in zip(*column)])]
         nm.product_matches = _same(sums, nm.grads)
 
 

@@ -84,3 +84,21 @@ def test_bad_input() -> None:
         matrix_view(autograd.Value(1.0), {"X": [[1.0]]})
     with pytest.raises(ValueError, match="matrix_view: X is ragged"):
         matrix_view(autograd.Value(1.0), {"X": [[autograd.Value(1.0)], []]})
+
+
+def test_the_page_holds_each_entrys_sum_and_its_cells() -> None:
+    from autograd.see.matrix_page import matrix_view_html
+
+    X = as_matrix([[1.0, 2.0], [3.0, 4.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    Z = matmul(X, W)
+    loss = autograd.sum([Z[0][0] * 2.0, Z[1][0] * 3.0])
+    loss.backward()
+    page = matrix_view_html(matrix_view(loss, {"X": X, "W": W}))
+    assert "dW[1][0] = X[0][1]·d(X·W)[0][0] + X[1][1]·d(X·W)[1][0]" in page
+    assert (
+        'id="m1g-1-0" data-cells="[&quot;m1a-1-0&quot;, &quot;m1a-1-1&quot;, &quot;m1b-0-0&quot;, &quot;m1b-1-0&quot;]"'
+        in page
+    )
+    with pytest.raises(TypeError, match="matrix_view_html"):
+        matrix_view_html("not a view")  # type: ignore[arg-type]
