@@ -67,13 +67,18 @@ class Browser:
         self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30)
         self.ids = itertools.count(1)
         self.events: list[dict[str, Any]] = []
+        self.set_viewport(size)
+
+    def set_viewport(self, size: str, mobile: bool = False) -> None:
+        """The window's size, ``"width,height"`` in CSS pixels; ``mobile``: a phone, at two device
+        pixels a CSS pixel, whose page's <meta name=viewport> decides its layout width."""
         width, height = (int(n) for n in size.split(","))
         self.send(
             "Emulation.setDeviceMetricsOverride",
             width=width,
             height=height,
-            deviceScaleFactor=1,
-            mobile=False,
+            deviceScaleFactor=2 if mobile else 1,
+            mobile=mobile,
         )
 
     def send(self, method: str, **params: Any) -> dict[str, Any]:

@@ -84,14 +84,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def browser_at(size: str, mobile: bool = False) -> Iterator[Browser]:
     for browser in start_browser(size):
         if mobile:  # a phone: the page's <meta name=viewport> decides its width
-            width, height = (int(n) for n in size.split(","))
-            browser.send(
-                "Emulation.setDeviceMetricsOverride",
-                width=width,
-                height=height,
-                deviceScaleFactor=2,
-                mobile=True,
-            )
+            browser.set_viewport(size, mobile=True)
         yield browser
 
 
