@@ -137,6 +137,8 @@ def run_lesson(out: Path) -> None:
     print("   It fails, as the lesson warns: XOR is not linearly separable. No line puts (0,1)")
     print("   and (1,0) on one side and (0,0), (1,1) on the other, so the best one neuron can")
     print("   do is sit on the fence: w -> 0, b -> 0, a = 0.5 for every input (loss log 2 = 0.693).")
+    for line in backward_lines():
+        print(line)
     print()
     print(f"2. Add a hidden layer: MLP(2, [4, 1]), tanh hidden units, {MLP_STEPS} steps")
     mlp, deep = train_mlp()
@@ -163,6 +165,40 @@ def run_lesson(out: Path) -> None:
     for path, what in paths:
         print(f"   wrote {path}")
         print(textwrap.fill(what, width=96, initial_indent="      ", subsequent_indent="      "))
+
+
+def backward_lines() -> list[str]:
+    """The lesson's backward, line by line, at its first weights: dz = a - y, dw = Xᵀ·dz / m and
+    db = Σ dz / m, each computed from the numbers and compared with the grads ``backward()`` adds
+    up on the same neuron written with matrices of Values (the mean binary cross-entropy)."""
+    X_rows, y = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0.0, 1.0, 1.0, 0.0]
+    m = len(X_rows)
+    X = autograd.as_matrix(X_rows, "X")
+    W = autograd.as_matrix([[w] for w in LESSON_WEIGHTS], "W")
+    b = autograd.as_matrix([[0.0]], "b")
+    Z = autograd.matrix_add(autograd.matmul(X, W), b)
+    A = autograd.matrix_map(autograd.sigmoid, Z)
+    rows = [[t * autograd.log(a) + (1 - t) * autograd.log(1 - a)] for t, (a,) in zip(y, A)]
+    (-autograd.matrix_mean(rows)).backward()
+    a = [row[0] for row in autograd.matrix_data(A)]
+    dz = [ai - t for ai, t in zip(a, y)]
+    dw = [math.fsum(X_rows[i][k] * dz[i] for i in range(m)) / m for k in range(2)]
+    db = math.fsum(dz) / m
+    ok_dz = all(abs(d - m * g) <= 1e-15 for d, (g,) in zip(dz, autograd.matrix_grad(Z)))
+    ok_dw = all(abs(d - g) <= 1e-15 for d, (g,) in zip(dw, autograd.matrix_grad(W)))
+    ok_db = abs(db - b[0][0].grad) <= 1e-15
+    mse = [2 * (ai - t) * ai * (1 - ai) for ai, t in zip(a, y)]
+    return [
+        "   The lesson's backward, line by line (its first weights; matrices of Values, mean BCE):",
+        f"   dz = a - y        = {_numbers(dz)}: m * dL/dz (matches: {ok_dz}),",
+        f"                       sigma'(z) * dBCE/da simplified; MSE's would be {_numbers(mse)}",
+        f"   dw = X.T @ dz / m = {_numbers(dw)}: each weight's four edges summed (matches: {ok_dw})",
+        f"   db = sum(dz) / m  = {db:+.4f}: the bias is added to every row (matches: {ok_db})",
+    ]
+
+
+def _numbers(xs: list[float]) -> str:
+    return "[" + ", ".join(f"{x:+.4f}" for x in xs) + "]"
 
 
 def _draw_pictures(out: Path) -> list[tuple[Path, str]]:
