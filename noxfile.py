@@ -41,3 +41,48 @@ def no_torch(session: nox.Session) -> None:
     no_torch_here = "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is not None)"
     session.run("python", "-c", no_torch_here)  # fails if torch is installed: the run must prove it
     session.run("python", "-m", "pytest", "-q", *(session.posargs or ["-m", "not torch"]))
+
+
+# The mutation session's settings (mutmut reads them from setup.cfg in the folder it runs in).
+MUTMUT_CONFIG = """[mutmut]
+source_paths=autograd/
+only_mutate={only}
+pytest_add_cli_args_test_selection={tests}
+pytest_add_cli_args=
+    -m
+    not slow
+    -p
+    no:cacheprovider
+    --ignore=tests/engine/test_budget.py
+also_copy=tests/
+    nn/
+    chainrule/
+    docs/
+    demos/
+    exercises/
+    bench/
+    README.md
+"""
+
+
+@nox.session(python="3.11")
+def mutants(session: nox.Session) -> None:
+    """Mutation testing with mutmut: which single-line bugs the fast loop misses (docs/testing.md).
+
+    Not part of the default sessions or CI (minutes per module). Runs in a copy of the tree, so
+    mutmut's setup.cfg and mutants/ folder never land in the checkout. Arguments: the module to
+    mutate and the tests to run, e.g. ``nox -s mutants -- autograd/trace.py tests/engine/``
+    (default: autograd/ops.py against tests/engine/).
+    """
+    import shutil
+    import tempfile
+
+    only, tests = (session.posargs + ["autograd/ops.py", "tests/engine/"][len(session.posargs) :])[:2]
+    session.install("-e", ".[dev,cli]", "mutmut==3.8.1")
+    work = tempfile.mkdtemp(prefix="chainrule-mutants-")
+    shutil.copytree(".", work, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".git", ".nox", "mutants"))
+    with open(f"{work}/setup.cfg", "w", encoding="utf-8") as f:
+        f.write(MUTMUT_CONFIG.format(only=only, tests=tests))
+    session.chdir(work)
+    session.run("mutmut", "run", "--max-children", "2")
+    session.run("mutmut", "results")
