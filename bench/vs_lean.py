@@ -93,9 +93,9 @@ def gpt_pair(length: int) -> tuple[Callable[[], float], Callable[[], float]]:
     return ours, lean
 
 
-def rows(quick: bool = False) -> list[dict[str, Any]]:
+def rows(quick: bool = False, chain_ops: int = 1_000_000) -> list[dict[str, Any]]:
     """The three workloads on both engines, GC on and (chainrule) inside collector_paused()."""
-    ops = 30_000 if quick else 1_000_000
+    ops = 30_000 if quick else chain_ops
     length = 4 if quick else gpt.BLOCK
     repeats = (3, 3, 3) if quick else (11, 5, 7)
     out = []
@@ -126,8 +126,10 @@ def table(rows: list[dict[str, Any]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.vs_lean", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (a smoke run)")
+    parser.add_argument("--chain-ops", type=int, default=1_000_000, metavar="N",
+                        help="ops in the deep chain (default 1,000,000)")  # fmt: skip
     args = parser.parse_args(argv)
-    print(table(rows(args.quick)))
+    print(table(rows(args.quick, args.chain_ops)))
     print(f"Python {sys.version.split()[0]}; CPU time, medians of interleaved pairs")
     return 0
 
