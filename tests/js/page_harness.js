@@ -6,7 +6,8 @@
 //
 //   node page_harness.js OPS_TWIN.js PAGE_TEMPLATE.html < requests.json > results.json
 //
-// requests: {"ops": [[op, [args], slope], ...], "format": [x, ...], "graphs": [{"G": data,
+// requests: {"ops": [[op, [args], slope], ...], "format": [x, ...], "pyformat": [[x, "f" or "e",
+// digits], ...] (pyFixed and pyExp, Python's f"{x:.{digits}f}" and "e"), "graphs": [{"G": data,
 // "leaves": {index: x}}, ...]}; numbers that JSON cannot hold travel as strings Number() reads
 // ("NaN", "-Infinity", "-0"), and come back the same way.
 "use strict";
@@ -43,7 +44,7 @@ vm.runInContext(
   [
     "let G, nodes, N, M, state;",
     "const num = (v) => Number(v);  // as the page reads its data",
-    ...["boxNumber", "short", "forward", "startGrads", "backward"].map(extract),
+    ...["exactDecimal", "roundHalfEven", "signOf", "pyFixed", "pyExp", "boxNumber", "short", "forward", "startGrads", "backward"].map(extract),
     // the page's state (page_template.html), for page data G with some leaves set to new numbers
     `function load(data, leaves) {
       G = data; nodes = G.nodes; N = nodes.length; M = G.computed;
@@ -75,6 +76,8 @@ results.format = (requests.format || []).map((x) => {
   const n = Number(x);
   return { box: context.boxNumber(n), short: context.short(n), repr: context.pyRepr(n) };
 });
+results.pyformat = (requests.pyformat || []).map(([x, kind, digits]) =>
+  kind === "f" ? context.pyFixed(Number(x), digits) : context.pyExp(Number(x), digits));
 results.graphs = (requests.graphs || []).map(({ G: data, leaves }) => {
   context.load(data, leaves);
   vm.runInContext("forward(); backward();", context);

@@ -270,14 +270,54 @@ def test_short_numbers_are_four_significant_digits(page: dict[str, Any]) -> None
     assert zeros == ["0", "0"]  # 0 and -0 both read 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: JavaScript's toFixed rounds an exact tie up (0.03125 -> 0.0313), Python to even "
-    "(0.0312), so the page's box and the picture differ at exact binary ties (reported in issue 23)",
-)
+def tie_and_edge_numbers() -> list[float]:
+    """Numbers where toFixed/toExponential and Python part ways, and the format's edges.
+
+    Exact binary ties at the 5th decimal (k/32, k/64 ... and their negatives: 0.03125 is a tie
+    at four decimals), ties at the 4th significant digit (1.2345e5 = 123450 and 2.5 x 10**k
+    integers, exact), the 1e-4 and 1e5 switches and their neighbours, subnormals, the largest
+    double, 0 and -0, and seeded random doubles over 1e-300..1e300.
+    """
+    xs: list[float] = [0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308]
+    for denominator in (32, 64, 128, 1024, 2**20):
+        xs += [k / denominator for k in range(1, 200, 2)]
+    xs += [k * 0.5 + 0.00005 for k in range(20)]  # near-ties that are not exact: rounded as written
+    xs += [123450.0, 123350.0, 250000.0, 350000.0, 1.2345e5 * 2**10, 9.9995e-5, 99999.99995, 99999.99994]
+    for edge in (1e-4, 1e5, 1e-5, 1e4, 1.0, 10.0, 0.5):
+        xs += [math.nextafter(edge, 0.0), edge, math.nextafter(edge, math.inf)]
+    rng = random.Random(21)
+    xs += [rng.uniform(-1, 1) * 10.0 ** rng.randint(-300, 300) for _ in range(300)]
+    xs += [rng.uniform(-1e5, 1e5) for _ in range(200)]
+    xs += [round(rng.uniform(-100, 100), 5) for _ in range(200)]  # five decimals: many look like ties
+    return xs + [-x for x in xs]
+
+
 def test_the_box_format_at_an_exact_tie() -> None:
-    got = run_node({"format": [0.03125]})["format"][0]["box"]
-    assert got == dot_text.box_number(0.03125)
+    """0.03125 is exact in binary, a tie at four decimals: Python rounds it to even (0.0312), and
+    toFixed(4) would write 0.0313, so the page's box and the picture's would differ."""
+    got = run_node({"format": [0.03125, -0.03125, 123450.0]})["format"]
+    assert [g["box"] for g in got] == ["0.0312", "-0.0312", "1.234e+05"]
+    assert [g["box"] for g in got] == [dot_text.box_number(x) for x in (0.03125, -0.03125, 123450.0)]
+
+
+def test_the_page_formats_every_number_as_python_does() -> None:
+    """boxNumber is dot_text.box_number and short is %.4g, at ties, edges and random doubles;
+    pyFixed and pyExp are Python's f-string formats at 0 to 17 digits."""
+    xs = tie_and_edge_numbers()
+    digits = [0, 1, 2, 3, 4, 6, 10, 17]
+    requests: list[list[Any]] = [[js_number(x), kind, d] for x in xs for kind in ("f", "e") for d in digits]
+    got = run_node({"format": [js_number(x) for x in xs], "pyformat": requests})
+    wrong = [
+        (x, g["box"], dot_text.box_number(x))
+        for x, g in zip(xs, got["format"])
+        if g["box"] != dot_text.box_number(x)
+    ]
+    assert wrong == []
+    assert [float(g["short"]) for g in got["format"]] == [float(f"{x:.4g}") for x in xs]
+    expected = [format(float(x), f".{d}{kind}") for x, kind, d in requests]
+    wrong_formats = [(r, g, e) for r, g, e in zip(requests, got["pyformat"], expected, strict=True) if g != e]
+    assert wrong_formats == []
+    assert len(requests) > 10_000
 
 
 # --- an infinite constant keeps its sign -----------------------------------------------------------
