@@ -22,6 +22,7 @@ import itertools
 import os
 import sys
 import unicodedata
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -160,8 +161,11 @@ def _graph(args: argparse.Namespace) -> None:
             written.append(page.render_steps(root, args.steps, rankdir="auto", edge_labels=args.edge_labels))
         root.backward()
         _print_numbers(args.expression, root, leaves)
-        picture = draw.render(root, args.output, show_grad=not args.no_grad, edge_labels=args.edge_labels)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", draw.IllegibleGraphWarning)
+            picture = draw.render(root, args.output, show_grad=not args.no_grad, edge_labels=args.edge_labels)
         written.insert(0, picture)
+        _print_warnings(args.command, caught, draw.IllegibleGraphWarning)
     except draw.GraphvizMissing as err:  # no `dot` program: keep the DOT source, say how to draw it
         source = Path(args.output).with_suffix(".dot")
         options = {"show_grad": not args.no_grad, "edge_labels": args.edge_labels}
@@ -169,6 +173,18 @@ def _graph(args: argparse.Namespace) -> None:
         raise UserError(f"{err}; wrote the DOT source to {source}") from None
     for path in written:
         print(f"wrote {path}")
+
+
+def _print_warnings(command: str, caught: list[warnings.WarningMessage], illegible: type[Warning]) -> None:
+    """Each ``IllegibleGraphWarning`` as one line in the command's terms (its ways out, ``collapse=``
+    and ``focus=``, are options of the Python API, not of the command); any other warning as Python
+    shows it."""
+    for w in caught:
+        if not issubclass(w.category, illegible):
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
+            continue
+        text = str(w.message).removeprefix("render: ").split(" Draw less:")[0]
+        print(f"chainrule {command}: warning: {text} Draw a smaller part of the expression.", file=sys.stderr)
 
 
 def _print_numbers(expression: str, root: Value, leaves: dict[str, Value]) -> None:

@@ -91,6 +91,27 @@ def test_graph_too_big_to_draw_gives_one_line(capsys, tmp_path, monkeypatch):
     assert not (tmp_path / "s.html").exists() and not (tmp_path / "graph.svg").exists()
 
 
+def test_graph_says_a_picture_is_too_small_to_read_in_one_line(capsys, tmp_path, monkeypatch):
+    """12 tanh neurons summed: fitted to 1920 x 1080 the box text is about 11 px (< 14): the command
+    says so in its own one-line style, never as a raw Python warning naming cli.py, and not with the
+    Python API's ways out (collapse=, focus=), which the command does not have."""
+    import warnings
+
+    monkeypatch.chdir(tmp_path)
+    terms = [f"tanh(w{i}*x{i})" for i in range(12)]
+    values = [f"{name}{i}=0.5" for i in range(12) for name in ("w", "x")]
+    with warnings.catch_warnings(record=True) as escaped:
+        warnings.simplefilter("always")
+        code, out, err = run(["graph", "+".join(terms), *values], capsys)
+    assert escaped == []  # nothing left for Python to print as "cli.py:163: IllegibleGraphWarning: ..."
+    lines = [line for line in err.splitlines() if line]
+    assert code == 0 and len(lines) == 1, err
+    assert lines[0].startswith("chainrule graph: warning: fitted to a 1920 × 1080 screen")
+    assert "box text" in lines[0] and "Draw a smaller part of the expression." in lines[0]
+    assert "collapse=" not in lines[0] and "focus=" not in lines[0] and "Warning" not in lines[0]
+    assert "wrote graph.svg" in out and (tmp_path / "graph.svg").exists()
+
+
 def test_graph_fullwidth_names_are_the_names_python_reads(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(["graph", "ｘ*2", "ｘ=3"], capsys)  # the parser folds ｘ to x
