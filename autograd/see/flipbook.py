@@ -15,7 +15,10 @@ the ``data`` and ``grid``. The page
   shrinking gradient is seen to shrink, and a square root so that small ones still show. The
   legend states both scales in the pixels drawn (``EDGE`` and ``RING`` fit the panel);
 - the loss curve with a marker at the current step;
-- the decision boundary (the sign of the score on the grid) with the data points.
+- the decision boundary (the sign of the score on the grid) with the data points;
+- one layer as a matrix ``W``: a row per neuron, a column per input and the bias last, each cell
+  the weight and its grad at the frame, as recorded; pointing at a cell haloes its edge in the
+  network (a bias: its neuron), pointing at an edge marks its cell.
 
 Each colour means one thing: the classes have ``palette.CLASS_COLOURS`` (as in every plot) and
 the weights' signs ``palette.WEIGHT_COLOURS``, which are kept apart in hue; marks that mean no
@@ -24,8 +27,9 @@ out in screen pixels, again whenever the window or presentation mode changes: te
 14 px (12 px on a phone, where the page is one column with the drawing first), 20 px when
 presenting, and a network too big for its panel scrolls rather than shrinking its text.
 
-A play button, the arrow keys and ``window.chainrule`` (``frames() show(k) frame(k)``) move
-it. Like the live graph page it is self-contained, offline, and forbids network access.
+A play button, the arrow keys and ``window.chainrule`` (``frames() show(k) frame(k)``, and
+``layer(l)`` for the matrix) move it. Like the live graph page it is self-contained, offline,
+and forbids network access.
 """
 
 from __future__ import annotations
