@@ -18,6 +18,7 @@ changes nothing at all and returns nothing).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -171,6 +172,8 @@ class BackwardRunner:
                 continue
             a, u, t = _grads_or_zero(at_one), _grads_or_zero(at_u), _grads_or_zero(on_top)
             if all(g == 0.0 for g in a):  # adds nothing here: nothing to learn from it
+                continue
+            if not all(math.isfinite(g) for g in a + u + t):  # inf + 1.0 = inf: = and += look alike
                 continue
             total += 1
             scaled += all(close(y, UPSTREAM * x, 1e-9) for x, y in zip(a, u))

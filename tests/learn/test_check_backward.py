@@ -194,3 +194,16 @@ def test_a_report_that_fails_always_names_a_mistake():
     assert report.mistakes[0].message == (
         "wrong in the check 'derivative at 32 points': 30 of 32 right; first wrong at x=0.5: yours 1.0."
     )
+
+
+def test_an_infinite_grad_is_named_as_such_not_as_assigned_or_forgetting_upstream():
+    """``x.grad += inf`` does use ``+=``; since inf + 1.0 = inf and inf * 2.5 = inf, the += and
+    upstream probes cannot tell it from ``=`` or a forgotten out.grad: only "not finite" is true."""
+
+    def adds_inf(x, out):
+        x.grad += math.inf * out.grad
+
+    report = check_backward(lambda x: x * x, adds_inf)
+    assert not report.ok
+    assert [m.kind for m in report.mistakes] == ["non_finite"]
+    assert "`=`" not in str(report) and "upstream" not in str(report)
