@@ -133,7 +133,7 @@ def trace(f: Callable[..., Any], *example_inputs: object) -> Trace:
 def trace_values(
     build: Callable[[], Any],
     inputs: Inputs,
-    name: str = "f",
+    name: str | None = None,
     names: Sequence[str] | None = None,
     rerun: Callable[..., Any] | None = None,
     has_aux: bool = False,
@@ -150,7 +150,12 @@ def trace_values(
     a sequence of Values (or numbers) to compute alongside, such as a model's outputs for an
     accuracy. They are not differentiated; the compiled function then returns
     ``(value, gradient, aux_values)``.
+
+    ``name`` names the traced function in the table and the generated code; by default
+    ``build``'s own name (``f`` for a lambda).
     """
+    if name is None:
+        name = _function_name(build)
     values, paths = _named_inputs(inputs)
     if names is not None and len(names) != len(values):
         raise ValueError(f"trace_values: {len(names)} names for {len(values)} inputs")

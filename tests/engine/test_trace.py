@@ -473,3 +473,18 @@ def test_a_result_that_depends_on_no_input_says_so() -> None:
     assert "f's result, 6.0, depends on no input" in table
     assert "d6.0" not in table
     assert table.endswith("gradient: x\u0304 = 0.0")
+
+
+def test_trace_values_names_the_function_it_traces():
+    """trace_values(loss, model) is a trace of loss, not of an "f" the learner never wrote; a lambda
+    has no name, so it stays f."""
+    model = nn.MLP(2, [2, 1])
+
+    def loss():
+        return (model([Value(1.0), Value(-2.0)]) - 1.0) ** 2
+
+    t = trace_values(loss, model)
+    assert t.table().startswith("forward trace of loss (one line per op)")
+    assert t.source().startswith("def loss_value_and_grad(")
+    assert trace_values(lambda: loss(), model).table().startswith("forward trace of f ")
+    assert trace_values(loss, model, "objective").table().startswith("forward trace of objective ")
