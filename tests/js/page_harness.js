@@ -7,7 +7,8 @@
 //   node page_harness.js OPS_TWIN.js PAGE_TEMPLATE.html < requests.json > results.json
 //
 // requests: {"ops": [[op, [args], slope], ...], "format": [x, ...], "pyformat": [[x, "f" or "e",
-// digits], ...] (pyFixed and pyExp, Python's f"{x:.{digits}f}" and "e"), "graphs": [{"G": data,
+// digits], ...] (pyFixed and pyExp, Python's f"{x:.{digits}f}" and "e"), "typed": [text, ...]
+// (typedNumber: a predicted answer as read, null when it is not one), "graphs": [{"G": data,
 // "leaves": {index: x}}, ...]}; numbers that JSON cannot hold travel as strings Number() reads
 // ("NaN", "-Infinity", "-0"), and come back the same way.
 "use strict";
@@ -44,7 +45,7 @@ vm.runInContext(
   [
     "let G, nodes, N, M, state;",
     "const num = (v) => Number(v);  // as the page reads its data",
-    ...["exactDecimal", "roundHalfEven", "signOf", "pyFixed", "pyExp", "boxNumber", "short", "forward", "startGrads", "backward"].map(extract),
+    ...["exactDecimal", "roundHalfEven", "signOf", "pyFixed", "pyExp", "boxNumber", "short", "typedNumber", "forward", "startGrads", "backward"].map(extract),
     // the page's state (page_template.html), for page data G with some leaves set to new numbers
     `function load(data, leaves) {
       G = data; nodes = G.nodes; N = nodes.length; M = G.computed;
@@ -78,6 +79,10 @@ results.format = (requests.format || []).map((x) => {
 });
 results.pyformat = (requests.pyformat || []).map(([x, kind, digits]) =>
   kind === "f" ? context.pyFixed(Number(x), digits) : context.pyExp(Number(x), digits));
+results.typed = (requests.typed || []).map((text) => {
+  const x = context.typedNumber(text);
+  return x === null ? null : encode(x);
+});
 results.graphs = (requests.graphs || []).map(({ G: data, leaves }) => {
   context.load(data, leaves);
   vm.runInContext("forward(); backward();", context);

@@ -336,3 +336,22 @@ def test_an_infinite_constant_keeps_its_sign_in_the_page_data_and_numbers(c: flo
     assert page_data[0] == c and page_data[order.index(x)] == 2.0  # 2 x c
     assert float(got["graphs"][0]["grads"][order.index(x)]) == c  # d(cx)/dx = c
     assert got["format"][0]["box"] == dot_text.box_number(c) == ("inf" if c > 0 else "-inf")
+
+
+def test_a_predicted_answer_is_read_as_the_quiz_reads_it() -> None:
+    """The page's prediction fields read what ``chainrule quiz`` reads (``parse_answer``): a
+    fraction such as -1/3 was called "not a number" on the page while the quiz's own prompt
+    suggests it."""
+    from autograd.learn.quiz import parse_answer
+
+    texts = ["0.5", "-2", " 1e-3 ", "-1/3", "1/2", " 3 / 4 ", "-0.5/-2", "1e3/4", "inf", "-inf", "nan"]
+    refused = ["", "abc", "1/0", "1/", "/2", "1/2/3", "inf/2", "1/nan", "1,5", "2x"]
+    got = run_node({"typed": texts + refused})["typed"]
+    read = [None if g is None else float(g) for g in got]
+    for text, value in zip(texts, read):
+        expected = parse_answer(text.strip())
+        assert value is not None and (value == expected or (math.isnan(value) and math.isnan(expected))), text
+    assert read[len(texts) :] == [None] * len(refused)
+    for text in refused:
+        with pytest.raises(ValueError):
+            parse_answer(text)
