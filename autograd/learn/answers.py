@@ -103,7 +103,9 @@ def read_answer(result: object, arity: int, names: Sequence[str]) -> Answer:
         if arity == 1:
             value, problem = read_number(result)
             return Answer((value,), (problem,))
-        return Answer(count=f"one value ({_short(result)}) for an op of {arity} inputs ({', '.join(names)})")
+        value, _ = read_number(result)
+        what = f"one value ({fmt(value)})" if value is not None else _not_values(result) + ","
+        return Answer(count=f"{what} for an op of {arity} inputs ({', '.join(names)})")
     if len(items) != arity:
         n = len(items)
         what = f"{n} values" if n != 1 else "1 value"
@@ -114,9 +116,12 @@ def read_answer(result: object, arity: int, names: Sequence[str]) -> Answer:
     return Answer(tuple(v for v, _ in read), tuple(p for _, p in read))
 
 
-def _short(v: object) -> str:
-    value, _ = read_number(v)
-    return fmt(value) if value is not None else f"a {type(v).__name__}"
+def _not_values(v: object) -> str:
+    """A result that is neither a number nor a tuple of them: a generator or a dict holds values,
+    but is not "one value"."""
+    if isinstance(v, types.GeneratorType):
+        return "a generator (a ( ... for ... ) expression?), not a tuple of numbers"
+    return f"a {type(v).__name__} ({clip(repr(v))}), not a tuple of numbers"
 
 
 def count_advice(arity: int, names: Sequence[str]) -> str:

@@ -360,3 +360,24 @@ def test_a_second_run_gives_the_same_report():
     first = check_op(sigmoid, lambda x, out: 1 / (1 + math.exp(-x)) * (1 - 1 / (1 + math.exp(-x))))
     assert first == check_op(sigmoid, lambda x, out: 1 / (1 + math.exp(-x)) * (1 - 1 / (1 + math.exp(-x))))
     assert first.ok and first.notes
+
+
+@pytest.mark.parametrize(
+    ("result", "words"),
+    [
+        (
+            lambda a, b: (d for d in (b, a)),
+            "a generator (a ( ... for ... ) expression?), not a tuple of numbers",
+        ),
+        (lambda a, b: {"a": b, "b": a}, "a dict ({'a': "),
+        (lambda a, b: {b, a}, "a set ({"),
+    ],
+    ids=["generator", "dict", "set"],
+)
+def test_a_container_for_a_two_input_op_is_named_with_its_type_not_called_one_value(result, words):
+    """A generator of (d/da, d/db) holds two values: "returns one value (a generator)" was untrue."""
+    report = check_op(mul, lambda a, b, out: result(a, b))
+    assert report.kinds == ("count",), str(report)
+    message = report.mistakes[0].message
+    assert words in message and "not a tuple of numbers" in message and "one value" not in message
+    assert "return one number per input, in order: (d/da, d/db)" in message
