@@ -204,3 +204,28 @@ def test_on_a_phone_the_matrix_comes_below_the_network(run_page: tuple[dict[str,
         )
         assert matrix[2] >= net[3] and matrix[0] >= 0 and matrix[1] <= 390
         assert min(browser.evaluate(MATRIX_PX)) >= 12.0
+
+
+def test_unusual_runs_a_model_not_named_as_an_mlp_and_numbers_that_are_not_finite(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """No layout, no matrix (the panel is hidden, not empty); NaN and infinities written as the
+    network's labels write them; a neuron without a bias has an empty bias cell, not a number."""
+    plain = {"names": ["a", "b"], "layers": [], "data": None, "grid": None,
+             "frames": [{"step": 0, "loss": 1.0, "params": [1.0, 2.0], "grads": [0.1, 0.2]}]}  # fmt: skip
+    browser.open(render_flipbook(plain, tmp_path / "plain.html"))
+    assert browser.evaluate("document.getElementById('matrix-box').hidden") is True
+    assert browser.console_errors() == []
+    odd = {
+        "names": ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1"],
+        "layers": [[{"w": [0, 1], "b": None}]],
+        "frames": [{"step": 0, "loss": 1.0, "params": [1.0, math.inf], "grads": [math.nan, 2e-5]}],
+        "data": None,
+        "grid": None,
+    }
+    browser.open(render_flipbook(odd, tmp_path / "odd.html"))
+    cells = browser.evaluate(
+        "[...document.querySelectorAll('#matrix td')].map((t) => [...t.children].map((s) => s.textContent))"
+    )
+    assert cells == [["1.000", "NaN"], ["Infinity", "2.00e-5"], ["", ""]]
+    assert browser.console_errors() == []
