@@ -509,22 +509,22 @@ class _WatchedData:
         _SLOT.__set__(value, number)
 
 
-def _watched_float(value: Value) -> float:
-    watch = _watching.get()
-    if watch is not None:
-        frame = sys._getframe(1)
-        if _caller_refused(frame):
-            watch.refuse(value, "float()", frame)
-    return _FLOAT(value)
+def _watched_reader(read: Callable[[Value], float], how: str) -> Callable[[Value], float]:
+    """``read`` (``Value.__float__`` or ``Value.item``), with the read checked while a trace runs."""
+
+    def watched(value: Value) -> float:
+        watch = _watching.get()
+        if watch is not None:
+            frame = sys._getframe(1)
+            if _caller_refused(frame):
+                watch.refuse(value, how, frame)
+        return read(value)
+
+    return watched
 
 
-def _watched_item(value: Value) -> float:
-    watch = _watching.get()
-    if watch is not None:
-        frame = sys._getframe(1)
-        if _caller_refused(frame):
-            watch.refuse(value, ".item()", frame)
-    return _ITEM(value)
+_watched_float = _watched_reader(_FLOAT, "float()")
+_watched_item = _watched_reader(_ITEM, ".item()")
 
 
 def _watch_reads(start: bool) -> None:
