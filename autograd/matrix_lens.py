@@ -86,6 +86,9 @@ class MatrixView:
     """What ``matrix_view`` found; ``str()`` is the text."""
 
     matrices: list[NamedMatrix]
+    # the graph it was read from, for pictures of its edges (autograd.see.matrix_page)
+    result: Value | None = field(default=None, repr=False, compare=False)
+    values: dict[str, list[list[Value]]] = field(default_factory=dict, repr=False, compare=False)
 
     def __str__(self) -> str:
         out: list[str] = []
@@ -167,7 +170,7 @@ def matrix_view(result: Value, named: dict[str, Any]) -> MatrixView:
         nm = NamedMatrix(name, (len(rows), len(rows[0])), grads, terms)
         _regroup(nm, rows, mats, products, consumers)
         out.append(nm)
-    return MatrixView(out)
+    return MatrixView(out, result, mats)
 
 
 def _node_name(

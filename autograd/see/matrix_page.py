@@ -5,17 +5,29 @@
 
 Pointing at (or tabbing to) an entry of a gradient highlights the entries of the factors its sum
 is made of (row r of the first factor and column c of the second, for dW = Xᵀ · d(X·W); column c
-for a bias's sum) and writes the entry's chain-rule sum from the graph's edges under the grids.
-One self-contained HTML file, no network. The graph's own edges are not drawn here.
+for a bias's sum), writes the entry's chain-rule sum from the graph's edges under the grids, and,
+in a drawing of the graph beside them (Graphviz's ``dot``; each edge labelled ``local × upstream
+= contribution``), highlights the edges out of that entry: one per term of its sum, e.g. the
+edge W[i][j] -> (X·W)[k][j] whose local derivative is X[k][i] and whose upstream grad is
+d(X·W)[k][j], with the boxes of those two factors. A graph of more than ``GRAPH_MAX_VALUES``
+values is not drawn (the page says how to draw one entry's neighbourhood); without Graphviz the
+page says so and shows the matrices only. One self-contained HTML file, no network.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
+from autograd.backward import topological_order
 from autograd.matrix_lens import MatrixView, NamedMatrix
+from autograd.see.draw import GraphvizMissing, to_svg
+from autograd.value import Value
+
+READABLE_PX = 14.5  # the graph's smallest text on screen, in px (a margin over 14 for rounding)
+GRAPH_MAX_VALUES = 80  # a bigger graph is not drawn: its labels would be too small to read
 
 _STYLE = """
 body { font: 18px/1.4 system-ui, sans-serif; margin: 24px; color: #1a1a1a; background: #fff; }
@@ -32,6 +44,17 @@ table.m td.on { background: #7fc3ff; outline: 2px solid #005fa3; }
 pre.sum { font: 16px ui-monospace, monospace; background: #f4f4f4; padding: 8px; min-height: 2.8em;
   white-space: pre-wrap; }
 p.verdict { font-size: 16px; }
+.page { display: flex; gap: 24px; align-items: flex-start; }
+.mats { flex: 0 0 auto; max-width: 46%; }
+.graph { flex: 1 1 auto; min-width: 0; position: sticky; top: 8px; max-height: calc(100vh - 16px);
+  overflow: auto; border: 1px solid #ccc; padding: 4px; }
+.graph h2 { margin-top: 4px; }
+p.note { font-size: 16px; color: #444; max-width: 40em; }
+g.edge.hl path { stroke: #d97a00; stroke-width: 4px; }
+g.edge.hl polygon { stroke: #d97a00; fill: #d97a00; }
+g.edge.hl text { fill: #8a4b00; font-weight: bold; }
+g.node.hl polygon, g.node.hl path { stroke: #d97a00; stroke-width: 3px; }
+g.node.on polygon, g.node.on path { stroke: #005fa3; stroke-width: 4px; }
 """
 
 _SCRIPT = """
@@ -41,6 +64,12 @@ document.querySelectorAll('td.g').forEach(function (cell) {
     cell.classList.add('on');
     JSON.parse(cell.dataset.cells).forEach(function (id) {
       var c = document.getElementById(id); if (c) c.classList.add('hl');
+    });
+    JSON.parse(cell.dataset.edges || '[]').forEach(function (id) {
+      var c = document.getElementById(id); if (c) c.classList.add('hl');
+    });
+    JSON.parse(cell.dataset.nodes || '[]').forEach(function (id, k) {
+      var c = document.getElementById(id); if (c) c.classList.add(k === 0 ? 'on' : 'hl');
     });
     document.getElementById(cell.dataset.pre).textContent = cell.dataset.sum;
   }
@@ -63,7 +92,96 @@ def _grid(caption: str, values: list[list[float]], key: str, grads: bool = False
     return f'<table class="m" id="{key}"><caption>{html.escape(caption)}</caption>{"".join(rows)}</table>'
 
 
-def _section(k: int, nm: NamedMatrix) -> str:
+Marks = dict[tuple[str, int, int], tuple[list[str], list[str]]]
+
+
+def _graph(view: MatrixView) -> tuple[str, Marks]:
+    """The graph's picture (or why there is none) and, for each entry (name, i, j) of a named
+    matrix, the SVG ids of the edges out of it (one per term of its sum) and of the boxes to
+    mark: the entry's own first, then each term's other factor (a dot node's) and upstream node."""
+    if view.result is None or not view.values:
+        return '<p class="note">No graph: this view does not hold the graph it was read from.</p>', {}
+    order = topological_order(view.result)
+    if len(order) > GRAPH_MAX_VALUES:
+        return (
+            f'<p class="note">The graph has {len(order)} values, too many to draw legibly here '
+            f"(at most {GRAPH_MAX_VALUES}). Draw one entry's neighbourhood with "
+            "<code>autograd.draw_dot(loss, focus=W[i][j], radius=1, edge_labels=True)</code>.</p>",
+            {},
+        )
+    try:
+        svg = to_svg(view.result, rankdir="auto", edge_labels=True)
+    except GraphvizMissing as err:
+        return (
+            '<p class="note">No graph drawing: Graphviz is not available here '
+            f"({html.escape(str(err))}). The matrices above are complete without it.</p>",
+            {},
+        )
+    index = {id(n): k for k, n in enumerate(order)}
+    seen: dict[str, int] = {}
+
+    def edge_id(match: re.Match[str]) -> str:
+        tail, _, head = html.unescape(match.group(2)).partition("->")
+        base = f"edge-{tail}-{head}"
+        seen[base] = seen.get(base, 0) + 1
+        name = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        return f'<g id="{name}" class="edge">{match.group(1)}<title>{match.group(2)}</title>'
+
+    svg = re.sub(r'<g id="edge\d+" class="edge">(\s*)<title>([^<]*)</title>', edge_id, svg)
+    svg = re.sub(
+        r'<g id="node\d+" class="node">(\s*)<title>([^<]*)</title>',
+        lambda m: (
+            f'<g id="node-{html.unescape(m.group(2))}" class="node">{m.group(1)}<title>{m.group(2)}</title>'
+        ),
+        svg,
+    )
+    svg = _legible(svg[svg.find("<svg") :])  # no XML prolog or DOCTYPE inside the page
+    consumers: dict[int, list[tuple[Value, int]]] = {}
+    for node in order:
+        for k, child in enumerate(node.inputs):
+            consumers.setdefault(id(child), []).append((node, k))
+    marks: Marks = {}
+    for name, rows in view.values.items():
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                if id(v) not in index:
+                    continue
+                edges: list[str] = []
+                nodes = [f"node-v{index[id(v)]}"]
+                for node, k in consumers.get(id(v), []):
+                    # into the op's oval, or (a compact layout) straight into the node's box
+                    base = f"edge-v{index[id(v)]}-v{index[id(node)]}_op"
+                    if base not in seen:
+                        base = base[: -len("_op")]
+                    if base in seen and base not in edges:
+                        edges += [base] + [f"{base}-{t}" for t in range(2, seen.get(base, 1) + 1)]
+                    if node.op == "dot":
+                        n = len(node.inputs) // 2
+                        other = node.inputs[n + k] if k < n else node.inputs[k - n] if k < 2 * n else None
+                        if other is not None and id(other) in index:
+                            nodes.append(f"node-v{index[id(other)]}")
+                    nodes.append(f"node-v{index[id(node)]}")
+                marks[(name, i, j)] = (edges, nodes)
+    intro = (
+        '<p class="note">Each edge reads <i>local derivative × upstream grad = what it adds</i>. '
+        "Point at an entry of a gradient: its edges light up, one per term of its sum.</p>"
+    )
+    return f"<h2>the graph</h2>{intro}{svg}", marks
+
+
+def _legible(svg: str) -> str:
+    """The SVG enlarged so that its smallest text (edge labels) is ``READABLE_PX`` on screen:
+    its width and height are in pt (4/3 px) and its viewBox in the same units as font-size."""
+    sizes = [float(f) for f in re.findall(r'font-size="([0-9.]+)"', svg)]
+    head = re.search(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"', svg)
+    if not sizes or head is None:
+        return svg
+    zoom = max(1.0, READABLE_PX / (min(sizes) * 4 / 3))
+    w, h = float(head.group(1)) * zoom, float(head.group(2)) * zoom
+    return svg.replace(head.group(0), f'<svg width="{w:.1f}pt" height="{h:.1f}pt"', 1)
+
+
+def _section(k: int, nm: NamedMatrix, marks: Marks | None = None) -> str:
     key = f"m{k}"
     grid = _grid(f"d{nm.name}  ({nm.shape[0]}×{nm.shape[1]})", nm.grads, f"{key}g", grads=True)
     # each gradient entry: the factor cells its sum uses, and its sum written out
@@ -85,8 +203,11 @@ def _section(k: int, nm: NamedMatrix) -> str:
                 cells = [f"{key}a-{r}-{s}" for s in range(inner)] + [f"{key}b-{s}-{c}" for s in range(inner)]
             elif len(nm.factors) == 1:
                 cells = [f"{key}a-{i}-{c}" for i in range(len(nm.factors[0][1]))]
+            edges, nodes = (marks or {}).get((nm.name, r, c), ([], []))
             attrs = (
                 f' data-cells="{html.escape(json.dumps(cells))}" data-pre="{key}p"'
+                f' data-edges="{html.escape(json.dumps(edges))}"'
+                f' data-nodes="{html.escape(json.dumps(nodes))}"'
                 f' data-sum="{html.escape(nm.entry_text(r, c))}"'
             )
             body = body.replace(f'id="{key}g-{r}-{c}"', f'id="{key}g-{r}-{c}"{attrs}', 1)
@@ -107,10 +228,12 @@ def matrix_view_html(view: MatrixView, title: str = "matrix lens") -> str:
         raise TypeError(
             f"matrix_view_html: expected what autograd.matrix_view returns, got {type(view).__name__}"
         )
-    sections = "".join(_section(k, nm) for k, nm in enumerate(view.matrices))
+    graph, marks = _graph(view)
+    sections = "".join(_section(k, nm, marks) for k, nm in enumerate(view.matrices))
     return (
         f"<!doctype html><html><head><meta charset=utf-8><title>{html.escape(title)}</title>"
-        f"<style>{_STYLE}</style></head><body>{sections}<script>{_SCRIPT}</script></body></html>"
+        f"<style>{_STYLE}</style></head><body><div class=page><div class=mats>{sections}</div>"
+        f'<div class="graph" id="graph">{graph}</div></div><script>{_SCRIPT}</script></body></html>'
     )
 
 

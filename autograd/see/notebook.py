@@ -8,6 +8,7 @@ notebook, and the page's own Content-Security-Policy still forbids any network a
     import autograd
     autograd.show(loss)                      # the live page; its own backward pass, loss's grads untouched
     autograd.show(recorder)                  # a nn.record.TrainingRecorder, or its as_dict()
+    autograd.show(autograd.matrix_view(loss, named={"X": X, "W": W}))   # the matrix lens page
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
+from autograd.matrix_lens import MatrixView
 from autograd.see.flipbook import flipbook_page
+from autograd.see.matrix_page import matrix_view_html
 from autograd.see.page import live_page
 from autograd.value import Value
 
@@ -44,19 +47,24 @@ class InlinePage:
 
 def show(what: Any, height: int = 760, **options: Any) -> InlinePage:
     """The live page of a Value (which computes its own backward pass and changes nothing in the
-    graph, as ``render_steps``), or the flipbook of a recorded run.
+    graph, as ``render_steps``), the flipbook of a recorded run, or the matrix lens page of a
+    ``matrix_view`` (its grids, and the graph with the edges of each entry's sum).
 
     ``what`` is a ``Value`` (``options`` go to ``render_steps``: ``max_nodes=``, ``model=``,
     ``edge_labels=``, ...) or a recorded run: a ``TrainingRecorder`` or its ``as_dict()``
-    (``options`` may give ``title=``). ``height`` is the inline frame's height in pixels.
+    (``options`` may give ``title=``), or a ``MatrixView`` (``options`` may give ``title=``).
+    ``height`` is the inline frame's height in pixels.
     """
     if isinstance(height, bool) or not isinstance(height, int) or height < 100:
         raise ValueError(f"show: height must be an int >= 100 (pixels), got {height!r}")
     if isinstance(what, Value):
         return InlinePage(live_page(what, **options), height)
+    if isinstance(what, MatrixView):
+        return InlinePage(matrix_view_html(what, **options), height)
     run = what.as_dict() if callable(getattr(what, "as_dict", None)) else what
     if isinstance(run, Mapping) and "frames" in run:
         return InlinePage(flipbook_page(run, **options), height)
     raise TypeError(
-        f"show: expected a Value or a recorded training run (TrainingRecorder), got {type(what).__name__}"
+        "show: expected a Value, a recorded training run (TrainingRecorder) or a matrix_view, "
+        f"got {type(what).__name__}"
     )

@@ -102,3 +102,51 @@ def test_the_page_holds_each_entrys_sum_and_its_cells() -> None:
     )
     with pytest.raises(TypeError, match="matrix_view_html"):
         matrix_view_html("not a view")  # type: ignore[arg-type]
+
+
+def small_product_view():  # type: ignore[no-untyped-def]
+    X = as_matrix([[1.0, 2.0], [3.0, 4.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    Z = matmul(X, W)
+    loss = autograd.sum([Z[0][0] * 2.0, Z[1][0] * 3.0])
+    loss.backward()
+    return matrix_view(loss, {"X": X, "W": W})
+
+
+def test_show_puts_the_lens_page_inline_and_says_when_graphviz_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import html
+
+    import autograd.see.matrix_page as matrix_page
+    from autograd.see.draw import GraphvizMissing
+
+    def no_dot(*args: object, **kwargs: object) -> str:
+        raise GraphvizMissing("the Graphviz 'dot' program was not found")
+
+    monkeypatch.setattr(matrix_page, "to_svg", no_dot)
+    inline = autograd.show(small_product_view(), height=500)
+    frame = inline._repr_html_()
+    assert frame.startswith('<iframe srcdoc="') and 'sandbox="allow-scripts"' in frame
+    page = html.unescape(frame.split('srcdoc="', 1)[1].split('" sandbox=', 1)[0])
+    assert page == inline.html
+    # dW = Xᵀ·dZ with dZ = [[2], [3]] by hand: dW = [[1·2 + 3·3], [2·2 + 4·3]] = [[11], [16]]
+    assert '<td id="m1g-0-0" data-cells=' in page and ">+11.0000</td>" in page
+    assert ">+16.0000</td>" in page and 'id="m1a-1-1"' in page and 'id="m1b-1-0"' in page
+    assert "Graphviz is not available here" in page and "<svg" not in page
+    assert 'data-edges="[]"' in page
+
+
+def test_a_graph_too_big_to_read_is_not_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
+    import autograd.see.matrix_page as matrix_page
+
+    def must_not_draw(*args: object, **kwargs: object) -> str:
+        raise AssertionError("drew a graph too big to read")
+
+    monkeypatch.setattr(matrix_page, "to_svg", must_not_draw)
+    X = as_matrix([[float(i + j) for j in range(6)] for i in range(6)], "X")
+    W = as_matrix([[float(i - j) for j in range(6)] for i in range(6)], "W")
+    loss = autograd.sum([z for row in matmul(X, W) for z in row])
+    loss.backward()
+    page = matrix_page.matrix_view_html(matrix_view(loss, {"X": X, "W": W}))
+    assert "too many to draw legibly here" in page and "focus=W[i][j]" in page

@@ -30,14 +30,14 @@ def test_pointing_at_an_entry_highlights_its_terms(tmp_path: Path) -> None:
         browser.open(path)
         # W is the second section (m1): dW[1][0] = row 1 of Xᵀ · column 0 of d(X·W)
         browser.evaluate("document.getElementById('m1g-1-0').dispatchEvent(new Event('mouseenter'))")
-        lit = browser.evaluate("[...document.querySelectorAll('.hl')].map(c => c.id).sort().join(' ')")
+        lit = browser.evaluate("[...document.querySelectorAll('td.hl')].map(c => c.id).sort().join(' ')")
         assert lit == " ".join(sorted([f"m1a-1-{s}" for s in range(4)] + [f"m1b-{s}-0" for s in range(4)]))
         text = browser.evaluate("document.getElementById('m1p').textContent")
         assert text.startswith("dW[1][0] = X[0][1]·d(X·W)[0][0] + X[1][1]·d(X·W)[1][0]")
         assert "= 0.0213" in text
         # the bias (m2): db[0][0] is the sum of column 0 of d(X·W + b)
         browser.evaluate("document.getElementById('m2g-0-0').click()")
-        lit = browser.evaluate("[...document.querySelectorAll('.hl')].map(c => c.id).sort().join(' ')")
+        lit = browser.evaluate("[...document.querySelectorAll('td.hl')].map(c => c.id).sort().join(' ')")
         assert lit == " ".join(sorted(f"m2a-{i}-0" for i in range(4)))
         smallest = browser.evaluate(
             "Math.min(...[...document.querySelectorAll('td, pre, caption, p')].map(e => parseFloat(getComputedStyle(e).fontSize)))"
@@ -46,4 +46,68 @@ def test_pointing_at_an_entry_highlights_its_terms(tmp_path: Path) -> None:
         assert browser.evaluate("document.body.innerText").count("equal to the grads, entry by entry") == 3
         browser.evaluate("document.getElementById('m1g-1-0').dispatchEvent(new Event('mouseenter'))")
         browser.screenshot("matrix-lens.png")
+        assert browser.console_errors() == []
+
+
+def test_pointing_at_an_entry_highlights_its_edges_in_the_graph(tmp_path: Path) -> None:
+    """Z = X·W, X 2×3, W 3×2: dW[1][0] = X[0][1]·dZ[0][0] + X[1][1]·dZ[1][0], so exactly the two
+    edges W[1][0] -> Z[0][0] and W[1][0] -> Z[1][0] light up, each labelled with its term."""
+    X = as_matrix([[1.0, 2.0, -1.0], [0.5, -2.0, 3.0]], "X")
+    W = as_matrix([[0.3, -0.7], [1.1, 0.4], [-0.5, 0.9]], "W")
+    Z = matmul(X, W)
+    loss = autograd.Value(0.0)
+    for row in Z:
+        for z in row:
+            loss = loss + z * z
+    loss.backward()
+    # dZ = 2Z by hand: Z[0][0] = 0.3 + 2.2 + 0.5 = 3.0, Z[1][0] = 0.15 - 2.2 - 1.5 = -3.55
+    assert Z[0][0].grad == pytest.approx(6.0) and Z[1][0].grad == pytest.approx(-7.1)
+    order = autograd.topological_order(loss)
+    name = {id(n): f"v{k}" for k, n in enumerate(order)}
+    path = autograd.render_matrix_view(matrix_view(loss, named={"X": X, "W": W}), tmp_path / "lens.html")
+    for browser in start_browser():
+        browser.open(path)
+        # the edges out of W[1][0] in the drawing, read from the SVG's own titles ("tail->head")
+        out_of = browser.evaluate(
+            "[...document.querySelectorAll('#graph g.edge')].filter(g => "
+            f"g.querySelector('title').textContent.split('->')[0] === '{name[id(W[1][0])]}').map(g => g.id).sort()"
+        )
+        heads = {name[id(Z[0][0])], name[id(Z[1][0])]}
+        assert len(out_of) == 2
+        assert {e.split("-")[2].removesuffix("_op") for e in out_of} == heads
+        browser.evaluate("document.getElementById('m1g-1-0').dispatchEvent(new Event('mouseenter'))")
+        lit = browser.evaluate("[...document.querySelectorAll('#graph g.edge.hl')].map(g => g.id).sort()")
+        assert lit == out_of
+        labels = browser.evaluate(
+            "[...document.querySelectorAll('#graph g.edge.hl text')].map(t => t.textContent).join(' | ')"
+        )
+        assert "2.0000 × 6.0000 = 12.0000" in labels and "-2.0000 × -7.1000 = 14.2000" in labels, labels
+        # the entry's own box, its two factors X[0][1], X[1][1] and the two product nodes are marked
+        boxes = browser.evaluate("[...document.querySelectorAll('#graph g.node.hl')].map(g => g.id).sort()")
+        assert {b.removeprefix("node-") for b in boxes} == {
+            name[id(X[0][1])],
+            name[id(X[1][1])],
+            name[id(Z[0][0])],
+            name[id(Z[1][0])],
+        }
+        assert (
+            browser.evaluate("document.querySelector('#graph g.node.on').id") == f"node-{name[id(W[1][0])]}"
+        )
+        # another entry moves the highlight: dW[0][1] has the edges W[0][1] -> Z[0][1], Z[1][1]
+        browser.evaluate("document.getElementById('m1g-0-1').dispatchEvent(new Event('mouseenter'))")
+        lit = browser.evaluate("[...document.querySelectorAll('#graph g.edge.hl')].map(g => g.id)")
+        assert {e.split("-")[2].removesuffix("_op") for e in lit} == {name[id(Z[0][1])], name[id(Z[1][1])]}
+        # legible at 1920x1080: the graph's text, as drawn on screen, and the page's
+        smallest_svg = browser.evaluate(
+            "(() => { const s = document.querySelector('#graph svg');"
+            " const k = s.getBoundingClientRect().width / s.viewBox.baseVal.width;"
+            " return Math.min(...[...s.querySelectorAll('text')].map(t => k * parseFloat(t.getAttribute('font-size')))); })()"
+        )
+        assert smallest_svg >= 14, smallest_svg
+        smallest = browser.evaluate(
+            "Math.min(...[...document.querySelectorAll('td, pre, caption, p')].map(e => parseFloat(getComputedStyle(e).fontSize)))"
+        )
+        assert smallest >= 14
+        browser.evaluate("document.getElementById('m1g-1-0').dispatchEvent(new Event('mouseenter'))")
+        browser.screenshot("matrix-lens-graph.png")
         assert browser.console_errors() == []

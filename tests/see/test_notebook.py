@@ -79,7 +79,7 @@ def test_show_in_a_notebook(browser: Browser, tmp_path: Path) -> None:
 
 
 def test_show_refuses_what_it_cannot_show() -> None:
-    with pytest.raises(TypeError, match="expected a Value or a recorded training run"):
+    with pytest.raises(TypeError, match="expected a Value, a recorded training run"):
         show([1, 2, 3])
     with pytest.raises(ValueError, match="height must be an int >= 100"):
         show(Value(1.0), height=10)
