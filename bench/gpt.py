@@ -94,27 +94,72 @@ def gpt_loss(params: dict[str, Matrix], seq: Sequence[int]) -> V:
     losses = []
     for pos, (token, target) in enumerate(itertools.pairwise(seq)):
         x = [t + p for t, p in zip(params["wte"][token], params["wpe"][pos])]
-        x = rmsnorm(x)
-        # attention: this position's query against the keys of every position so far
-        residual = x
-        x = rmsnorm(x)
-        q, k, v = linear(x, params["wq"]), linear(x, params["wk"]), linear(x, params["wv"])
-        keys.append(k)
-        values.append(v)
-        heads: list[V] = []
-        for h in range(N_HEAD):
-            part = slice(h * HEAD_DIM, (h + 1) * HEAD_DIM)
-            q_h = q[part]
-            scores = [sum(a * b for a, b in zip(q_h, k_t[part])) / HEAD_DIM**0.5 for k_t in keys]
-            weights = softmax(scores)
-            heads += [sum(w * v_t[part][j] for w, v_t in zip(weights, values)) for j in range(HEAD_DIM)]
-        x = [a + b for a, b in zip(linear(heads, params["wo"]), residual)]
-        # the MLP
-        residual = x
-        hidden = [h.relu() for h in linear(rmsnorm(x), params["fc1"])]
-        x = [a + b for a, b in zip(linear(hidden, params["fc2"]), residual)]
-        probs = softmax(linear(x, params["lm_head"]))
+        probs = softmax(block(params, x, keys, values, softmax))
         losses.append(-probs[target].log())
+    return sum(losses) / len(losses)
+
+
+def block(params: dict[str, Matrix], x: list[V], keys: list[list[V]], values: list[list[V]],
+          softmax: Callable[[Sequence[V]], list[V]]) -> list[V]:  # fmt: skip
+    """One position through the transformer block: its embedding ``x`` in, its logits out.
+
+    ``keys`` and ``values`` hold the earlier positions' keys and values; this one's are appended.
+    """
+    x = rmsnorm(x)
+    # attention: this position's query against the keys of every position so far
+    residual = x
+    x = rmsnorm(x)
+    q, k, v = linear(x, params["wq"]), linear(x, params["wk"]), linear(x, params["wv"])
+    keys.append(k)
+    values.append(v)
+    heads: list[V] = []
+    for h in range(N_HEAD):
+        part = slice(h * HEAD_DIM, (h + 1) * HEAD_DIM)
+        q_h = q[part]
+        scores = [sum(a * b for a, b in zip(q_h, k_t[part])) / HEAD_DIM**0.5 for k_t in keys]
+        weights = softmax(scores)
+        heads += [sum(w * v_t[part][j] for w, v_t in zip(weights, values)) for j in range(HEAD_DIM)]
+    x = [a + b for a, b in zip(linear(heads, params["wo"]), residual)]
+    # the MLP
+    residual = x
+    hidden = [h.relu() for h in linear(rmsnorm(x), params["fc1"])]
+    x = [a + b for a, b in zip(linear(hidden, params["fc2"]), residual)]
+    return linear(x, params["lm_head"])
+
+
+# --- the same GPT with one-hot data, for a shape-keyed compiled loss --------------------------------
+
+
+def one_hot(seq: Sequence[int]) -> tuple[list[list[float]], list[list[float]]]:
+    """(inputs, targets): one one-hot row of ``VOCAB`` numbers per (``seq[t]``, ``seq[t + 1]``) pair."""
+    rows = [[1.0 if v == token else 0.0 for v in range(VOCAB)] for token in seq]
+    return rows[:-1], rows[1:]
+
+
+def softmax_unshifted(logits: Sequence[V]) -> list[V]:
+    """exp(z) / sum exp(z): no number read out of a Value (a trace refuses such reads)."""
+    exps = [z.exp() for z in logits]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def gpt_loss_one_hot(params: dict[str, Matrix], inputs: Sequence[Sequence[V]],
+                     targets: Sequence[Sequence[V]]) -> V:  # fmt: skip
+    """``gpt_loss`` with the tokens given one-hot, so the graph depends only on the length.
+
+    The embedding of a one-hot row o is sum_v o_v wte[v]; the loss at a position is
+    log sum_v exp z_v - sum_v o_v z_v (cross-entropy on the logits z, unshifted: the tiny
+    model's logits stay small). The same arithmetic runs on numbers or on Values, so
+    ``ShapeCachedLoss`` can make the one-hot numbers inputs of one trace per length.
+    """
+    keys: list[list[V]] = []
+    values: list[list[V]] = []
+    losses = []
+    wte = params["wte"]
+    for pos, (token, target) in enumerate(zip(inputs, targets)):
+        x = [sum(o * row[i] for o, row in zip(token, wte)) + p for i, p in enumerate(params["wpe"][pos])]
+        logits = block(params, x, keys, values, softmax_unshifted)
+        losses.append(sum(z.exp() for z in logits).log() - sum(o * z for o, z in zip(target, logits)))
     return sum(losses) / len(losses)
 
 

@@ -17,12 +17,13 @@ RMSprop, LambdaLR), ``serialize.py`` (save/load as JSON), ``data.py`` (toy data 
 ``torch_bridge.py`` (to and from ``torch.nn.Sequential``), ``record.py`` (a training run kept
 step by step as plain data, for the flipbook), ``compare.py`` (one model trained by several
 optimizers from the same start, recorded: ``compare_optimizers``), ``compiled.py`` (a loss
-traced once and replayed as generated float code: ``CompiledLoss``).
+traced once and replayed as generated float code: ``CompiledLoss``, and
+``ShapeCachedLoss``, one trace per shape of the data).
 """
 
 from nn import data, losses, optim
 from nn.compare import compare_optimizers
-from nn.compiled import CompiledLoss, compile_loss
+from nn.compiled import CompiledLoss, ShapeCachedLoss, compile_loss
 from nn.data_loader import DataLoader
 from nn.health import Health, health
 from nn.layers import MLP, Layer, Neuron
@@ -52,6 +53,7 @@ __all__ = [
     "Neuron",
     "Perceptron",
     "RMSprop",
+    "ShapeCachedLoss",
     "TrainingRecorder",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
