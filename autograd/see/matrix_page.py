@@ -9,9 +9,10 @@ for a bias's sum), writes the entry's chain-rule sum from the graph's edges unde
 in a drawing of the graph beside them (Graphviz's ``dot``; each edge labelled ``local × upstream
 = contribution``), highlights the edges out of that entry: one per term of its sum, e.g. the
 edge W[i][j] -> (X·W)[k][j] whose local derivative is X[k][i] and whose upstream grad is
-d(X·W)[k][j], with the boxes of those two factors. A graph of more than ``GRAPH_MAX_VALUES``
-values is not drawn (the page says how to draw one entry's neighbourhood); without Graphviz the
-page says so and shows the matrices only. One self-contained HTML file, no network.
+d(X·W)[k][j], with the boxes of those two factors. A graph of more than ``WHOLE_GRAPH_VALUES``
+values is drawn one entry's neighbourhood at a time (``focus=`` the entry, ``radius=1``: the
+entry, the nodes it feeds and the edges between); without Graphviz the page says so and shows
+the matrices only. One self-contained HTML file, no network.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from autograd.see.draw import GraphvizMissing, to_svg
 from autograd.value import Value
 
 READABLE_PX = 14.5  # the graph's smallest text on screen, in px (a margin over 14 for rounding)
-GRAPH_MAX_VALUES = 80  # a bigger graph is not drawn: its labels would be too small to read
+WHOLE_GRAPH_VALUES = 40  # a bigger graph is drawn one entry's neighbourhood at a time
+FOCUS_MAX_ENTRIES = 60  # named matrices with more entries than this get no pictures of their edges
 
 _STYLE = """
 body { font: 18px/1.4 system-ui, sans-serif; margin: 24px; color: #1a1a1a; background: #fff; }
@@ -58,6 +60,19 @@ g.node.on polygon, g.node.on path { stroke: #005fa3; stroke-width: 4px; }
 """
 
 _SCRIPT = """
+// scroll the graph's panel (never the page) so that the highlighted edges and boxes are in view
+function reveal() {
+  var box = document.getElementById('graph');
+  var lit = [...box.querySelectorAll('g.hl, g.on')].map(function (g) { return g.getBoundingClientRect(); });
+  if (!lit.length) return;
+  var b = box.getBoundingClientRect();
+  var left = Math.min(...lit.map(r => r.left)), right = Math.max(...lit.map(r => r.right));
+  var top = Math.min(...lit.map(r => r.top)), bottom = Math.max(...lit.map(r => r.bottom));
+  if (left >= b.left && right <= b.right && top >= b.top && bottom <= b.bottom) return;
+  // centred, or from its left (top) edge when wider (taller) than the panel
+  box.scrollLeft += right - left > b.width ? left - b.left - 8 : (left + right) / 2 - (b.left + b.right) / 2;
+  box.scrollTop += bottom - top > b.height ? top - b.top - 8 : (top + bottom) / 2 - (b.top + b.bottom) / 2;
+}
 document.querySelectorAll('td.g').forEach(function (cell) {
   function show() {
     document.querySelectorAll('.hl, .on').forEach(function (c) { c.classList.remove('hl', 'on'); });
@@ -65,6 +80,7 @@ document.querySelectorAll('td.g').forEach(function (cell) {
     JSON.parse(cell.dataset.cells).forEach(function (id) {
       var c = document.getElementById(id); if (c) c.classList.add('hl');
     });
+    document.querySelectorAll('div.focus').forEach(function (d) { d.hidden = d.id !== cell.dataset.focus; });
     JSON.parse(cell.dataset.edges || '[]').forEach(function (id) {
       var c = document.getElementById(id); if (c) c.classList.add('hl');
     });
@@ -72,6 +88,7 @@ document.querySelectorAll('td.g').forEach(function (cell) {
       var c = document.getElementById(id); if (c) c.classList.add(k === 0 ? 'on' : 'hl');
     });
     document.getElementById(cell.dataset.pre).textContent = cell.dataset.sum;
+    reveal();
   }
   cell.addEventListener('mouseenter', show);
   cell.addEventListener('focus', show);
@@ -92,81 +109,114 @@ def _grid(caption: str, values: list[list[float]], key: str, grads: bool = False
     return f'<table class="m" id="{key}"><caption>{html.escape(caption)}</caption>{"".join(rows)}</table>'
 
 
-Marks = dict[tuple[str, int, int], tuple[list[str], list[str]]]
+Marks = dict[tuple[str, int, int], tuple[list[str], list[str], str]]
 
 
-def _graph(view: MatrixView) -> tuple[str, Marks]:
-    """The graph's picture (or why there is none) and, for each entry (name, i, j) of a named
-    matrix, the SVG ids of the edges out of it (one per term of its sum) and of the boxes to
-    mark: the entry's own first, then each term's other factor (a dot node's) and upstream node."""
-    if view.result is None or not view.values:
-        return '<p class="note">No graph: this view does not hold the graph it was read from.</p>', {}
-    order = topological_order(view.result)
-    if len(order) > GRAPH_MAX_VALUES:
-        return (
-            f'<p class="note">The graph has {len(order)} values, too many to draw legibly here '
-            f"(at most {GRAPH_MAX_VALUES}). Draw one entry's neighbourhood with "
-            "<code>autograd.draw_dot(loss, focus=W[i][j], radius=1, edge_labels=True)</code>.</p>",
-            {},
-        )
-    try:
-        svg = to_svg(view.result, rankdir="auto", edge_labels=True)
-    except GraphvizMissing as err:
-        return (
-            '<p class="note">No graph drawing: Graphviz is not available here '
-            f"({html.escape(str(err))}). The matrices above are complete without it.</p>",
-            {},
-        )
-    index = {id(n): k for k, n in enumerate(order)}
+def _ids(svg: str, prefix: str) -> tuple[str, dict[str, int], set[str]]:
+    """Graphviz's SVG with ids of our own: ``{prefix}edge-v5-v2_op`` for the edge v5 -> v2_op
+    (``-2``, ``-3`` for the same edge again: a value used twice by one op), ``{prefix}node-v5``
+    for a box; no XML prolog; enlarged to be legible. Returns it, how many times each edge id's
+    base occurs, and the box ids."""
     seen: dict[str, int] = {}
+    boxes: set[str] = set()
 
     def edge_id(match: re.Match[str]) -> str:
         tail, _, head = html.unescape(match.group(2)).partition("->")
-        base = f"edge-{tail}-{head}"
+        base = f"{prefix}edge-{tail}-{head}"
         seen[base] = seen.get(base, 0) + 1
         name = base if seen[base] == 1 else f"{base}-{seen[base]}"
         return f'<g id="{name}" class="edge">{match.group(1)}<title>{match.group(2)}</title>'
 
+    def node_id(match: re.Match[str]) -> str:
+        name = f"{prefix}node-{html.unescape(match.group(2))}"
+        boxes.add(name)
+        return f'<g id="{html.escape(name)}" class="node">{match.group(1)}<title>{match.group(2)}</title>'
+
     svg = re.sub(r'<g id="edge\d+" class="edge">(\s*)<title>([^<]*)</title>', edge_id, svg)
-    svg = re.sub(
-        r'<g id="node\d+" class="node">(\s*)<title>([^<]*)</title>',
-        lambda m: (
-            f'<g id="node-{html.unescape(m.group(2))}" class="node">{m.group(1)}<title>{m.group(2)}</title>'
-        ),
-        svg,
-    )
-    svg = _legible(svg[svg.find("<svg") :])  # no XML prolog or DOCTYPE inside the page
+    svg = re.sub(r'<g id="node\d+" class="node">(\s*)<title>([^<]*)</title>', node_id, svg)
+    return _legible(svg[svg.find("<svg") :]), seen, boxes
+
+
+def _entry_marks(
+    prefix: str, v: Value, index: dict[int, int], consumers: dict[int, list[tuple[Value, int]]],
+    seen: dict[str, int], boxes: set[str],
+) -> tuple[list[str], list[str]]:  # fmt: skip
+    """The ids of the edges out of ``v`` (one per term of its grad's sum) and of the boxes to mark:
+    ``v``'s own first, then each term's other factor (a dot node's) and the node it leads to."""
+    edges: list[str] = []
+    nodes = [f"{prefix}node-v{index[id(v)]}"]
+    for node, k in consumers.get(id(v), []):
+        # into the op's oval, or (a compact layout) straight into the node's box
+        base = f"{prefix}edge-v{index[id(v)]}-v{index[id(node)]}_op"
+        if base not in seen:
+            base = base[: -len("_op")]
+        if base in seen and base not in edges:
+            edges += [base] + [f"{base}-{t}" for t in range(2, seen[base] + 1)]
+        if node.op == "dot":
+            n = len(node.inputs) // 2
+            other = node.inputs[n + k] if k < n else node.inputs[k - n] if k < 2 * n else None
+            if other is not None and id(other) in index:
+                nodes.append(f"{prefix}node-v{index[id(other)]}")
+        nodes.append(f"{prefix}node-v{index[id(node)]}")
+    return edges, [n for n in dict.fromkeys(nodes) if n in boxes]
+
+
+def _graph(view: MatrixView) -> tuple[str, Marks]:
+    """The graph's picture (or why there is none) and, for each entry (name, i, j) of a named
+    matrix, the SVG ids to highlight (``_entry_marks``) and the id of the picture they are in
+    ("" for the whole graph's, drawn when it has at most ``WHOLE_GRAPH_VALUES`` values; else one
+    picture per entry of its neighbourhood, ``focus=entry, radius=1``, shown when pointed at)."""
+    if view.result is None or not view.values:
+        return '<p class="note">No graph: this view does not hold the graph it was read from.</p>', {}
+    order = topological_order(view.result)
+    index = {id(n): k for k, n in enumerate(order)}
     consumers: dict[int, list[tuple[Value, int]]] = {}
     for node in order:
         for k, child in enumerate(node.inputs):
             consumers.setdefault(id(child), []).append((node, k))
+    entries = [
+        (name, i, j, v)
+        for name, rows in view.values.items()
+        for i, row in enumerate(rows)
+        for j, v in enumerate(row)
+        if id(v) in index
+    ]
     marks: Marks = {}
-    for name, rows in view.values.items():
-        for i, row in enumerate(rows):
-            for j, v in enumerate(row):
-                if id(v) not in index:
-                    continue
-                edges: list[str] = []
-                nodes = [f"node-v{index[id(v)]}"]
-                for node, k in consumers.get(id(v), []):
-                    # into the op's oval, or (a compact layout) straight into the node's box
-                    base = f"edge-v{index[id(v)]}-v{index[id(node)]}_op"
-                    if base not in seen:
-                        base = base[: -len("_op")]
-                    if base in seen and base not in edges:
-                        edges += [base] + [f"{base}-{t}" for t in range(2, seen.get(base, 1) + 1)]
-                    if node.op == "dot":
-                        n = len(node.inputs) // 2
-                        other = node.inputs[n + k] if k < n else node.inputs[k - n] if k < 2 * n else None
-                        if other is not None and id(other) in index:
-                            nodes.append(f"node-v{index[id(other)]}")
-                    nodes.append(f"node-v{index[id(node)]}")
-                marks[(name, i, j)] = (edges, nodes)
     intro = (
         '<p class="note">Each edge reads <i>local derivative × upstream grad = what it adds</i>. '
         "Point at an entry of a gradient: its edges light up, one per term of its sum.</p>"
     )
-    return f"<h2>the graph</h2>{intro}{svg}", marks
+    try:
+        if len(order) <= WHOLE_GRAPH_VALUES:
+            svg, seen, boxes = _ids(to_svg(view.result, rankdir="auto", edge_labels=True), "")
+            for name, i, j, v in entries:
+                marks[(name, i, j)] = (*_entry_marks("", v, index, consumers, seen, boxes), "")
+            return f"<h2>the graph</h2>{intro}{svg}", marks
+        if len(entries) > FOCUS_MAX_ENTRIES:
+            return (
+                f'<p class="note">The graph has {len(order)} values and the named matrices '
+                f"{len(entries)} entries: too many to draw here. Draw one entry's neighbourhood with "
+                "<code>autograd.draw_dot(loss, focus=W[i][j], radius=1, edge_labels=True)</code>.</p>",
+                {},
+            )
+        parts = []
+        for n, (name, i, j, v) in enumerate(entries):
+            prefix = f"f{n}-"
+            svg, seen, boxes = _ids(to_svg(view.result, focus=v, radius=1, edge_labels=True), prefix)
+            marks[(name, i, j)] = (*_entry_marks(prefix, v, index, consumers, seen, boxes), f"focus{n}")
+            said = html.escape(f"{name}[{i}][{j}] and the nodes it feeds")
+            parts.append(f'<div class="focus" id="focus{n}" hidden><p class="note">{said}</p>{svg}</div>')
+    except GraphvizMissing as err:
+        return (
+            '<p class="note">No graph drawing: Graphviz is not available here '
+            f"({html.escape(str(err))}). The matrices are complete without it.</p>",
+            {},
+        )
+    big = (
+        f'<p class="note" id="focus-note">The graph has {len(order)} values, too many to read in one '
+        "picture: pointing at an entry draws its own edges.</p>"
+    )
+    return f"<h2>the graph</h2>{intro}{big}{''.join(parts)}", marks
 
 
 def _legible(svg: str) -> str:
@@ -203,11 +253,11 @@ def _section(k: int, nm: NamedMatrix, marks: Marks | None = None) -> str:
                 cells = [f"{key}a-{r}-{s}" for s in range(inner)] + [f"{key}b-{s}-{c}" for s in range(inner)]
             elif len(nm.factors) == 1:
                 cells = [f"{key}a-{i}-{c}" for i in range(len(nm.factors[0][1]))]
-            edges, nodes = (marks or {}).get((nm.name, r, c), ([], []))
+            edges, nodes, focus = (marks or {}).get((nm.name, r, c), ([], [], ""))
             attrs = (
                 f' data-cells="{html.escape(json.dumps(cells))}" data-pre="{key}p"'
                 f' data-edges="{html.escape(json.dumps(edges))}"'
-                f' data-nodes="{html.escape(json.dumps(nodes))}"'
+                f' data-nodes="{html.escape(json.dumps(nodes))}" data-focus="{focus}"'
                 f' data-sum="{html.escape(nm.entry_text(r, c))}"'
             )
             body = body.replace(f'id="{key}g-{r}-{c}"', f'id="{key}g-{r}-{c}"{attrs}', 1)

@@ -34,6 +34,25 @@ def test_pointing_at_an_entry_highlights_its_terms(tmp_path: Path) -> None:
         assert lit == " ".join(sorted([f"m1a-1-{s}" for s in range(4)] + [f"m1b-{s}-0" for s in range(4)]))
         text = browser.evaluate("document.getElementById('m1p').textContent")
         assert text.startswith("dW[1][0] = X[0][1]·d(X·W)[0][0] + X[1][1]·d(X·W)[1][0]")
+        # the graph is bigger than its panel: the panel scrolls so that dW[1][0]'s 4 edges are in view
+        # (a graph of more than 40 values: W[1][0]'s own picture, focus=W[1][0], is the one shown)
+        shown = browser.evaluate("[...document.querySelectorAll('div.focus')].filter(d => !d.hidden).length")
+        assert shown == 1
+        lit = browser.evaluate("[...document.querySelectorAll('#graph g.edge.hl')].map(g => g.id)")
+        assert len(lit) == 4
+        labels = browser.evaluate(
+            "[...document.querySelectorAll('#graph g.edge.hl text')].map(t => t.textContent).sort().join(' | ')"
+        )
+        # X[k][1] × d(X·W)[k][0]: X's column 1 is 0, 1, 0, 1
+        assert labels.count("0.0000 × ") == 2 and labels.count("1.0000 × ") == 2, labels
+        in_view = browser.evaluate(
+            "(() => { const b = document.getElementById('graph').getBoundingClientRect();"
+            " return [...document.querySelectorAll('#graph g.edge.hl')].every(g => {"
+            " const r = g.getBoundingClientRect();"
+            " return r.left >= b.left && r.right <= b.right && r.top >= b.top && r.bottom <= b.bottom; }); })()"
+        )
+        assert in_view
+        assert browser.evaluate("window.scrollY") == 0
         assert "= 0.0213" in text
         # the bias (m2): db[0][0] is the sum of column 0 of d(X·W + b)
         browser.evaluate("document.getElementById('m2g-0-0').click()")
