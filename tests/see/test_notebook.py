@@ -35,6 +35,11 @@ CELLS = [
     "    loss = nn.mse([model(p) for p in X], y)\n"
     "    opt.zero_grad(); loss.backward(); recorder.record(loss); opt.step()\n"
     "autograd.show(recorder, title='xor run')",
+    "X = autograd.as_matrix([[1.0, 2.0, -1.0], [0.5, -2.0, 3.0]], 'X')\n"
+    "W = autograd.as_matrix([[0.3, -0.7], [1.1, 0.4], [-0.5, 0.9]], 'W')\n"
+    "Z = autograd.matmul(X, W)\n"
+    "s = autograd.sum([z * z for row in Z for z in row]); s.backward()\n"
+    "autograd.show(autograd.matrix_view(s, named={'X': X, 'W': W}), title='lens')",
 ]
 
 
@@ -69,6 +74,20 @@ def test_show_in_a_notebook(browser: Browser, tmp_path: Path) -> None:
     (tmp_path / "flip.html").write_text(flipbook, encoding="utf-8")
     browser.open(tmp_path / "flip.html")
     assert browser.evaluate("window.chainrule.frames()") == 5
+
+    # the matrix lens: pointing at dW[1][0] lights the two edges out of W[1][0] (into Z[0][0], Z[1][0])
+    lens = srcdoc(outputs[4][0]["data"]["text/html"])
+    assert "<title>lens</title>" in lens
+    (tmp_path / "lens.html").write_text(lens, encoding="utf-8")
+    browser.open(tmp_path / "lens.html")
+    browser.evaluate("document.getElementById('m1g-1-0').dispatchEvent(new Event('mouseenter'))")
+    labels = browser.evaluate(
+        "[...document.querySelectorAll('#graph g.edge.hl text')].map(t => t.textContent)"
+    )
+    assert sorted(labels) == [
+        "-2.0000 × -7.1000 = 14.2000",
+        "2.0000 × 6.0000 = 12.0000",
+    ]  # X[k][1] × dZ[k][0]
 
     # The cell's HTML as a notebook shows it: the page runs inside the sandboxed frame.
     host = tmp_path / "host.html"
