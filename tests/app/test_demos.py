@@ -59,6 +59,7 @@ def test_the_demos_are_numbered_in_the_lessons_order():
         "15_perceptron_rule.py",
         "16_deep_tanh_health.py",
         "17_matrix_backward.py",
+        "18_tiny_gpt.py",
     ]
 
 
@@ -521,3 +522,26 @@ def test_every_numbered_demo_runs_without_matplotlib(demo, tmp_path):
     else:
         assert said == []
     assert not list((tmp_path / "out").glob("*.png"))
+
+
+def test_18_tiny_gpt_trains_with_one_trace_per_length_and_draws_one_head(tmp_path, monkeypatch):
+    import runpy
+
+    from autograd import Value
+    from bench import gpt
+
+    monkeypatch.syspath_prepend(str(DEMOS))  # for its ``_common``; main() does not run
+    demo = runpy.run_path(str(DEMOS / "18_tiny_gpt.py"), run_name="not_main")
+    out = run_demo("18_tiny_gpt.py", tmp_path)
+    # step 0 is the first shuffled name at the initial weights: bench.gpt's indexed, shifted loss
+    names = list(demo["NAMES"])
+    random.Random(demo["SEED"]).shuffle(names)
+    first = gpt.gpt_loss(gpt.gpt_parameters(Value, seed=demo["SEED"]), gpt.tokens(f" {names[0]} ")).data
+    assert number_after(out, "step  0  loss") == pytest.approx(first, abs=6e-4)
+    lengths = {len(n) for n in demo["NAMES"]}
+    assert f"{len(lengths)} traces (one per name length), 0 retraces" in out
+    assert number_after(out, "of the last 10") < number_after(out, "mean loss of the first 10 steps")
+    samples = re.search(r"^samples: (.*)$", out, re.M)
+    assert samples and all(re.fullmatch(r"[a-z]*", s) for s in samples.group(1).split(", "))
+    svg = (tmp_path / "out" / "tiny_gpt_head.svg").read_text()
+    assert "head 0 out [2]" in svg and "weight 2 x value 2" in svg and "sum of exps" in svg
