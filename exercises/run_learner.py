@@ -21,13 +21,14 @@ what a learner writes.
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import json
 import os
 import sys
 import traceback
 from fractions import Fraction
-from types import FrameType, ModuleType
+from types import CodeType, FrameType, ModuleType
 from typing import Any, TextIO
 
 # Libraries that differentiate for you; a call into them (besides ours) is named as such.
@@ -161,6 +162,25 @@ def _value(data: Any, grad: Any, value_class: Any) -> Any:
     return v
 
 
+_QUALNAMES: dict[CodeType, str] = {}
+
+
+def qualname(code: CodeType) -> str:
+    """The qualified name of the function running ``code`` (``Value.backward``, ``grad.<locals>.f``).
+
+    Python 3.11 and later keep it on the code object; on 3.10 it is found on the function object
+    that holds the code (once per code object).
+    """
+    name = getattr(code, "co_qualname", None)
+    if name is None:
+        name = _QUALNAMES.get(code)
+        if name is None:
+            holders = [f for f in gc.get_referrers(code) if getattr(f, "__code__", None) is code]
+            name = str(getattr(holders[0], "__qualname__", code.co_name)) if holders else code.co_name
+            _QUALNAMES[code] = name
+    return name
+
+
 class Recorder:
     """While active, records each call into the engine made from code outside it (``sys.setprofile``)."""
 
@@ -205,7 +225,7 @@ class Recorder:
             if (ours and code.co_name in READING) or (not ours and code.co_name not in DIFFERENTIATING):
                 return
             module = str(frame.f_globals.get("__name__", "?"))
-            self._use(f"{module}:{getattr(code, 'co_qualname', code.co_name)}")
+            self._use(f"{module}:{qualname(code)}")
         elif event == "c_call" and not self._in_engine(frame):
             module = str(getattr(arg, "__module__", None) or "").split(".")[0]
             if module in OTHER_ENGINES and getattr(arg, "__name__", "") in DIFFERENTIATING:

@@ -21,6 +21,7 @@ import builtins
 import inspect
 import math
 import textwrap
+import tokenize
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -62,7 +63,9 @@ def _return_expression(forward: Callable[..., float]) -> tuple[ast.expr, list[st
     parameters = list(code.co_varnames[: code.co_argcount])
     try:
         source = textwrap.dedent(inspect.getsource(forward))
-    except (OSError, TypeError):
+    except (OSError, TypeError, SyntaxError, tokenize.TokenError):
+        # no source, or lines that are not this function's (code compiled under another file's
+        # name, as a doc's example is); 3.12's tokenizer raises TokenError where 3.11's went on
         return None
     tree = _parse(source)
     if tree is None:
