@@ -1,7 +1,8 @@
 """Heap bytes per node of the deep chain, and the bound they must stay within on this Python.
 
 ``python -m bench.heap`` prints the figures and whether the bound holds; it needs nothing but
-the engine (run it under each Python with ``PYTHONPATH=.``). ``tests/engine/test_lean_heap.py``
+the engine and ``nn`` (run it under each Python with ``PYTHONPATH=.``); the chain is
+``bench.workloads.deep_chain_forward``, the one the timing rows use. ``tests/engine/test_lean_heap.py``
 asserts the bound on the Python that runs the tests.
 
 The bound is the node as it is (``docs/performance.md``, "The heap target"): no growth. Per
@@ -17,21 +18,12 @@ import gc
 import sys
 import tracemalloc
 
-from autograd import Value
+from bench.workloads import deep_chain_forward
 
 
 def bound(version: tuple[int, int] = (sys.version_info.major, sys.version_info.minor)) -> float:
     """The most bytes per node, with grads, allowed on Python ``version``."""
     return 165.0 if version < (3, 12) else 173.0
-
-
-def chain(x0: float, ops: int, scale: float, shift: float) -> tuple[Value, Value]:
-    """The benchmark's deep chain, forward only: (relu, * scale, + shift) ``ops // 3`` times."""
-    x = Value(x0)
-    y = x
-    for _ in range(ops // 3):
-        y = (y.relu() * scale) + shift
-    return x, y
 
 
 def heap_per_node(ops: int) -> dict[str, float]:
@@ -45,7 +37,7 @@ def heap_per_node(ops: int) -> dict[str, float]:
     gc.collect()
     tracemalloc.start()
     try:
-        x, y = chain(0.5, ops, 1.0001, 1e-4)
+        x, y = deep_chain_forward(0.5, ops, 1.0001, 1e-4)
         graph, _ = tracemalloc.get_traced_memory()
         y.backward()
         with_grads, peak = tracemalloc.get_traced_memory()
