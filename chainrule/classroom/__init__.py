@@ -1,0 +1,1 @@
+"""The classroom: chainrule in the browser, through Pyodide, as a static folder (``chainrule classroom``)."""
