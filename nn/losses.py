@@ -59,10 +59,12 @@ def binary_cross_entropy(
     lo, hi = eps, 1.0 - eps
     terms = []
     for p, y in _pairs(probabilities, targets, "binary_cross_entropy"):
-        if not 0.0 <= p.data <= 1.0:
+        # Value comparisons, not reads of p.data: a trace guards them, so compiled code that meets
+        # a p on the other side of the clamp stops with PathChanged instead of reusing the branch.
+        if not 0.0 <= p <= 1.0:
             raise ValueError(f"binary_cross_entropy: probabilities must be in [0, 1], got {p.data!r}")
         _check_unit(y, "binary_cross_entropy")
-        q = p if lo <= p.data <= hi else Value(lo if p.data < lo else hi)
+        q = p if lo <= p <= hi else Value(lo if p < lo else hi)
         terms.append(-(y * q.log() + (1.0 - y) * (1.0 - q).log()))
     return _reduce(terms, reduction)
 
