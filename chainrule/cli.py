@@ -194,9 +194,16 @@ def _print_numbers(expression: str, root: Value, leaves: dict[str, Value]) -> No
 
 
 def _quiz(args: argparse.Namespace) -> None:
-    from autograd.learn.quiz import plural, quiz
+    from autograd.learn.quiz import plural, question_count, quiz
 
     root, _ = _expression(args)
+    if question_count(root) == 0:
+        raise UserError(
+            f"{args.expression!r} gives the quiz nothing to ask: it asks for the gradient of each "
+            "variable and each computed step below the result, and constants are not asked; "
+            'try chainrule quiz "2*x" x=3',
+            exit_code=2,
+        )
     if sys.stdin is None:  # started with standard input closed (<&-)
         raise UserError("standard input is closed; the quiz reads one answer per line from it")
     if isinstance(sys.stdin, io.TextIOWrapper):  # a byte that is not text reads as an unreadable answer

@@ -55,6 +55,8 @@ class QuizResult:
         return self.asked == self.questions
 
     def __str__(self) -> str:
+        if self.questions == 0:
+            return "nothing to ask: below its root the graph has only constants, which are not asked"
         text = f"score: {self.right}/{self.asked}"
         if self.second_try:
             text += f" ({self.second_try} more right on the second try)"
@@ -321,7 +323,7 @@ def quiz(
     sink = output if output is not None else sys.stdout
     names = unique_names(root)
     root_name = names[root]
-    count = sum(1 for n in topological_order(root) if n is not root and (n.inputs or n.label))
+    count = question_count(root)
     _show_forward(root, names, sink)
     print(f"backward: {total(root_name, root_name)} = 1.0 (where every backward pass starts)", file=sink)
     right = second = asked = 0
@@ -335,6 +337,11 @@ def quiz(
     result = QuizResult(right, second, asked, count)
     print(result, file=sink)
     return result
+
+
+def question_count(root: Value) -> int:
+    """How many questions ``quiz(root)`` asks: one per node below the root, constants left out."""
+    return sum(1 for n in topological_order(root) if n is not root and (n.inputs or n.label))
 
 
 def _show_forward(root: Value, names: dict[Value, str], sink: TextIO) -> None:

@@ -304,3 +304,12 @@ def test_a_memory_error_anywhere_is_one_line_naming_what_was_too_large(
     monkeypatch.setattr(patched, exhausted)
     code, _, err = run(argv, capsys)  # run() asserts: no traceback, no "internal error"
     assert code == 1 and words in one_error_line(err, argv[0])
+
+
+@pytest.mark.parametrize("argv", [["quiz", "2*3"], ["quiz", "x", "x=2"]])
+def test_quiz_with_nothing_to_ask_says_why_instead_of_scoring_0_of_0(argv, capsys):
+    code, out, err = run(argv, capsys)
+    assert code == 2
+    assert "score" not in out
+    line = one_error_line(err, "quiz")
+    assert "nothing to ask" in line and "constants are not asked" in line and 'chainrule quiz "2*x" x=3' in line

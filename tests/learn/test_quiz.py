@@ -299,3 +299,11 @@ def test_two_nodes_with_one_label_are_asked_apart():
     result, text = run(s, ["1", "1", "2", "5"])
     assert "d s/d a = ? 2" in text and "d s/d a_2 = ? 5" in text
     assert result.right == 4
+
+
+def test_a_graph_of_constants_has_nothing_to_ask_and_says_so():
+    # 2*3: the root's inputs are unlabelled constants, which the quiz does not ask about.
+    result, text = run(Value(2.0) * 3.0, [])
+    assert (result.asked, result.questions) == (0, 0)
+    assert "score" not in text
+    assert text.rstrip().endswith("nothing to ask: below its root the graph has only constants, which are not asked")
