@@ -45,7 +45,7 @@ vm.runInContext(
   [
     "let G, nodes, N, M, state;",
     "const num = (v) => Number(v);  // as the page reads its data",
-    ...["exactDecimal", "roundHalfEven", "signOf", "pyFixed", "pyExp", "boxNumber", "short", "typedNumber", "forward", "startGrads", "backward"].map(extract),
+    ...["exactDecimal", "roundHalfEven", "signOf", "pyFixed", "pyExp", "boxNumber", "short", "pythonFloat", "typedNumber", "forward", "startGrads", "backward"].map(extract),
     // the page's state (page_template.html), for page data G with some leaves set to new numbers
     `function load(data, leaves) {
       G = data; nodes = G.nodes; N = nodes.length; M = G.computed;

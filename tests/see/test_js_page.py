@@ -355,3 +355,25 @@ def test_a_predicted_answer_is_read_as_the_quiz_reads_it() -> None:
     for text in refused:
         with pytest.raises(ValueError):
             parse_answer(text)
+
+
+def test_a_typed_number_is_read_as_pythons_float_reads_it() -> None:
+    """A leaf's text box and a prediction read what ``float()`` reads: JavaScript's ``Number``
+    took ``0x10`` as 16 (and ``0b1``, ``0o7``), which the engine, the quiz and the exercises refuse."""
+    texts = ["0x10", "0b1", "0o7", "1_000", "1__0", "_1", "1_", ".5", "5.", "1.e5", "-.5e-3", "+2",
+             "1E+5", "1e1_0", " 7 ", "Infinity", "-INF", "+inf", "nan", "-nan", "inf inity", "1e", "e5",
+             "--1", "1.2.3", "", " ", "0.1e-400", "1e400", "١٢"]  # fmt: skip
+    got = run_node({"typed": texts})["typed"]
+    for text, value in zip(texts, got):
+        try:
+            expected: float | None = float(text)
+        except ValueError:
+            expected = None
+        if text == "١٢":  # Python reads other scripts' digits; the page need not: it refuses them
+            assert value is None
+            continue
+        if expected is None:
+            assert value is None, text
+        else:
+            assert value is not None, text
+            assert float(value) == expected or (math.isnan(expected) and math.isnan(float(value))), text
