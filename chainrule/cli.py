@@ -67,6 +67,8 @@ MAX_DEPTH = 100  # hidden layers
 MAX_WIDTH = 1_000  # neurons in one hidden layer
 MAX_EPOCHS = 1_000_000
 MAX_SAMPLES = 100_000  # and samples x parameters is bounded too (chainrule.train.MAX_GRAPH)
+MAX_STEPS = 100_000  # chainrule optimizers; with the page's own bound (chainrule.optimizers.MAX_PAGE_ENTRIES)
+MAX_GRID = 100  # chainrule optimizers' surface: grid**2 forward passes over the data, 10,000 at most
 
 
 def _at_most(limit: int) -> Callable[[str], int]:
@@ -79,6 +81,17 @@ def _at_most(limit: int) -> Callable[[str], int]:
         return n
 
     return bounded
+
+
+def _grid(text: str) -> int:
+    """``--grid``: 0 (no surface) or 2 to MAX_GRID points per side."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r:.60}") from None
+    if n == 1 or not 0 <= n <= MAX_GRID:
+        raise argparse.ArgumentTypeError(f"must be 0 (no surface) or from 2 to {MAX_GRID}, got {n:,}")
+    return n
 
 
 def _sizes(text: str) -> list[int]:
@@ -431,9 +444,9 @@ def build_parser() -> argparse.ArgumentParser:
     optimizers.add_argument(
         "--lr", type=_assignment, action="append", default=[], metavar="NAME=X", help="e.g. --lr adam=0.05"
     )
-    optimizers.add_argument("--steps", type=_positive_int, default=100, help="(default: %(default)s)")
+    optimizers.add_argument("--steps", type=_at_most(MAX_STEPS), default=100, help="(default: %(default)s)")
     optimizers.add_argument(
-        "--grid", type=int, default=40, help="surface points per side, 0 for none (default: %(default)s)"
+        "--grid", type=_grid, default=40, help="surface points per side, 0 for none (default: %(default)s)"
     )
     optimizers.add_argument(
         "--hidden", type=_sizes, default=None, help="hidden layer sizes (default: xor 4, moons 16,16)"
@@ -441,7 +454,10 @@ def build_parser() -> argparse.ArgumentParser:
     optimizers.add_argument("--activation", default=None, choices=["relu", "tanh", "sigmoid"])
     optimizers.add_argument("--seed", type=int, default=0, help="seeds the data and the weights (default: 0)")
     optimizers.add_argument(
-        "--samples", type=_positive_int, default=100, help="moons: data set size (default: %(default)s)"
+        "--samples",
+        type=_at_most(MAX_SAMPLES),
+        default=100,
+        help="moons: data set size (default: %(default)s)",
     )
     optimizers.set_defaults(run=_optimizers)
 

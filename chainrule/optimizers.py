@@ -23,11 +23,14 @@ from typing import Any
 
 from autograd import Value
 from autograd.see.optimizers import render_optimizers
+from chainrule.train import MAX_GRAPH
 from nn import data as datasets
 from nn.compare import OPTIMIZERS, compare_optimizers
 from nn.layers import MLP, Neuron
 from nn.losses import binary_cross_entropy_with_logits
 from nn.module import Module
+
+MAX_PAGE_ENTRIES = 800_000  # steps x parameters x optimizers the page keeps (about 64 bytes each: 50 MB)
 
 NEURON_X = [-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0]
 NEURON_Y = [0, 0, 1, 0, 1, 1, 1]  # not separable: the best (w, b) is finite
@@ -76,6 +79,26 @@ def optimizer_specs(names: list[str], rates: list[tuple[str, float]]) -> dict[st
     return specs
 
 
+def check_size(samples: int, parameters: int, optimizers: int, steps: int) -> None:
+    """Refuse, before training, a run whose graph or page is too large, naming the limit and the sizes.
+
+    The graph of one step is ``samples x parameters`` entries (``chainrule train``'s limit); the
+    page keeps every parameter's value, grad and optimizer state at every step of every optimizer.
+    """
+    if samples * parameters > MAX_GRAPH:
+        raise OptimizersError(
+            f"{samples:,} samples x {parameters:,} parameters = {samples * parameters:,} graph entries "
+            f"per step; the limit is {MAX_GRAPH:,}: use a smaller --samples or --hidden"
+        )
+    entries = steps * parameters * optimizers
+    if entries > MAX_PAGE_ENTRIES:
+        raise OptimizersError(
+            f"the page would keep {steps:,} steps x {parameters:,} parameters x {optimizers} optimizers = "
+            f"{entries:,} parameter states; the limit is {MAX_PAGE_ENTRIES:,} (a page of about 50 MB): "
+            "use a smaller --steps or --hidden, or fewer --optimizers"
+        )
+
+
 def run_optimizers(args: argparse.Namespace) -> list[str]:
     """Train, write the page; return the lines to print."""
     specs = optimizer_specs(args.optimizers, args.lr)
@@ -83,6 +106,8 @@ def run_optimizers(args: argparse.Namespace) -> list[str]:
         raise OptimizersError("--grid must be 0 (no surface) or >= 2, got 1")
     began = time.perf_counter()
     model, loss, title = build_problem(args)
+    samples = len(NEURON_X) if args.dataset == "neuron" else 4 if args.dataset == "xor" else args.samples
+    check_size(samples, len(model.parameters()), len(specs), args.steps)
     comparison = compare_optimizers(model, loss, specs, steps=args.steps, grid=args.grid)
     path = render_optimizers(comparison, Path(args.output), f"Optimizers on {title}")
     lines = [f"{title}: {len(comparison['names'])} parameters, {args.steps} steps from the same start"]

@@ -47,14 +47,41 @@ def test_xor_with_chosen_optimizers_and_rates(tmp_path, capsys):
         (["--optimizers", "sgd,sgd"], "an optimizer is named twice"),
         (["--lr", "adam=-0.1"], "--lr adam=-0.1: the learning rate must be a finite number >= 0"),
         (["--optimizers", "sgd", "--lr", "adam=0.1"], "'adam' is not among the optimizers (sgd)"),
-        (["--grid", "1"], "--grid must be 0 (no surface) or >= 2, got 1"),
-        (["--grid", "-3"], "grid must be >= 0, got -3"),
+        # MLP(2, [4, 1]) has 4 x 3 + 5 = 17 parameters; 5 optimizers (the default) keep 5 x 17 a step
+        (["--steps", "10000"], "the page would keep 10,000 steps x 17 parameters x 5 optimizers = 850,000"),
     ],
 )
 def test_bad_options_are_one_line(tmp_path, capsys, args, message):
     assert main(["optimizers", "xor", "-o", str(tmp_path / "o.html"), "--steps", "2", *args]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err, err
+    assert not (tmp_path / "o.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--grid", "1"], "argument --grid: must be 0 (no surface) or from 2 to 100, got 1"),
+        (["--grid", "-3"], "argument --grid: must be 0 (no surface) or from 2 to 100, got -3"),
+        (["--grid", "101"], "argument --grid: must be 0 (no surface) or from 2 to 100, got 101"),
+        (["--grid", "2.5"], "argument --grid: expected a whole number, got '2.5'"),
+        (["--steps", "100001"], "argument --steps: the limit is 100,000, got 100,001"),
+        (["--samples", "1000000000"], "argument --samples: the limit is 100,000, got 1,000,000,000"),
+    ],
+)
+def test_sizes_out_of_bounds_are_usage_errors(tmp_path, capsys, args, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["optimizers", "xor", "-o", str(tmp_path / "o.html"), *args])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"chainrule optimizers: error: {message}"
+
+
+def test_a_graph_too_large_for_memory_is_refused_before_training(tmp_path, capsys):
+    # MLP(2, [200, 1]): 3 x 200 + 201 = 801 parameters, x 100,000 samples = 80,100,000 graph entries
+    args = ["optimizers", "moons", "-o", str(tmp_path / "o.html"), "--samples", "100000", "--hidden", "200"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "100,000 samples x 801 parameters = 80,100,000 graph entries per step; the limit is 10,000,000" in err
     assert not (tmp_path / "o.html").exists()
 
 
