@@ -231,6 +231,20 @@ def _quiz(args: argparse.Namespace) -> None:
         )
 
 
+def _classroom(args: argparse.Namespace) -> None:
+    from chainrule.classroom.build import build_classroom
+    from chainrule.classroom.fetch import ClassroomError
+
+    try:
+        written = build_classroom(args.out, args.pyodide)
+    except ClassroomError as err:
+        raise UserError(str(err)) from None
+    size = sum(path.stat().st_size for path in written)
+    print(f"wrote {len(written)} files ({size / 1e6:.1f} MB) to {args.out}/; serve the folder, e.g.")
+    print(f"    python -m http.server --directory {args.out} 8000")
+    print("and open http://localhost:8000/ in a browser")
+
+
 def _lesson(args: argparse.Namespace) -> None:
     from chainrule.lesson import run_lesson
 
@@ -342,6 +356,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default="chainrule-out", metavar="DIR", help="where to write (default: %(default)s)"
     )
     lesson.set_defaults(run=_lesson)
+
+    classroom = commands.add_parser(
+        "classroom",
+        help="write the lesson as a static folder that runs chainrule in the browser (Pyodide), offline",
+        description="Write OUT, a folder of web pages (the lesson's parts, each with an editor that runs "
+        "chainrule in the browser through Pyodide) for any static web server. Pyodide comes from "
+        "--pyodide, or is fetched once with 'npm pack' into the user cache; its files are checked "
+        "against pinned hashes.",
+    )
+    classroom.add_argument(
+        "out", metavar="OUT", help="the folder to write (new, empty, or an earlier classroom)"
+    )
+    classroom.add_argument(
+        "--pyodide",
+        metavar="DIR|TGZ",
+        help="the pinned Pyodide release's files: 'npm pack' output, packed (.tgz) or unpacked",
+    )
+    classroom.set_defaults(run=_classroom)
 
     perceptron = commands.add_parser(
         "perceptron",

@@ -32,7 +32,7 @@ SCREENSHOT_DIR = os.environ.get("CHAINRULE_SCREENSHOT_DIR")  # set it to keep sc
 class Browser:
     """One headless Chromium page, spoken to with Chrome DevTools Protocol commands."""
 
-    def __init__(self, profile: Path, size: str = "1920,1080") -> None:
+    def __init__(self, profile: Path, size: str = "1920,1080", extra_args: tuple[str, ...] = ()) -> None:
         self.process = subprocess.Popen(
             [
                 str(CHROMIUM),
@@ -48,6 +48,7 @@ class Browser:
                 f"--user-data-dir={profile}",
                 "--remote-debugging-port=0",
                 f"--window-size={size}",
+                *extra_args,
                 "about:blank",
             ],
             stdout=subprocess.DEVNULL,

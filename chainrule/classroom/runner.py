@@ -1,0 +1,175 @@
+"""The Python side of a classroom page: runs the editor's code and says what happened.
+
+In the browser, the page's Web Worker loads Pyodide, unpacks chainrule into it and makes one
+``Runner``; each press of Run is one ``Runner.run(source)``. It runs natively just the same (the
+tests use it so), since it needs nothing of the browser: what the page must see while the code
+runs (output as it comes, a graph to show) goes through ``post(kind, text)``, a function the
+worker gives it.
+
+- The code runs in one namespace per page (a second run sees the first run's names), as
+  ``__main__``; ``show(v)`` is in it.
+- Output is kept up to ``limit`` bytes (UTF-8) per stream and run; the rest is counted and said:
+  ``output truncated: N more bytes``.
+- An exception is given back as Python's traceback text, from the learner's first line on (the
+  runner's own frames are left out), with the learner's source lines in it.
+"""
+
+from __future__ import annotations
+
+import linecache
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from autograd.value import Value
+
+LIMIT = 200_000  # bytes of output kept per stream and run
+FLUSH_SECONDS = 0.1  # how often output is handed to the page while code runs
+
+Post = Callable[[str, str], None]
+
+
+def _no_post(kind: str, text: str) -> None:
+    """Where output goes when nobody listens (a run outside the browser)."""
+
+
+class CappedStream:
+    """A text stream that keeps its first ``limit`` bytes (UTF-8) and counts the rest.
+
+    Kept text is also handed to ``post(name, text)`` in pieces, at most every ``FLUSH_SECONDS``
+    (and by ``flush()``), so the page shows output while the code still runs.
+    """
+
+    def __init__(self, name: str, post: Post, limit: int = LIMIT) -> None:
+        self.name = name
+        self.post = post
+        self.limit = limit
+        self.kept: list[str] = []
+        self.kept_bytes = 0
+        self.dropped_bytes = 0
+        self.pending: list[str] = []
+        self.last_post = time.monotonic()
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        data = text.encode("utf-8", "surrogateescape")
+        room = self.limit - self.kept_bytes
+        if len(data) <= room:
+            piece = text
+        else:
+            piece = data[: max(room, 0)].decode("utf-8", "ignore")  # never half a character
+            self.dropped_bytes += len(data) - len(piece.encode("utf-8", "surrogateescape"))
+        if piece:
+            self.kept.append(piece)
+            self.pending.append(piece)
+            self.kept_bytes += len(piece.encode("utf-8", "surrogateescape"))
+        if self.pending and time.monotonic() - self.last_post >= FLUSH_SECONDS:
+            self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.post(self.name, "".join(self.pending))
+            self.pending.clear()
+        self.last_post = time.monotonic()
+
+    def isatty(self) -> bool:
+        return False
+
+    def writable(self) -> bool:
+        return True
+
+    def text(self) -> str:
+        """All that was kept, and how much was not."""
+        kept = "".join(self.kept)
+        if self.dropped_bytes:
+            kept += f"\n[output truncated: {self.dropped_bytes:,} more bytes]\n"
+        return kept
+
+
+class Runner:
+    """Runs a page's code, one ``run(source)`` per press of Run, in one namespace."""
+
+    def __init__(self, post: Post | None = None, limit: int = LIMIT) -> None:
+        self.post = post or _no_post
+        self.limit = limit
+        self.runs = 0
+        self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
+        self.namespace["show"] = self.show
+
+    def run(self, source: str) -> dict[str, str]:
+        """Run ``source``; return ``{"stdout", "stderr", "error"}`` (``error`` is ``""`` when it
+        ran through, else the traceback text)."""
+        import contextlib
+
+        if not isinstance(source, str):
+            raise TypeError(f"run: source must be str, got {type(source).__name__}")
+        self.runs += 1
+        filename = f"<run {self.runs}>"  # one name per run: an old function's traceback shows its own lines
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        stdout = CappedStream("stdout", self.post, self.limit)
+        stderr = CappedStream("stderr", self.post, self.limit)
+        error = ""
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                code = compile(source, filename, "exec")
+                exec(code, self.namespace)
+            except BaseException as err:  # the learner's exception, SystemExit included: said, not raised
+                error = _traceback_text(err)
+        stdout.flush()
+        stderr.flush()
+        return {"stdout": stdout.text(), "stderr": stderr.text(), "error": error}
+
+    def show(self, what: Any, **options: Any) -> None:
+        """Open ``what`` (a ``Value``) as the live graph page beside the editor.
+
+        Where the page cannot be laid out (no Graphviz ``dot``, as in the browser), the graph is
+        shown as text instead: each node's name, operation, number and d(root)/d(node), and a line
+        saying why.
+        """
+        if not isinstance(what, Value):
+            raise TypeError(f"show: expected a Value, got {type(what).__name__}")
+        from autograd.see.draw import GraphvizMissing
+        from autograd.see.page import live_page
+
+        try:
+            html = live_page(what, **options)
+        except GraphvizMissing:
+            self.post("show-text", graph_text(what))
+            return
+        self.post("show-html", html)
+
+
+def graph_text(root: Value) -> str:
+    """The graph under ``root`` as a table: name, op, inputs, data and d(root)/d(node), computed
+    from the recorded local derivatives (the graph's own ``grad`` fields are not read or changed)."""
+    from autograd.backward import topological_order
+    from autograd.see.page import page_backward
+    from autograd.steps import node_names
+    from autograd.value import fmt
+
+    order = topological_order(root)
+    names = node_names(root, order)
+    grads = page_backward(order, 1.0)
+    lines = [
+        "The live graph page needs Graphviz's layout, which this page cannot run yet;",
+        "here is the graph as text (d root/d node computed from the local derivatives):",
+        "",
+        f"{'node':<12} {'op':<8} {'inputs':<20} {'data':>12} {'d root/d node':>14}",
+    ]
+    for node, grad in zip(order, grads):
+        inputs = ", ".join(names[x] for x in node.inputs)
+        lines.append(
+            f"{names[node]:<12} {node.op or 'leaf':<8} {inputs:<20} {fmt(node.data):>12} {fmt(grad):>14}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _traceback_text(err: BaseException) -> str:
+    """Python's traceback of ``err`` without the runner's frame (the learner's code comes first)."""
+    tb = err.__traceback__
+    if tb is not None and tb.tb_frame.f_code is Runner.run.__code__:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(err), err, tb))

@@ -1,0 +1,46 @@
+// The classroom's Python: Pyodide in a Web Worker, with chainrule unpacked into its file system.
+// Messages in:  {type: "init", base}   then   {type: "run", id, source}
+// Messages out: {type: "ready"} | {type: "failed", error}
+//               {type: "stdout" | "stderr" | "show-html" | "show-text", id, text} while a run goes on
+//               {type: "done", id, result: {stdout, stderr, error}}
+// Started from a blob: URL (see classroom.js), so every URL is made absolute from `base`.
+let runner = null;
+let runId = 0;
+
+function post(kind, text) {
+  self.postMessage({ type: kind, id: runId, text });
+}
+
+async function init(base) {
+  const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", base).href);
+  const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", base).href });
+  const response = await fetch(new URL("chainrule.zip", base));
+  if (!response.ok) throw new Error(`chainrule.zip: HTTP ${response.status}`);
+  pyodide.unpackArchive(await response.arrayBuffer(), "zip", { extractDir: "/lib/chainrule" });
+  pyodide.runPython("import sys\nsys.path.insert(0, '/lib/chainrule')");
+  const Runner = pyodide.pyimport("chainrule.classroom.runner").Runner;
+  runner = Runner(post);
+}
+
+self.onmessage = async (event) => {
+  const message = event.data;
+  if (message.type === "init") {
+    try {
+      await init(message.base);
+      self.postMessage({ type: "ready" });
+    } catch (error) {
+      self.postMessage({ type: "failed", error: String((error && error.message) || error) });
+    }
+  } else if (message.type === "run") {
+    runId = message.id;
+    let result;
+    try {
+      const proxy = runner.run(message.source);
+      result = proxy.toJs({ dict_converter: Object.fromEntries });
+      proxy.destroy();
+    } catch (error) {
+      result = { stdout: "", stderr: "", error: `The classroom failed to run the code: ${(error && error.message) || error}` };
+    }
+    self.postMessage({ type: "done", id: message.id, result });
+  }
+};

@@ -1,0 +1,236 @@
+// The classroom page: the editor, Run and Stop, the output, and window.classroom, the hook
+// tests and teachers' own pages use:
+//   window.classroom.ready        a Promise, resolved when Python and chainrule are loaded
+//                                 (after Stop, a new Promise for the fresh Python)
+//   window.classroom.run(source)  a Promise of {stdout, stderr, error} after running source
+//   window.classroom.stop()       end the running code: the worker is terminated, a fresh one started
+// Python runs in a Web Worker (classroom-worker.js), so code that never ends cannot freeze the page.
+// The worker is started from a blob: URL, so it keeps this page's Content-Security-Policy.
+"use strict";
+(function () {
+  const base = new URL(".", document.baseURI).href;
+  let worker = null;
+  let workerUrl = null;
+  let current = null;       // the run in progress: {id, resolve, stdout, stderr}
+  let queue = Promise.resolve();
+  let runs = 0;
+  const listeners = { output: [], show: [], state: [] };
+
+  function emit(kind, detail) {
+    for (const listener of listeners[kind]) listener(detail);
+  }
+
+  async function workerSource() {
+    if (workerUrl === null) {
+      const response = await fetch(new URL("classroom-worker.js", base));
+      if (!response.ok) throw new Error(`classroom-worker.js: HTTP ${response.status}`);
+      const text = await response.text();
+      workerUrl = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
+    }
+    return workerUrl;
+  }
+
+  function start() {
+    const started = performance.now();
+    emit("state", { state: "loading" });
+    const ready = (async () => {
+      const url = await workerSource();
+      const fresh = new Worker(url, { type: "module", name: "python" });
+      worker = fresh;
+      await new Promise((resolve, reject) => {
+        fresh.onmessage = (event) => {
+          const message = event.data;
+          if (message.type === "ready") resolve();
+          else if (message.type === "failed") reject(new Error(message.error));
+          else received(message);
+        };
+        fresh.onerror = (event) => reject(new Error(event.message || "the Python worker could not start"));
+        fresh.postMessage({ type: "init", base });
+      });
+      fresh.onerror = (event) => {
+        if (current) finish({ stdout: current.stdout, stderr: current.stderr, error: `The Python worker failed: ${event.message}` });
+      };
+      const seconds = (performance.now() - started) / 1000;
+      classroom.readySeconds = seconds;
+      emit("state", { state: "ready", seconds });
+    })();
+    ready.catch((error) => emit("state", { state: "failed", error: String(error.message || error) }));
+    classroom.ready = ready;
+    return ready;
+  }
+
+  function received(message) {
+    if (!current || message.id !== current.id) return;
+    if (message.type === "stdout" || message.type === "stderr") {
+      current[message.type] += message.text;
+      emit("output", { stream: message.type, text: message.text });
+    } else if (message.type === "show-html" || message.type === "show-text") {
+      emit("show", { kind: message.type === "show-html" ? "html" : "text", text: message.text });
+    } else if (message.type === "done") {
+      finish(message.result);
+    }
+  }
+
+  function finish(result) {
+    const run = current;
+    current = null;
+    emit("state", { state: "done", result });
+    run.resolve(result);
+  }
+
+  function run(source) {
+    if (typeof source !== "string") return Promise.reject(new TypeError(`classroom.run: source must be a string, got ${typeof source}`));
+    const next = queue.then(async () => {
+      await classroom.ready;
+      return new Promise((resolve) => {
+        runs += 1;
+        current = { id: runs, resolve, stdout: "", stderr: "" };
+        emit("state", { state: "running" });
+        worker.postMessage({ type: "run", id: runs, source });
+      });
+    });
+    queue = next.catch(() => undefined);
+    return next;
+  }
+
+  function stop() {
+    if (!current) return false;
+    worker.terminate();
+    const partial = current;
+    start();
+    finish({
+      stdout: partial.stdout,
+      stderr: partial.stderr,
+      error: "Stopped: the code was still running when Stop was pressed. Python starts afresh (names defined before are gone).",
+    });
+    return true;
+  }
+
+  let pageSetUp = false;
+  const classroom = {
+    ready: null,
+    readySeconds: null,
+    run,
+    stop,
+    get running() { return current !== null; },
+    on(kind, listener) { listeners[kind].push(listener); },
+  };
+  window.classroom = classroom;
+  start();
+  document.addEventListener("DOMContentLoaded", () => setUp(classroom));
+  if (document.readyState !== "loading") setUp(classroom);
+
+  // --- the page ------------------------------------------------------------------------------
+  function setUp(room) {
+    if (pageSetUp) return;
+    pageSetUp = true;
+    const status = document.getElementById("status");
+    const code = document.getElementById("code");
+    room.on("state", ({ state, seconds, error, result }) => {
+      if (!status) return;
+      if (state === "loading") status.textContent = "Loading Python…";
+      else if (state === "ready") status.textContent = `Python ready (${seconds.toFixed(1)} s)`;
+      else if (state === "failed") status.textContent = `Python could not start: ${error}`;
+      else if (state === "running") status.textContent = "Running…";
+      else if (state === "done") status.textContent = result.error ? (result.error.startsWith("Stopped") ? "Stopped" : "Finished with an error") : "Finished";
+      if (code) {
+        document.getElementById("run").disabled = state === "running";
+        document.getElementById("stop").disabled = state !== "running";
+      }
+    });
+    if (code) editor(room, code);
+  }
+
+  function editor(room, code) {
+    const slug = document.body.dataset.slug;
+    const key = `chainrule-classroom:${slug}`;
+    const partSource = JSON.parse(document.getElementById("part").textContent).source;
+    const gutter = document.getElementById("gutter");
+    const output = document.getElementById("output");
+    const graph = document.getElementById("graph");
+    const frame = document.getElementById("graph-frame");
+    const graphText = document.getElementById("graph-text");
+    const tab = document.getElementById("graph-tab");
+    let saved = null;
+    try { saved = localStorage.getItem(key); } catch (_) { /* storage may be off */ }
+    if (saved !== null) code.value = saved;
+
+    function numberLines() {
+      const lines = code.value.split("\n").length;
+      let text = "";
+      for (let i = 1; i <= lines; i++) text += i + "\n";
+      gutter.textContent = text;
+      gutter.scrollTop = code.scrollTop;
+    }
+    function save() {
+      try { localStorage.setItem(key, code.value); } catch (_) { /* storage may be full or off */ }
+    }
+    code.addEventListener("input", () => { numberLines(); save(); });
+    code.addEventListener("scroll", () => { gutter.scrollTop = code.scrollTop; });
+    code.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        runEditor();
+      } else if (event.key === "Tab" && !event.shiftKey) {
+        event.preventDefault();
+        code.setRangeText("    ", code.selectionStart, code.selectionEnd, "end");
+        numberLines();
+        save();
+      }
+    });
+    numberLines();
+
+    function append(text, kind) {
+      const span = document.createElement("span");
+      span.className = kind;
+      span.textContent = text;
+      output.appendChild(span);
+    }
+    room.on("output", ({ stream, text }) => append(text, stream));
+    room.on("show", ({ kind, text }) => {
+      graph.hidden = false;
+      if (kind === "html") {
+        frame.hidden = false;
+        graphText.hidden = true;
+        frame.srcdoc = text;
+        if (tab.href.startsWith("blob:")) URL.revokeObjectURL(tab.href);
+        tab.href = URL.createObjectURL(new Blob([text], { type: "text/html" }));
+        tab.hidden = false;
+      } else {
+        frame.hidden = true;
+        tab.hidden = true;
+        graphText.hidden = false;
+        graphText.textContent = text;
+      }
+    });
+
+    room.on("state", ({ state, result }) => {
+      if (state === "running") {  // any run: the Run button's or classroom.run's
+        output.textContent = "";
+        graph.hidden = true;
+      } else if (state === "done") {
+        output.textContent = "";  // the final text, with "output truncated" where it was
+        append(result.stdout, "stdout");
+        append(result.stderr, "stderr");
+        append(result.error, "error");
+      }
+    });
+    function runEditor() {
+      if (!room.running) room.run(code.value);
+    }
+    document.getElementById("run").addEventListener("click", runEditor);
+    document.getElementById("stop").addEventListener("click", () => room.stop());
+    document.getElementById("reset").addEventListener("click", () => {
+      code.value = partSource;
+      save();
+      numberLines();
+    });
+    document.getElementById("download").addEventListener("click", () => {
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob([code.value], { type: "text/x-python" }));
+      link.download = `${slug}.py`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    });
+  }
+})();

@@ -1,0 +1,138 @@
+"""The classroom page's Python side (chainrule.classroom.runner), run natively: what Run says.
+
+The same Runner runs in the browser's worker (tests/app/test_classroom_browser.py runs it there).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autograd import Value
+from chainrule.classroom import runner as runner_module
+from chainrule.classroom.runner import LIMIT, CappedStream, Runner, graph_text
+
+
+def test_a_run_gives_its_output_and_no_error():
+    result = Runner().run("print('hi', 2 + 3)\nimport sys\nprint('careful', file=sys.stderr)\n")
+    assert result == {"stdout": "hi 5\n", "stderr": "careful\n", "error": ""}
+
+
+def test_names_stay_from_one_run_to_the_next():
+    room = Runner()
+    room.run("from autograd import Value\nx = Value(3.0)\ny = x * x\ny.backward()\n")
+    assert room.run("print(x.grad)")["stdout"] == "6.0\n"  # d(x²)/dx = 2x = 6
+    assert room.run("print(__name__)")["stdout"] == "__main__\n"
+
+
+def test_an_exception_is_pythons_traceback_from_the_learners_line_on():
+    result = Runner().run("a = 1\nb = 0\nprint('before')\nc = a / b\n")
+    assert result["stdout"] == "before\n"
+    error = result["error"]
+    assert error.startswith("Traceback (most recent call last):\n")
+    assert 'line 4, in <module>\n    c = a / b\n' in error
+    assert error.rstrip().endswith("ZeroDivisionError: division by zero")
+    assert "runner.py" not in error and "exec(" not in error  # the runner's own frame is left out
+
+
+def test_an_old_functions_traceback_shows_its_own_runs_lines():
+    room = Runner()
+    room.run("def f(v):\n    return 1 / v\n")
+    error = room.run("x = 1\ny = 2\nf(0)\n")["error"]
+    assert 'File "<run 2>", line 3, in <module>\n    f(0)' in error
+    assert 'File "<run 1>", line 2, in f\n    return 1 / v' in error
+
+
+def test_a_syntax_error_says_where():
+    error = Runner().run("x = (1,\n")["error"]
+    assert "SyntaxError" in error and '"<run 1>", line 1' in error
+
+
+def test_exit_and_keyboard_interrupt_are_said_not_raised():
+    room = Runner()
+    assert room.run("raise SystemExit(3)")["error"].rstrip().endswith("SystemExit: 3")
+    assert room.run("raise KeyboardInterrupt")["error"].rstrip().endswith("KeyboardInterrupt")
+    assert room.run("print('still here')")["stdout"] == "still here\n"
+
+
+def test_a_megabyte_print_is_truncated_and_says_how_much_was_left_out():
+    result = Runner().run("print('x' * 1_000_000)")
+    kept, note = result["stdout"][:LIMIT], result["stdout"][LIMIT:]
+    assert kept == "x" * LIMIT
+    assert note == f"\n[output truncated: {1_000_001 - LIMIT:,} more bytes]\n"  # a million x and a newline
+
+
+def test_the_limit_counts_bytes_and_never_splits_a_character():
+    stream = CappedStream("stdout", lambda kind, text: None, limit=5)
+    stream.write("é" * 4)  # 8 bytes: two characters (4 bytes) fit, the third would be cut
+    assert stream.text() == "éé\n[output truncated: 4 more bytes]\n"
+
+
+def test_the_page_gets_the_output_while_the_code_runs(monkeypatch):
+    monkeypatch.setattr(runner_module, "FLUSH_SECONDS", 0.0)  # every write is handed on at once
+    posts: list[tuple[str, str]] = []
+    result = Runner(lambda kind, text: posts.append((kind, text))).run(
+        "for i in range(3):\n    print(i)\nprint('x' * 300_000)\n"
+    )
+    streamed = "".join(text for kind, text in posts if kind == "stdout")
+    assert streamed == "0\n1\n2\n" + "x" * (LIMIT - 6)  # what was kept, no more
+    assert result["stdout"].startswith(streamed)
+
+
+def test_a_write_that_is_not_text_is_the_learners_type_error():
+    error = Runner().run("import sys\nsys.stdout.write(b'bytes')")["error"]
+    assert "TypeError: write() argument must be str, not bytes" in error
+
+
+def test_show_hands_the_live_page_to_the_page():
+    posts: list[tuple[str, str]] = []
+    room = Runner(lambda kind, text: posts.append((kind, text)))
+    result = room.run("from autograd import Value\nv = (Value(2.0, label='x') * 3).tanh()\nshow(v)\n")
+    assert result["error"] == ""
+    kinds = [kind for kind, _ in posts]
+    assert kinds == ["show-html"]
+    assert posts[0][1].lstrip().lower().startswith("<!doctype html")
+
+
+def test_show_without_a_layout_shows_the_graph_as_text_with_true_derivatives(monkeypatch):
+    from autograd.see import page
+    from autograd.see.draw import GraphvizMissing
+
+    def no_dot(*args, **kwargs):
+        raise GraphvizMissing("the Graphviz 'dot' program could not be run")
+
+    monkeypatch.setattr(page, "live_page", no_dot)
+    posts: list[tuple[str, str]] = []
+    room = Runner(lambda kind, text: posts.append((kind, text)))
+    result = room.run(
+        "from autograd import Value\n"
+        "x = Value(2.0, label='x'); w = Value(-3.0, label='w'); b = Value(1.0, label='b')\n"
+        "out = (x * w + b).tanh(); out.label = 'out'\nshow(out)\n"
+    )
+    assert result["error"] == ""
+    [(kind, text)] = posts
+    assert kind == "show-text" and "cannot run yet" in text
+    rows = {line.split()[0]: line.split() for line in text.splitlines()[4:]}
+    d_out = 1 - math.tanh(-5.0) ** 2  # d tanh(z)/dz at z = x*w + b = -5
+    assert float(rows["x"][-1]) == pytest.approx(-3.0 * d_out, rel=1e-3)  # d out/dx = w * tanh'
+    assert float(rows["w"][-1]) == pytest.approx(2.0 * d_out, rel=1e-3)
+    assert float(rows["b"][-1]) == pytest.approx(d_out, rel=1e-3)
+    assert rows["out"][1] == "tanh" and float(rows["out"][-1]) == 1.0
+
+
+def test_show_leaves_the_graphs_grads_alone():
+    x = Value(2.0, label="x")
+    y = x * x
+    graph_text(y)
+    assert x.grad == 0.0 and y.grad == 0.0
+
+
+def test_show_of_something_else_is_a_type_error_in_the_output():
+    error = Runner().run("show(3.0)")["error"]
+    assert "TypeError: show: expected a Value, got float" in error
+
+
+def test_source_that_is_not_text_is_refused():
+    with pytest.raises(TypeError, match="run: source must be str, got bytes"):
+        Runner().run(b"print(1)")  # type: ignore[arg-type]
