@@ -170,6 +170,23 @@ class Layer(Module):
         out = self.outputs(x)
         return out[0] if len(out) == 1 else out
 
+    def weight_grid(self) -> list[list[Value]]:
+        """The weights as a matrix W of shape (nout, nin), oriented as PyTorch's ``nn.Linear.weight``:
+        row i is neuron i's weights, so ``W[i][j]`` multiplies input j and output i is
+        activation(Σⱼ W[i][j]·x[j] + b[i]). The Values themselves (new lists, the same nodes)."""
+        return [list(n.w) for n in self.neurons]
+
+    def bias_list(self) -> list[Value]:
+        """The biases, one per neuron (PyTorch's ``nn.Linear.bias``, shape (nout,))."""
+        return [n.b for n in self.neurons]
+
+    def matrix(self, columns: Sequence[str] | None = None) -> dict[str, Any]:
+        """``{"weight": weight_grid(), "bias": bias_list(), "columns": labels}``: the layer as the
+        live page's matrix view draws it (``render_steps(..., matrices={"layer 1": layer.matrix()})``),
+        rows = neurons, columns = inputs (labelled ``columns``, default ``x1, x2, ...``), bias last."""
+        labels = [f"x{j + 1}" for j in range(self.nin)] if columns is None else list(columns)
+        return {"weight": self.weight_grid(), "bias": self.bias_list(), "columns": labels}
+
     def __repr__(self) -> str:
         return f"Layer(nin={self.nin}, nout={self.nout}, activation={self.activation!r})"
 
@@ -222,6 +239,16 @@ class MLP(Module):
         for layer in self.layers:
             xs = layer.outputs(xs)
         return xs[0] if len(xs) == 1 else xs
+
+    def matrices(self) -> dict[str, dict[str, Any]]:
+        """Every layer as a matrix, ``{"layer 1": layers[0].matrix(), ...}``, for the live page
+        (``render_steps(loss, path, model=mlp, matrices=mlp.matrices())``). Columns are labelled as
+        the flipbook labels them: ``x1, x2, ...`` (the data) for layer 1, ``a1, a2, ...`` (the
+        previous layer's outputs) after it."""
+        return {
+            f"layer {i + 1}": layer.matrix(None if i == 0 else [f"a{j + 1}" for j in range(layer.nin)])
+            for i, layer in enumerate(self.layers)
+        }
 
     def config(self) -> dict[str, Any]:
         """What it takes to rebuild this architecture: ``MLP(**config)``."""

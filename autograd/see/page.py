@@ -17,8 +17,14 @@ the op table (``ops_twin.js``, row for row like ``autograd/ops.py``) and the pag
 - the graph pans and zooms (wheel, drag, + - 0 keys); ``p`` toggles a presentation mode;
   ``predict`` (or ``g``) hides each step's results until the learner types them, and its
   second level (``predict ∂`` or ``l``) hides the local derivatives too;
+- ``matrices=`` adds the matrix view: each named grid of Values (a layer's weights as PyTorch
+  orients them, rows = neurons and columns = inputs, with its bias as a last column) is drawn
+  as a table of data and grad, the same numbers as the graph's boxes; a cell's grad is shown
+  once the step that makes it final has run ("pending" before), and pointing at a cell rings
+  its node in the graph, pointing at a node marks its cells;
 - ``window.chainrule`` scripts it: ``names() set(name, x) value(name) grad(name) steps()
-  step(k) error() predicting()``; the page shows exactly the state these read.
+  step(k) error() predicting() matrices() matrix(name) point(name) pointed()``; the page shows
+  exactly the state these read.
 
 **The page's own backward pass.** The page never reads ``.grad``: it starts every grad at 0,
 seeds the root, and walks the recorded local derivatives, so a graph after ``backward()`` (or
@@ -39,12 +45,13 @@ import html
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from autograd.backward import topological_order
+from autograd.matrix import _rows
 from autograd.ops import leaky_relu_slope
 from autograd.see.draw import COLOURS, MAX_NODES, NEURON_COLOUR, page_layouts
 from autograd.see.selection import NamedParameters, node_kind
@@ -133,6 +140,110 @@ def graph_data(
     }
 
 
+Matrices = Mapping[str, Any]
+
+
+def matrix_data(matrices: Matrices, order: list[Value], names: list[str]) -> list[dict[str, Any]]:
+    """The matrix view's data: for each named matrix, its cells as node indices into ``order``.
+
+    ``matrices`` maps a name to a grid, a list of rows of Values (a numpy object array too), or
+    to a layer, ``{"weight": grid, "bias": [one Value per row], "columns": [a label per
+    column]}`` (``bias`` and ``columns`` optional): PyTorch's ``nn.Linear`` orientation, row i
+    = neuron i, column j = input j, so ``weight[i][j]`` multiplies input j in neuron i; the
+    bias is drawn as a last column ``b``. Every cell must be a node of the graph (``order``).
+
+    Each cell is ``{"node": k, "final": s}``: node k's grad is final once the first ``s`` steps
+    of the backward pass have run (s = 1 + the last step, in ``order``, of a node that has k as
+    an input; 0 for the root, whose grad is the seed). Bad input raises ``TypeError`` or
+    ``ValueError`` naming the matrix and the cell.
+    """
+    if not isinstance(matrices, Mapping):
+        raise TypeError(
+            f"render_steps: matrices must be a dict of name -> grid of Values, got {type(matrices).__name__}"
+        )
+    index = {node: k for k, node in enumerate(order)}
+    final = [0] * len(order)
+    for s, node in enumerate(order):  # the backward order: the last consumer seen is the last step
+        for child in node.inputs:
+            final[index[child]] = s + 1
+    out = []
+    for name, given in matrices.items():
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"render_steps: each matrix needs a non-empty str name, got {name!r}")
+        where = f"matrices[{name!r}]"
+        layer = isinstance(given, Mapping)
+        if layer:
+            unknown = sorted(set(map(str, given)) - {"weight", "bias", "columns"})
+            if unknown or "weight" not in given:
+                raise ValueError(
+                    f"render_steps: {where} must be a grid, or a dict with 'weight' (and optional 'bias', "
+                    f"'columns'), got the keys {sorted(map(str, given))}"
+                )
+        base = where + ("['weight']" if layer else "")
+        grid = _rows(given["weight"] if layer else given, "render_steps", base)
+        cells = [
+            [_cell(v, f"{base}[{i}][{j}]", index, names) for j, v in enumerate(row)]
+            for i, row in enumerate(grid)
+        ]
+        entry: dict[str, Any] = {
+            "name": name,
+            "layer": layer,
+            "rows": [[{"node": k, "final": final[k]} for k in row] for row in cells],
+        }
+        if layer:
+            entry["bias"] = _bias(given.get("bias"), len(grid), where, index, names, final)
+            entry["columns"] = _columns(given.get("columns"), len(grid[0]), where)
+        out.append(entry)
+    return out
+
+
+def _cell(v: object, where: str, index: dict[Value, int], names: list[str]) -> int:
+    """Node ``v``'s index in the graph; a non-Value or a Value not in the graph is refused."""
+    if not isinstance(v, Value):
+        raise TypeError(f"render_steps: {where} must be a Value of the graph, got {type(v).__name__} {v!r}")
+    if v not in index:
+        raise ValueError(
+            f"render_steps: {where} ({v.label or 'unlabelled'}, data {v.data:.4g}) is not a node of the "
+            f"graph of {names[0]}: every cell must be a Value the root was computed from"
+        )
+    return index[v]
+
+
+def _bias(
+    bias: object, rows: int, where: str, index: dict[Value, int], names: list[str], final: list[int]
+) -> list[dict[str, int]] | None:
+    """A layer's bias, one cell per row of its weight (``None`` when it has none)."""
+    if bias is None:
+        return None
+    if hasattr(bias, "tolist") and not isinstance(bias, Value):
+        bias = bias.tolist()
+    if not isinstance(bias, (list, tuple)):
+        raise TypeError(
+            f"render_steps: {where}['bias'] must be a list of Values, one per row, got {type(bias).__name__}"
+        )
+    if len(bias) != rows:
+        raise ValueError(
+            f"render_steps: {where}['bias'] has {len(bias)} entries, but 'weight' has {rows} rows (one each)"
+        )
+    cells = [_cell(v, f"{where}['bias'][{i}]", index, names) for i, v in enumerate(bias)]
+    return [{"node": k, "final": final[k]} for k in cells]
+
+
+def _columns(columns: object, count: int, where: str) -> list[str]:
+    """The labels of a layer's columns (its inputs): given, or ``x1, x2, ...``."""
+    if columns is None:
+        return [f"x{j + 1}" for j in range(count)]
+    if (
+        isinstance(columns, str)
+        or not isinstance(columns, (list, tuple))
+        or not all(isinstance(c, str) for c in columns)
+    ):
+        raise TypeError(f"render_steps: {where}['columns'] must be a list of str, got {columns!r}")
+    if len(columns) != count:
+        raise ValueError(f"render_steps: {where}['columns'] has {len(columns)} labels for {count} columns")
+    return list(columns)
+
+
 def _nonzero(grad: object) -> bool:
     """A grad left in a Value: a number other than 0, or a Value (``create_graph=True``)."""
     return isinstance(grad, Value) or (isinstance(grad, float) and grad != 0.0)
@@ -194,7 +305,12 @@ def fill_page(template_name: str, slots: dict[str, str]) -> str:
 
 
 def render_steps(
-    root: Value, path: str | Path, grad: float = 1.0, max_nodes: int = MAX_NODES, **options: Any
+    root: Value,
+    path: str | Path,
+    grad: float = 1.0,
+    max_nodes: int = MAX_NODES,
+    matrices: Matrices | None = None,
+    **options: Any,
 ) -> Path:
     """Write the live page of ``root``'s backward pass to ``path``. Returns the path.
 
@@ -202,18 +318,26 @@ def render_steps(
     derivatives recorded on the graph: it never reads the grads an earlier ``backward()`` left,
     and it changes nothing in the graph (call ``root.backward()`` yourself for the grads in
     Python). A graph of more than ``max_nodes`` nodes is refused with a ``ValueError``.
-    ``options`` go to ``draw_dot`` (``model=``, ``params=``, ``edge_labels=``, ``rankdir=``,
-    ...; ``show_grad`` is always on). Needs Graphviz, like ``render``.
+    ``matrices`` (``{"W1": grid, ...}``, see ``matrix_data``; ``MLP.matrices()`` gives a
+    model's) adds the matrix view: the same nodes' data and grads as tables. ``options`` go
+    to ``draw_dot`` (``model=``, ``params=``, ``edge_labels=``, ``rankdir=``, ...;
+    ``show_grad`` is always on). Needs Graphviz, like ``render``.
     """
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"render_steps: the file name must end in .html, got {str(path)!r}")
-    text = live_page(root, grad, max_nodes, **options)
+    text = live_page(root, grad, max_nodes, matrices, **options)
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def live_page(root: Value, grad: float = 1.0, max_nodes: int = MAX_NODES, **options: Any) -> str:
+def live_page(
+    root: Value,
+    grad: float = 1.0,
+    max_nodes: int = MAX_NODES,
+    matrices: Matrices | None = None,
+    **options: Any,
+) -> str:
     """The live page as HTML text (what ``render_steps`` writes and ``show`` displays); the
     graph is read, never changed."""
     if not isinstance(root, Value):
@@ -236,6 +360,8 @@ def live_page(root: Value, grad: float = 1.0, max_nodes: int = MAX_NODES, **opti
         params |= set(model_names)
     names = list(node_names(order[0], order, model_names).values())  # a parameter by its name in the model
     data = graph_data(order, grad, params, names)
+    # the matrix view's cells, checked before the (slow) drawing
+    data["matrices"] = [] if matrices is None else matrix_data(matrices, order, names)
     twin = twin_graph(order, names, page_backward(order, grad))
     if options.get("params") is not None:
         options["params"] = [twin.get(p, p) for p in options["params"]]

@@ -15,9 +15,11 @@ import math
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import nn
 from autograd import Value, backward_steps, render_steps, topological_order
 from autograd.see.dot_text import box_number
 from tests.see.browser import Browser, needs_browser
@@ -90,16 +92,18 @@ def scan(browser: Browser, hidden: set[float], allowed: set[float]) -> list[str]
     return leaks
 
 
-def walk_without_answering(browser: Browser, root: Value, level: str, tmp_path: Path) -> int:
+def walk_without_answering(
+    browser: Browser, root: Value, level: str, tmp_path: Path, matrices: dict[str, Any] | None = None
+) -> int:
     """Open the page in predict mode at ``level``, press next through every step answering
-    nothing, and check at each step that no hidden number is on the page. Returns the count
-    of numbers checked."""
+    nothing, and check at each step that no hidden number is on the page (nor in the matrix
+    view's cells, with ``matrices``). Returns the count of numbers checked."""
     twin = build_twin(root)
     steps = list(backward_steps(twin))
     order = topological_order(twin)
     values = {n.data for n in order}
     locals_ = {t.local_grad for s in steps for t in s.terms}
-    browser.open(render_steps(root, tmp_path / f"{level}.html", edge_labels=True))
+    browser.open(render_steps(root, tmp_path / f"{level}.html", edge_labels=True, matrices=matrices))
     browser.evaluate("document.getElementById('predict').click()")
     if level == "local":
         browser.evaluate("document.getElementById('predict-local').click()")
@@ -135,6 +139,10 @@ def walk_without_answering(browser: Browser, root: Value, level: str, tmp_path: 
                 assert step["upstream"] is None
             if level == "local":
                 assert all(t["local"] is None for t in step["terms"])
+        for name in matrices or {}:  # a cell's grad comes from a step not yet predicted: hidden
+            m = browser.evaluate(f"window.chainrule.matrix({json.dumps(name)})")
+            cells = [c for row in m["rows"] for c in row] + (m["bias"] or [])
+            assert all(c["grad"] is None and c["shown"] in ("pending", "?") for c in cells), (position, m)
         browser.evaluate("document.getElementById('next').click()")
     assert browser.console_errors() == []
     return checked
@@ -158,6 +166,18 @@ def test_skipping_every_step_shows_no_hidden_number(browser: Browser, tmp_path: 
     root.backward()  # a learner's graph after backward(): its grads must not leak either
     checked = walk_without_answering(browser, root, level, tmp_path)
     assert checked >= 2  # the scan had numbers to look for
+
+
+@pytest.mark.parametrize("level", ["grad", "local"])
+def test_the_matrix_view_shows_no_hidden_number(browser: Browser, tmp_path: Path, level: str) -> None:
+    mlp = nn.MLP(2, [2, 1], activation="tanh", seed=4)
+    out = mlp([Value(0.6, label="x1"), Value(-1.1, label="x2")])
+    assert isinstance(out, Value)
+    loss = (out - 0.3) ** 2
+    loss.label = "loss"
+    loss.backward()
+    checked = walk_without_answering(browser, loss, level, tmp_path, matrices=mlp.matrices())
+    assert checked >= 2
 
 
 def test_the_issue_cases_step_two_and_the_second_row_of_x_times_x(browser: Browser, tmp_path: Path) -> None:
