@@ -14,13 +14,10 @@ elsewhere with the reason (which this suite's conftest reports as a failure too)
 from __future__ import annotations
 
 import base64
-import functools
-import http.server
 import json
 import math
 import os
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from bench.classroom import BLOCK_OTHER_HOSTS, Server
 from chainrule.classroom.build import build_classroom
 from chainrule.classroom.fetch import ClassroomError
 from chainrule.classroom.parts import PARTS
@@ -38,35 +36,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="needs chromium"),
 ]
-BLOCK_OTHER_HOSTS = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
-
-
-class Server:
-    """A static server of ``root`` on 127.0.0.1 in a thread, logging each request's path."""
-
-    def __init__(self, root: Path) -> None:
-        self.log: list[str] = []
-        log = self.log
-
-        class Handler(http.server.SimpleHTTPRequestHandler):
-            extensions_map = {  # noqa: RUF012  (the class attribute http.server reads)
-                **http.server.SimpleHTTPRequestHandler.extensions_map,
-                ".mjs": "text/javascript",
-                ".js": "text/javascript",
-                ".wasm": "application/wasm",
-            }
-
-            def log_message(self, fmt: str, *args: Any) -> None:
-                log.append(self.path)
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=root))
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +106,9 @@ def test_each_part_gives_native_pythons_numbers_in_the_browser(browser, server, 
     open_page(browser, f"{server.origin}/{part.slug}.html")
     result = run(browser, part.source)
     assert result["error"] == "", result["error"]
-    numbers = run(browser, f"import json as _json\nprint(_json.dumps([float(_x) for _x in ({part.numbers})]))")
+    numbers = run(
+        browser, f"import json as _json\nprint(_json.dumps([float(_x) for _x in ({part.numbers})]))"
+    )
     assert numbers["error"] == "", numbers["error"]
     in_browser = json.loads(numbers["stdout"])
     native = native_numbers(part.source, part.numbers)
@@ -156,7 +127,11 @@ def test_every_request_goes_to_the_server_and_only_for_its_files(browser, server
     assert set(server.log) <= served, set(server.log) - served
     assert {"/pyodide/pyodide.asm.wasm", "/pyodide/python_stdlib.zip", "/chainrule.zip"} <= set(server.log)
     browser.send("Runtime.evaluate", expression="0")  # flush the events
-    urls = [e["params"]["request"]["url"] for e in browser.events if e.get("method") == "Network.requestWillBeSent"]
+    urls = [
+        e["params"]["request"]["url"]
+        for e in browser.events
+        if e.get("method") == "Network.requestWillBeSent"
+    ]
     assert urls, "the DevTools protocol saw no request"
     for url in urls:
         assert url.startswith((server.origin + "/", "blob:", "data:")), url
@@ -239,7 +214,9 @@ def test_the_editor_runs_its_code_and_keeps_it_in_the_browser(browser, server):
     url = f"{server.origin}/{PARTS[0].slug}.html"
     open_page(browser, url)
     browser.evaluate("document.getElementById('reset').click()")
-    browser.type_into("#code", "from autograd import Value\nv = Value(3.0) ** 2\nv.backward()\nprint(v.data)\nshow(v)\n")
+    browser.type_into(
+        "#code", "from autograd import Value\nv = Value(3.0) ** 2\nv.backward()\nprint(v.data)\nshow(v)\n"
+    )
     assert browser.evaluate("document.getElementById('gutter').textContent") == "1\n2\n3\n4\n5\n6\n"
     browser.evaluate("document.getElementById('run').click()")
     deadline = time.monotonic() + 30
@@ -250,7 +227,9 @@ def test_the_editor_runs_its_code_and_keeps_it_in_the_browser(browser, server):
     assert browser.evaluate("document.getElementById('graph').hidden") is False
     screenshot(browser, "classroom-part.png")
     open_page(browser, url)  # the learner's code is still there after a reload
-    assert browser.evaluate("document.getElementById('code').value").startswith("from autograd import Value\nv = Value(3.0) ** 2")
+    assert browser.evaluate("document.getElementById('code').value").startswith(
+        "from autograd import Value\nv = Value(3.0) ** 2"
+    )
     browser.evaluate("document.getElementById('reset').click()")
     assert browser.evaluate("document.getElementById('code').value") == PARTS[0].source
 
@@ -259,6 +238,9 @@ def test_the_start_page_lists_the_parts_in_order_and_has_python_too(browser, ser
     seconds = open_page(browser, f"{server.origin}/index.html")
     links = browser.evaluate("[...document.querySelectorAll('.parts a')].map(a => a.getAttribute('href'))")
     assert links == [f"{part.slug}.html" for part in PARTS]
-    assert run(browser, "import autograd, nn\nprint(autograd.Value(2.0).exp().data)")["stdout"] == "7.38905609893065\n"
+    assert (
+        run(browser, "import autograd, nn\nprint(autograd.Value(2.0).exp().data)")["stdout"]
+        == "7.38905609893065\n"
+    )
     assert seconds > 0
     screenshot(browser, "classroom-index.png")
