@@ -498,3 +498,26 @@ def to_svg(root: Value, **options: Any) -> str:
     """The picture as SVG text, what ``render`` writes to a .svg file (``options`` as for draw_dot)."""
     text: str = draw_dot(root, **options).pipe(format="svg", encoding="utf-8")
     return text
+
+
+def page_dots(root: Value, **options: Any) -> list[str]:
+    """The DOT texts of the pictures ``page_layouts`` makes, for a page that lays them out itself
+    (with viz-js, Graphviz compiled for the browser) where the ``dot`` program cannot run here.
+
+    With ``rankdir='auto'`` (and no more than ``AUTO_MAX_BOXES`` boxes) one DOT text for each of
+    ``AUTO_LAYOUTS``, in that order: the page lays them out in turn and keeps the first whose
+    whole graph is readable in its graph panel, the rule ``page_layouts`` follows. Otherwise the
+    one picture asked for (left to right with ovals for ``'auto'`` beyond ``AUTO_MAX_BOXES``, as
+    ``draw_dot`` does). Runs no program: only the ``graphviz`` package's DOT writer.
+    """
+    options.pop("screen", None)  # the page measures the panel it really has
+    if options.get("rankdir") != "auto":
+        return [draw_dot(root, **options).source]
+    keys = ("params", "model", "collapse", "focus", "radius")
+    boxes = select(root, **{k: options[k] for k in keys if k in options}).box_count()
+    layouts = AUTO_LAYOUTS if boxes <= AUTO_MAX_BOXES else AUTO_LAYOUTS[:1]
+    sources = []
+    for rankdir, compact, fields in layouts:
+        graph = draw_dot(root, **{**options, "rankdir": rankdir, "compact": compact, "fields": fields})
+        sources.append(graph.source)
+    return sources

@@ -3,7 +3,8 @@
 Jupyter, VS Code and Colab display an object's ``_repr_html_``. Here that is an ``<iframe>``
 whose ``srcdoc`` attribute holds the whole page, HTML-escaped: no server, no extension, no file.
 The iframe is sandboxed (``allow-scripts`` only), so the page's script runs apart from the
-notebook, and the page's own Content-Security-Policy still forbids any network access.
+notebook, and the page's own Content-Security-Policy still forbids any network access. Without
+Graphviz's ``dot`` (or under Pyodide) the page carries viz-js and lays its graph out itself.
 
     import autograd
     autograd.show(loss)                      # the live page; its own backward pass, loss's grads untouched
@@ -51,8 +52,10 @@ def show(what: Any, height: int = 760, **options: Any) -> InlinePage:
     ``matrix_view`` (its grids, and the graph with the edges of each entry's sum).
 
     ``what`` is a ``Value`` (``options`` go to ``render_steps``: ``max_nodes=``, ``model=``,
-    ``edge_labels=``, ...) or a recorded run: a ``TrainingRecorder`` or its ``as_dict()``
-    (``options`` may give ``title=``), or a ``MatrixView`` (``options`` may give ``title=``).
+    ``edge_labels=``, ``layout=``, ...: where Graphviz's ``dot`` cannot run, or with
+    ``layout='browser'``, the page lays its graph out itself with viz-js) or a recorded run: a
+    ``TrainingRecorder`` or its ``as_dict()`` (``options`` may give ``title=``), or a
+    ``MatrixView`` (``options`` may give ``title=``).
     ``height`` is the inline frame's height in pixels.
     """
     if isinstance(height, bool) or not isinstance(height, int) or height < 100:

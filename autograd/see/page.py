@@ -33,6 +33,16 @@ user's graph: no grad, no label (the drawing is made from a copy of the graph th
 page's names and grads). Leaves holding grads from an earlier ``backward()`` are named on the
 page's first step, without their numbers.
 
+**Where ``dot`` cannot run** (not installed, or Python in a browser, Pyodide, where no program can
+be started), the page is laid out in the browser instead: it carries the DOT text of each layout
+``draw.page_layouts`` would make (``draw.page_dots``) and viz-js (Graphviz compiled to
+WebAssembly, ``vendor/viz-global.js``, shipped inside the package, 1.3 MB), which lays the graph
+out as the page opens; the page then works as the one laid out by ``dot``. ``layout='browser'``
+asks for that page even where ``dot`` runs, ``layout='dot'`` refuses it (``GraphvizMissing``).
+That DOT text is data in the page, so it is drawn from the twin graph with every grad and local
+derivative set to 0: it carries the values and names the page shows anyway, and none of the
+numbers predict mode can hide (the page writes every number into the drawing as it starts).
+
 Nothing is fetched from the network and a Content-Security-Policy forbids it. User text
 reaches the page through Graphviz's SVG (which escapes it), through ``html.escape`` (the
 title) and through JSON in which ``<``, ``>`` and ``&`` are written as ``\\u003c`` and so on,
@@ -41,6 +51,8 @@ so a label such as ``</script><script>...`` stays text.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import json
 import math
@@ -53,7 +65,7 @@ from typing import Any
 from autograd.backward import topological_order
 from autograd.matrix import _rows
 from autograd.ops import leaky_relu_slope
-from autograd.see.draw import COLOURS, MAX_NODES, NEURON_COLOUR, page_layouts
+from autograd.see.draw import COLOURS, MAX_NODES, NEURON_COLOUR, GraphvizMissing, page_dots, page_layouts
 from autograd.see.selection import NamedParameters, node_kind
 from autograd.steps import node_names
 from autograd.value import Value, to_float
@@ -287,6 +299,52 @@ def _drawing(twin: Value, options: dict[str, Any], screen: tuple[int, int]) -> s
     return svgs[0] + "".join(f'<template class="cr-layout">{svg}</template>' for svg in svgs[1:])
 
 
+def _browser_drawing(twin: Value, options: dict[str, Any]) -> str:
+    """The drawing for a page that lays itself out (``layout='browser'``), as HTML: viz-js in a
+    script element, and the DOT text of each of the page's layouts (``draw.page_dots``) as JSON,
+    which the page lays out as it opens. ``twin``'s grads and local derivatives must be 0: the DOT
+    text is data in the page, and must carry no answer."""
+    options = {"rankdir": "auto", **options}
+    dots = page_dots(twin, **options)
+    viz = f"<script>{viz_js()}</script>"
+    return viz + f'\n<script id="cr-dot" type="application/json">{safe_json(dots)}</script>'
+
+
+# viz-js, Graphviz compiled to WebAssembly, from the npm registry: @viz-js/viz's dist/viz-global.js,
+# kept in the package (vendor/README.md says where from and how to update it) so that a page can be
+# laid out offline with nothing installed.
+VIZ_VERSION = "3.31.0"
+VIZ_SHA256 = "c9e0b310f9883910e01c66054b48b7ff4be3d8695141116635e72b0af152692e"
+# viz-js instantiates its WebAssembly, which a Content-Security-Policy allows only with this source
+WASM = "'wasm-unsafe-eval'"
+LAYOUTS = ("auto", "dot", "browser")
+
+
+@functools.cache
+def viz_js() -> str:
+    """The text of ``vendor/viz-global.js`` (viz-js ``VIZ_VERSION``), checked against ``VIZ_SHA256``."""
+    data = resources.files("autograd.see").joinpath("vendor").joinpath("viz-global.js").read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != VIZ_SHA256:
+        raise RuntimeError(
+            f"render_steps: autograd/see/vendor/viz-global.js is not viz-js {VIZ_VERSION} "
+            f"(its sha256 is {digest}, not {VIZ_SHA256}): reinstall chainrule"
+        )
+    text = data.decode("utf-8")
+    if re.search(r"</script|<!--", text, re.IGNORECASE):  # it could not sit in a <script> element
+        raise RuntimeError("render_steps: viz-global.js holds '</script' or '<!--' and cannot be inlined")
+    return text
+
+
+def _allow_wasm(page: str) -> str:
+    """``page`` with ``'wasm-unsafe-eval'`` added to its Content-Security-Policy's ``script-src``
+    (and nothing else: still no network), so that viz-js can run its WebAssembly."""
+    before = "script-src 'unsafe-inline'"
+    if page.count(before) != 1:
+        raise RuntimeError("render_steps: the page head's Content-Security-Policy was not found")
+    return page.replace(before, f"{before} {WASM}", 1)
+
+
 # The graph panel of the page on a 1920 x 1080 screen: the side panel takes 625 px (at most 600 px
 # wide, 12 px padding each side, a 1 px border: page_template.html's #side) and the header 48 px.
 GRAPH_PANEL = (1920 - 625, 1080 - 48)
@@ -310,6 +368,7 @@ def render_steps(
     grad: float = 1.0,
     max_nodes: int = MAX_NODES,
     matrices: Matrices | None = None,
+    layout: str = "auto",
     **options: Any,
 ) -> Path:
     """Write the live page of ``root``'s backward pass to ``path``. Returns the path.
@@ -321,12 +380,18 @@ def render_steps(
     ``matrices`` (``{"W1": grid, ...}``, see ``matrix_data``; ``MLP.matrices()`` gives a
     model's) adds the matrix view: the same nodes' data and grads as tables. ``options`` go
     to ``draw_dot`` (``model=``, ``params=``, ``edge_labels=``, ``rankdir=``, ...;
-    ``show_grad`` is always on). Needs Graphviz, like ``render``.
+    ``show_grad`` is always on).
+
+    ``layout`` says who lays the graph out: ``'auto'`` (the default) the ``dot`` program where it
+    runs, else the page itself in the browser; ``'dot'`` only ``dot`` (``GraphvizMissing`` where it
+    cannot run: a page of a few tens of kB); ``'browser'`` always the page itself, with viz-js
+    (Graphviz compiled to WebAssembly, shipped in the package: the page is 1.3 MB larger, works
+    offline, and needs no ``dot``). Either way the page shows the same steps and numbers.
     """
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"render_steps: the file name must end in .html, got {str(path)!r}")
-    text = live_page(root, grad, max_nodes, matrices, **options)
+    text = live_page(root, grad, max_nodes, matrices, layout, **options)
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -336,12 +401,15 @@ def live_page(
     grad: float = 1.0,
     max_nodes: int = MAX_NODES,
     matrices: Matrices | None = None,
+    layout: str = "auto",
     **options: Any,
 ) -> str:
     """The live page as HTML text (what ``render_steps`` writes and ``show`` displays); the
-    graph is read, never changed."""
+    graph is read, never changed. ``layout``: 'auto', 'dot' or 'browser', as for ``render_steps``."""
     if not isinstance(root, Value):
         raise TypeError(f"render_steps: root must be a Value, got {type(root).__name__}")
+    if not isinstance(layout, str) or layout not in LAYOUTS:
+        raise ValueError(f"render_steps: layout must be 'auto', 'dot' or 'browser', got {layout!r}")
     grad = to_float(grad, "render_steps")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"render_steps: max_nodes must be an int >= 1, got {max_nodes!r}")
@@ -373,12 +441,26 @@ def live_page(
     options.setdefault("max_nodes", max_nodes)
     options["live"] = True  # edge labels laid out with room for the numbers edits bring
     screen = options.pop("screen", GRAPH_PANEL)  # laid out for the part of the page the graph gets
-    svg = _drawing(twin[root], options, screen)
+    svg = laid_out_here = ""
+    if layout != "browser":
+        try:
+            svg = _drawing(twin[root], options, screen)
+        except GraphvizMissing:
+            if layout == "dot":
+                raise
+            layout = "browser"
+    if layout == "browser":
+        for copy in twin.values():  # the DOT text is data in the page: no grad or derivative in it
+            copy.grad = 0.0
+            copy.local_grads = tuple(0.0 for _ in copy.local_grads)
+        laid_out_here = _browser_drawing(twin[root], options)
     title = f"Backward pass of {root.label or 'the graph'}: {data['computed']} steps"
     slots = {
         "TITLE": html.escape(title),
         "SVG": svg,
+        "LAYOUT": laid_out_here,
         "DATA": safe_json(data),
         "OPS": _template("ops_twin.js"),
     }
-    return fill_page("page_template.html", slots)
+    page = fill_page("page_template.html", slots)
+    return _allow_wasm(page) if layout == "browser" else page

@@ -64,8 +64,10 @@ def test_lesson_without_dot_says_so_once_and_writes_the_dot_source(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [
         "loss-curves.png",
         "neuron-graph.dot",
+        "neuron-steps.html",  # the live page, laid out in the browser by viz-js: no dot needed
         "xor-boundaries.png",
     ]
+    assert 'id="cr-dot"' in (out / "neuron-steps.html").read_text(encoding="utf-8")
     source = (out / "neuron-graph.dot").read_text()
     assert source.startswith("digraph")
     # The untrained neuron (w1, w2, b) = (1.6243, -0.6118, 0) on x = (0, 1), y = 1, by hand:
