@@ -17,6 +17,7 @@ import pytest
 
 from autograd import Value, render_steps, show, topological_order
 from autograd.see.draw import AUTO_LAYOUTS
+from tests.see import test_page_matrix_browser as matrix_page
 from tests.see import test_page_predict_browser as predict
 from tests.see.browser import Browser, needs_browser
 from tests.see.test_page_browser import lecture_neuron, two_layer_graph
@@ -174,3 +175,13 @@ def test_show_lays_out_in_the_notebooks_sandboxed_frame(browser: Browser, tmp_pa
     assert answer is not None, "the page in the frame did not start"
     nodes, steps, grad_x1 = answer
     assert nodes >= 10 and steps == 5 and grad_x1 == pytest.approx(-1.5)  # dx1 = w1 (1 - o^2) = -3 x 0.5
+
+
+def test_the_matrix_view_points_both_ways_on_the_page_laid_out_in_the_browser(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # test_page_matrix_browser's check (legible cells, a cell rings its node, a node marks its
+    # cell), on MLP(2, [3, 1])'s page laid out by viz-js.
+    monkeypatch.setattr(matrix_page, "render_steps", functools.partial(render_steps, layout="browser"))
+    matrix_page.legible_and_linked(browser, tmp_path, "matrix-browser-layout")
+    assert browser.evaluate("document.getElementById('cr-dot') !== null")
