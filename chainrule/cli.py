@@ -8,6 +8,8 @@
     chainrule perceptron {and,or,nand,nor,xor} [--epochs N] [--lr LR] [--out DIR]
     chainrule optimizers {xor,moons,neuron} [-o optimizers.html] [--optimizers sgd,adam] [...]
     chainrule update-quiz [--optimizers sgd,momentum,adam] [--seed N]   predict an optimizer's step
+    chainrule gpt [--steps N] [--fast] [--seed N] [--names FILE] [--save MODEL.json] [...]
+                                                 train the tiny GPT on names, print samples
     chainrule --version
 
 Expected mistakes (bad arguments, an expression that does not parse, a missing Graphviz)
@@ -69,6 +71,8 @@ MAX_EPOCHS = 1_000_000
 MAX_SAMPLES = 100_000  # and samples x parameters is bounded too (chainrule.train.MAX_GRAPH)
 MAX_STEPS = 100_000  # chainrule optimizers; with the page's own bound (chainrule.optimizers.MAX_PAGE_ENTRIES)
 MAX_GRID = 100  # chainrule optimizers' surface: grid**2 forward passes over the data, 10,000 at most
+MAX_GPT_STEPS = 100_000  # chainrule gpt: about two hours on the node engine, a name a step
+MAX_GPT_SAMPLES = 1_000  # chainrule gpt: names drawn at the end
 
 
 def _at_most(limit: int) -> Callable[[str], int]:
@@ -309,6 +313,20 @@ def _update_quiz(args: argparse.Namespace) -> None:
         )
 
 
+def _gpt(args: argparse.Namespace) -> None:
+    from chainrule.gpt import GPTError, run_gpt
+
+    try:
+        code = run_gpt(
+            args.steps, lr=args.lr, seed=args.seed, fast=args.fast, samples=args.samples,
+            temperature=args.temperature, names_file=args.names, save=args.save,
+        )  # fmt: skip
+    except GPTError as err:
+        raise UserError(str(err), exit_code=err.exit_code) from None
+    if code:
+        raise KeyboardInterrupt  # Ctrl-C: the samples and the model so far are out; exit 130
+
+
 def _names(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
@@ -510,6 +528,38 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=None, help="repeat a quiz's questions (printed at the end)"
     )
     update_quiz.set_defaults(run=_update_quiz)
+
+    gpt = commands.add_parser(
+        "gpt",
+        help="train a tiny GPT (4,192 Values) on names with a progress bar, then print names it makes up",
+        description="Train the tiny GPT of nn/gpt.py (one attention layer of 4 heads, embedding 16, context "
+        "16) on a list of names, one name a step, with Adam; show a progress bar on standard error and "
+        "print names drawn from the model. Ctrl-C stops after the step under way and still prints them.",
+    )
+    gpt.add_argument(
+        "--steps",
+        type=_at_most(MAX_GPT_STEPS),
+        default=200,
+        help="training steps (default: %(default)s)",
+    )
+    gpt.add_argument("--lr", type=_positive_float, default=0.02, help="Adam's learning rate (default: 0.02)")
+    gpt.add_argument(
+        "--seed", type=int, default=0, help="seeds the weights, the names' order and the samples (default: 0)"
+    )
+    gpt.add_argument(
+        "--fast", action="store_true", help="compile the loss once per name length (nn.ShapeCachedLoss)"
+    )
+    gpt.add_argument(
+        "--samples", type=_at_most(MAX_GPT_SAMPLES), default=10, help="names to draw at the end (default: 10)"
+    )
+    gpt.add_argument(
+        "--temperature", type=_positive_float, default=0.8, help="for the samples (default: %(default)s)"
+    )
+    gpt.add_argument(
+        "--names", metavar="FILE", help="train on these names, one a line (default: nn/names.txt)"
+    )
+    gpt.add_argument("--save", metavar="MODEL.json", help="write the trained weights as JSON")
+    gpt.set_defaults(run=_gpt)
     return parser
 
 

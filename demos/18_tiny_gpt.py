@@ -2,122 +2,96 @@
 
     python demos/18_tiny_gpt.py
 
-The model is bench/gpt.py's: token and position embeddings, RMSNorm, one causal self-attention
-layer of 4 heads, an MLP, a language-model head (embedding 16, context 16, 4,192 parameters),
-every weight a ``Value``. It learns to spell short names, one name per step, predicting each
-next letter from the ones before it.
+The model is ``nn.gpt``'s, the one ``chainrule gpt`` trains and the benchmark times: token and
+position embeddings, RMSNorm, one causal self-attention layer of 4 heads, an MLP, a
+language-model head (embedding 16, context 16, 4,192 parameters), every weight a ``Value``. It
+learns to spell names, one name per step, predicting each next letter from the ones before it.
+The names ship with the package (``nn.gpt.names()``); this demo keeps the short ones (3 and 4
+letters), so that it runs in seconds. ``chainrule gpt`` trains on all of them, with a progress bar.
 
-Its graph has one block per position, so a name of 4 letters and a name of 5 make different
-graphs. ``nn.ShapeCachedLoss`` traces the loss once per length (the tokens, one-hot, are inputs
-of the trace, not constants), compiles each trace to float code, and replays it at every step
-that meets that length again: the node engine's numbers, at float speed after the first
-meeting. The step counts below show it: a few traces, many steps.
+Its graph has one block per position, so a name of 3 letters and a name of 4 make different
+graphs. ``nn.gpt.train(..., fast=True)`` uses ``nn.ShapeCachedLoss``: it traces the loss once
+per length (the tokens, one-hot, are inputs of the trace, not constants), compiles each trace to
+float code, and replays it at every step that meets that length again: the node engine's
+numbers, at float speed after the first meeting. The step counts below show it: two traces,
+many steps.
 
 What to notice:
 - the loss falls from log 27 = 3.30 (a uniform guess over 26 letters and the boundary);
 - traces: one per name length met, however many steps;
-- the samples: after a few dozen steps the model has learnt which letters start and end names,
-  not yet how to spell them all;
-- the picture: head 0 at the third position (the second letter of 'ada'), focused on its output,
-  one value of the head: a sum of the attention weights times the values of the positions so
-  far (it can look back, never ahead).
+- the samples: after a hundred steps the model has learnt which letters start and end names and
+  that vowels and consonants take turns, not yet how to spell them all;
+- the picture: head 0 at the third position of 'ada' (the 'd', predicting the last 'a'), for one
+  of the head's four output numbers: the scores q·k/2 of the positions so far (it can look back,
+  never ahead), their softmax (exp, the sum of the exps, each weight), and the weighted sum of
+  the values. The graph is cut at the scores and the values: they are leaves holding the
+  trained model's numbers. What lies under them (the embeddings, RMSNorm, the projections to
+  q, k and v) is about 600 nodes at this position, and ``focus=`` around the head's output
+  left stray pieces of those sums in the picture, cut at an arbitrary depth; ``collapse=``
+  folds a model's neurons into boxes, and a GPT's sums are not neurons. Leaves make the cut
+  where the head begins.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ sits beside demos/
 
 from _common import output_dir
 
 import autograd
-import nn
 from autograd import Value
-from bench import gpt
+from nn import gpt
 
-NAMES = ("ada", "amy", "ann", "ava", "eva", "ida", "ivy", "mia", "zoe", "anna", "emma", "ella",
-         "lily", "luna", "nora", "rose", "ruby", "lena", "alma", "cora", "mila", "iris", "jane")  # fmt: skip
-STEPS = 46  # two passes over the names
+NAMES = tuple(name for name in gpt.names() if len(name) <= 4)  # 114 of the shipped names
+STEPS = 120
 SEED = 0
 
 
-def train(params: dict[str, gpt.Matrix]) -> tuple[list[float], nn.ShapeCachedLoss]:
-    """Adam on one name per step, the loss compiled once per length."""
-    flat = gpt.flat(params)
-    step = nn.ShapeCachedLoss(lambda xs, ys: gpt.gpt_loss_one_hot(params, xs, ys), flat)
-    optimizer = nn.Adam(flat, lr=0.02)
-    order = random.Random(SEED)
-    names = list(NAMES)
-    losses = []
-    for i in range(STEPS):
-        if i % len(names) == 0:
-            order.shuffle(names)
-        optimizer.zero_grad()
-        losses.append(step(*gpt.one_hot(gpt.tokens(f" {names[i % len(names)]} "))))
-        optimizer.step()
-    return losses, step
+def head_picture(params: dict[str, gpt.Matrix], seq: list[int], pos: int, head: int = 0) -> Value:
+    """Head ``head``'s first output number at position ``pos``, its nodes labelled for the picture:
+    sum over t <= pos of w_t * v_t, with w = softmax(s) and s_t = q . k_t / 2 the scores.
 
-
-def next_logits(params: dict[str, gpt.Matrix], seq: list[int]) -> list[float]:
-    """The logits for the token after ``seq`` (no graph kept)."""
+    The model's own ``block`` runs positions 0..pos (no graph kept) and leaves every position's
+    key and value in ``keys`` and ``values``; the query is recomputed as ``block`` computes it.
+    The scores and the values become labelled leaves, and the head's softmax and weighted sum
+    are built on them with the model's own code.
+    """
+    part = slice(head * gpt.HEAD_DIM, (head + 1) * gpt.HEAD_DIM)
     keys: list[list[Value]] = []
     values: list[list[Value]] = []
     with autograd.no_grad():
-        for pos, token in enumerate(seq):
-            x = [t + p for t, p in zip(params["wte"][token], params["wpe"][pos])]
-            logits = gpt.block(params, x, keys, values, gpt.softmax_unshifted)
-    return [z.data for z in logits]
-
-
-def sample(params: dict[str, gpt.Matrix], rng: random.Random, temperature: float = 0.8) -> str:
-    """A name drawn letter by letter from the model, until it writes the boundary."""
-    seq = [gpt.BOUNDARY]
-    while len(seq) < gpt.BLOCK:
-        logits = next_logits(params, seq)
-        top = max(logits)
-        weights = [math.exp((z - top) / temperature) for z in logits]
-        token = rng.choices(range(gpt.VOCAB), weights)[0]
-        if token == gpt.BOUNDARY:
-            break
-        seq.append(token)
-    return "".join(chr(ord("a") + t) for t in seq[1:])
-
-
-def one_head(params: dict[str, gpt.Matrix], seq: list[int], pos: int, head: int = 0) -> Value:
-    """Head ``head``'s first output value at position ``pos``, its nodes labelled for the picture:
-    sum over t <= pos of w_t * v_t, with w = softmax(q . k_t / 2) over the positions so far."""
-    part = slice(head * gpt.HEAD_DIM, (head + 1) * gpt.HEAD_DIM)
-    ks, vs = [], []
-    q: list[Value] = []
-    for t in range(pos + 1):
-        x = [a + b for a, b in zip(params["wte"][seq[t]], params["wpe"][t])]
-        x = gpt.rmsnorm(gpt.rmsnorm(x))
-        ks.append(gpt.linear(x, params["wk"])[part])
-        vs.append(gpt.linear(x, params["wv"])[part][0])
-        if t == pos:
-            q = gpt.linear(x, params["wq"])[part]
-    scores = [sum(a * b for a, b in zip(q, k)) / gpt.HEAD_DIM**0.5 for k in ks]
-    weights = gpt.softmax_unshifted(scores)
-    out = weights[0] * vs[0]
-    for t, (s, w, v) in enumerate(zip(scores, weights, vs)):
-        s.label, w.label, v.label = f"score {t}", f"weight {t}", f"value {t}"
-        exp, total = w.inputs  # weight t = exp(score t) / the sum of the exps
-        exp.label, total.label = f"exp score {t}", "sum of exps"
-        if t > 0:
-            term = w * v
-            term.label = f"weight {t} x value {t}"
-            out = out + term
-        else:
-            out.label = "weight 0 x value 0"
-        if t < pos:
-            out.label = out.label if t == 0 else f"sum to {t}"
-    out.label = f"head {head} out [{pos}]"
+        for t in range(pos + 1):
+            x = [a + b for a, b in zip(params["wte"][seq[t]], params["wpe"][t])]
+            gpt.block(params, x, keys, values, gpt.softmax)
+        q = gpt.linear(gpt.rmsnorm(gpt.rmsnorm(x)), params["wq"])[part]  # block's query at pos
+        numbers = [sum(a * b for a, b in zip(q, k[part])).data / gpt.HEAD_DIM**0.5 for k in keys]
+    scores = [Value(s, label=f"score {t}") for t, s in enumerate(numbers)]
+    vs = [Value(v[part][0].data, label=f"value {t}") for t, v in enumerate(values)]
+    weights = gpt.softmax_unshifted(scores)  # the model's softmax: exp(s_t) / sum of the exps
+    for t, w in enumerate(weights):
+        w.label = f"weight {t}"
+        exp, total = w.inputs
+        exp.label = f"exp score {t}"
+    label_sum(total, "sum of exps to", "sum of exps")
+    terms = [w * v for w, v in zip(weights, vs)]  # block's sum(w * v_t[part][j] ...), for j = 0
+    out: Value = sum(terms)  # type: ignore[assignment]
+    for t, term in enumerate(terms):
+        term.label = f"weight {t} x value {t}"
+    label_sum(out, "sum to", f"head {head} out [{pos}]")
     return out
+
+
+def label_sum(total: Value, partial: str, whole: str) -> None:
+    """Label the partial sums of the chain Python's ``sum`` builds, (((0 + a) + b) + c); its start,
+    the number 0, stays an unlabelled constant."""
+    chain = [total]
+    while chain[-1].op == "add" and chain[-1].inputs[0].op == "add":
+        chain.append(chain[-1].inputs[0])
+    for t, node in enumerate(reversed(chain)):
+        node.label = f"{partial} {t}"
+    chain[0].label = whole
 
 
 def main() -> None:
@@ -125,20 +99,21 @@ def main() -> None:
     params = gpt.gpt_parameters(Value, seed=SEED)
     print(f"tiny GPT: {len(gpt.flat(params))} parameters, {len(NAMES)} names, {STEPS} steps")
     start = time.perf_counter()
-    losses, step = train(params)
+    run = gpt.train(params, NAMES, STEPS, lr=0.02, seed=SEED, fast=True)
     seconds = time.perf_counter() - start
-    for i in range(0, STEPS - 1, 9):
+    losses = run.losses
+    for i in range(0, STEPS - 1, 20):
         print(f"  step {i:2d}  loss {losses[i]:.3f}")
     print(f"  step {STEPS - 1:2d}  loss {losses[-1]:.3f}   (uniform guess: log 27 = {math.log(27):.3f})")
     first, last = sum(losses[:10]) / 10, sum(losses[-10:]) / 10
     print(f"mean loss of the first 10 steps {first:.3f}, of the last 10 {last:.3f}")
-    traces = f"{step.traces} traces (one per name length), {step.retraces} retraces"
+    traces = f"{run.traces} traces (one per name length), {run.retraces} retraces"
     print(f"{STEPS} steps in {seconds:.1f} s: {traces}")
     rng = random.Random(SEED)
-    print("samples:", ", ".join(sample(params, rng) for _ in range(8)))
-    head = one_head(params, gpt.tokens(" ada "), pos=2)
-    head.backward()  # d out / d weight t = value t, d out / d value t = weight t
-    path = autograd.render(head, out / "tiny_gpt_head.svg", focus=head, radius=3)
+    print("samples:", ", ".join(gpt.sample(params, rng) for _ in range(8)))
+    head = head_picture(params, gpt.name_tokens("ada"), pos=2)
+    head.backward()  # d out / d value t = weight t; d out / d score t = weight t (value t - out)
+    path = autograd.render(head, out / "tiny_gpt_head.svg")
     print(f"one attention head at one position: {path}")
 
 

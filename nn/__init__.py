@@ -18,7 +18,8 @@ RMSprop, LambdaLR), ``serialize.py`` (save/load as JSON), ``data.py`` (toy data 
 step by step as plain data, for the flipbook), ``compare.py`` (one model trained by several
 optimizers from the same start, recorded: ``compare_optimizers``), ``compiled.py`` (a loss
 traced once and replayed as generated float code: ``CompiledLoss``, and
-``ShapeCachedLoss``, one trace per shape of the data).
+``ShapeCachedLoss``, one trace per shape of the data), ``gpt.py`` (a tiny GPT on characters,
+the names it learns from, its training loop and sampling: ``from nn import gpt``).
 """
 
 from nn import data, losses, optim
