@@ -217,11 +217,16 @@ def _draw_pictures(out: Path) -> list[tuple[Path, str]]:
     paths: list[tuple[Path, str]] = []
     loss.backward()  # every grad is d(loss)/d(node), for the pictures (the page computes its own)
     try:
-        page = autograd.render_steps(loss, out / "neuron-steps.html", params=params, rankdir="auto")
+        # the neuron's weights also as a matrix row, W = the lesson's weights.T (1 × 2), then b
+        row = {"weight": [list(neuron.w)], "bias": [neuron.b], "columns": ["x1", "x2"]}
+        page = autograd.render_steps(
+            loss, out / "neuron-steps.html", params=params, rankdir="auto", matrices={"the neuron": row}
+        )
         paths.append(
             (
                 page,
-                "step through the backward pass one chain-rule step at a time; change an input or the target",
+                "step through the backward pass one chain-rule step at a time; change an input or the "
+                "target; w1, w2 and b also as a matrix row (the lesson's weights.T and bias)",
             )
         )
         graph = autograd.render(a, out / "neuron-graph.svg", edge_labels=True, params=params)

@@ -28,7 +28,7 @@ def test_every_picture_is_in_the_repository() -> None:
 @pytest.mark.slow
 def test_python_examples_write_their_pages(tmp_path: Path) -> None:
     blocks = python_blocks()
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     for code in blocks:
         result = subprocess.run(
@@ -37,6 +37,8 @@ def test_python_examples_write_their_pages(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr[-2000:]
     neuron = (tmp_path / "neuron.html").read_text(encoding="utf-8")
     assert "window.chainrule" in neuron and "<title>Backward pass of o: 5 steps</title>" in neuron
+    mlp = (tmp_path / "mlp.html").read_text(encoding="utf-8")
+    assert '"matrices": [{"name": "layer 1", "layer": true' in mlp
     moons = tmp_path / "moons.html"
     assert 100_000 < moons.stat().st_size < 5 * 1024 * 1024
     assert "window.chainrule" in (tmp_path / "optimizers.html").read_text(encoding="utf-8")

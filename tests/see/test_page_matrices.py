@@ -219,3 +219,14 @@ def test_mlp_matrices_and_a_random_layer_keep_every_cell() -> None:
     shown = {order[c["node"]] for m in data["matrices"] for row in m["rows"] for c in row}
     shown |= {order[c["node"]] for m in data["matrices"] for c in m["bias"]}
     assert shown == set(mlp.parameters())
+
+
+def test_show_in_a_notebook_takes_matrices_too() -> None:
+    layer = nn.Layer(2, 2, activation="tanh", seed=2)
+    out = layer.outputs([1.0, -1.0])
+    loss = out[0] + out[1]
+    page = autograd.show(loss, matrices={"layer": layer.matrix()}).html
+    data = json.loads(page.split('<script id="steps-data" type="application/json">')[1].split("</script>")[0])
+    assert [m["name"] for m in data["matrices"]] == ["layer"]
+    with pytest.raises(TypeError, match=r"matrices\['layer'\]\['weight'\]\[0\]\[1\] must be a Value"):
+        autograd.show(loss, matrices={"layer": {"weight": [[layer.neurons[0].w[0], 2.0]]}})

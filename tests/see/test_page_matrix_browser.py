@@ -198,3 +198,24 @@ def test_no_matrices_no_matrix_view(browser: Browser, tmp_path: Path) -> None:
     assert browser.evaluate("document.getElementById('matrix-view').hidden") is True
     assert browser.evaluate("window.chainrule.matrices()") == []
     assert browser.evaluate("document.querySelectorAll('.cr-matrix').length") == 0
+
+
+def test_an_error_or_an_infinity_in_the_graph_reaches_the_cells(browser: Browser, tmp_path: Path) -> None:
+    """out = w · log(x): at x = -1 the forward pass stops (no grads: '—'); at x = inf, d out/d w = inf."""
+    w, x = Value(0.5, "w"), Value(2.0, "x")
+    out = w * x.log()
+    out.label = "out"
+    browser.open(render_steps(out, tmp_path / "log.html", matrices={"P": [[w, x]]}))
+    start = browser.evaluate("window.chainrule.matrix('P')")
+    # hand-derived: d out/d w = log 2, d out/d x = w / x = 0.25
+    assert [c["shown"] for c in start["rows"][0]] == [box_number(0.6931471805599453), box_number(0.25)]
+    browser.evaluate("window.chainrule.set('x', -1)")
+    assert (
+        browser.evaluate("window.chainrule.error()")["type"] == "ValueError"
+    )  # math.log(-1), as Python says
+    cells = browser.evaluate("window.chainrule.matrix('P')")["rows"][0]
+    assert [(c["data"], c["grad"], c["shown"]) for c in cells] == [(0.5, None, "—"), (-1, None, "—")]
+    browser.evaluate("window.chainrule.set('x', Infinity)")
+    shown = [c["shown"] for c in browser.evaluate("window.chainrule.matrix('P')")["rows"][0]]
+    assert shown == ["inf", box_number(0.0)]  # log(inf) = inf; w / inf = 0
+    assert browser.console_errors() == []
