@@ -230,3 +230,11 @@ def test_show_in_a_notebook_takes_matrices_too() -> None:
     assert [m["name"] for m in data["matrices"]] == ["layer"]
     with pytest.raises(TypeError, match=r"matrices\['layer'\]\['weight'\]\[0\]\[1\] must be a Value"):
         autograd.show(loss, matrices={"layer": {"weight": [[layer.neurons[0].w[0], 2.0]]}})
+
+
+def test_names_and_column_labels_stay_text() -> None:
+    w = Value(0.5, "w")
+    out = w * 2.0
+    evil = "</script><img src=x onerror=alert(1)>"
+    page = live_page(out, matrices={evil: {"weight": [[w]], "columns": [evil]}})
+    assert evil not in page and "\\u003c/script\\u003e\\u003cimg" in page
