@@ -17,8 +17,10 @@ worker gives it.
 from __future__ import annotations
 
 import linecache
+import sys
 import time
 import traceback
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -89,6 +91,25 @@ class CappedStream:
         return kept
 
 
+class NoInput:
+    """``sys.stdin`` while the learner's code runs: the page has no keyboard input for Python, and
+    ``input()`` says so (``EOFError``, as Python does at the end of input) instead of an I/O error."""
+
+    MESSAGE = "input(): the classroom's Python has no keyboard input; write the value into the code instead"
+
+    def readable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def read(self, size: int | None = -1) -> str:
+        raise EOFError(self.MESSAGE)
+
+    def readline(self, size: int | None = -1) -> str:
+        raise EOFError(self.MESSAGE)
+
+
 class Runner:
     """Runs a page's code, one ``run(source)`` per press of Run, in one namespace."""
 
@@ -112,12 +133,15 @@ class Runner:
         stdout = CappedStream("stdout", self.post, self.limit)
         stderr = CappedStream("stderr", self.post, self.limit)
         error = ""
+        stdin, sys.stdin = sys.stdin, NoInput()
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             try:
                 code = compile(source, filename, "exec")
                 exec(code, self.namespace)
             except BaseException as err:  # the learner's exception, SystemExit included: said, not raised
                 error = _traceback_text(err)
+            finally:
+                sys.stdin = stdin
         stdout.flush()
         stderr.flush()
         return {"stdout": stdout.text(), "stderr": stderr.text(), "error": error}
@@ -168,8 +192,15 @@ def graph_text(root: Value) -> str:
 
 
 def _traceback_text(err: BaseException) -> str:
-    """Python's traceback of ``err`` without the runner's frame (the learner's code comes first)."""
+    """Python's traceback of ``err`` with the runner's own frames left out (the exec that runs the
+    learner's code, ``NoInput.readline``): the learner's code comes first and last."""
+    entries = []
     tb = err.__traceback__
-    if tb is not None and tb.tb_frame.f_code is Runner.run.__code__:
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename != __file__:
+            entries.append((tb.tb_frame, tb.tb_lasti, tb.tb_lineno))
         tb = tb.tb_next
-    return "".join(traceback.format_exception(type(err), err, tb))
+    kept: types.TracebackType | None = None
+    for frame, lasti, lineno in reversed(entries):
+        kept = types.TracebackType(kept, frame, lasti, lineno)
+    return "".join(traceback.format_exception(type(err), err, kept))

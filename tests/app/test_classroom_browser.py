@@ -190,6 +190,25 @@ def test_stop_ends_an_endless_loop_and_python_starts_afresh(browser, server):
     assert browser.evaluate("document.getElementById('status').textContent") == "Finished"
 
 
+def test_a_deep_graph_dropped_without_free_graph_crashes_python_and_the_page_says_so(browser, server):
+    """The issue's crash (CPython frees a chain recursively; the browser's stack runs out): the page
+    says what the browser said, starts Python afresh, and names free_graph as a fact, not a diagnosis."""
+    open_page(browser, f"{server.origin}/{PARTS[0].slug}.html")
+    run(browser, "kept = 1")
+    result = run(
+        browser,
+        "from autograd import Value\nx = Value(0.5)\ny = x\n"
+        "for _ in range(20_000):\n    y = (y * 1.0 + 0.0).relu()\ndel y\n",
+    )
+    assert result["error"].startswith(
+        "Python in this page failed (Maximum call stack size exceeded) and was started afresh"
+    )
+    assert "autograd.free_graph(root)" in result["error"]
+    assert browser.evaluate("document.getElementById('status').textContent") == "Python failed: started afresh"
+    browser.evaluate("classroom.ready", await_promise=True)
+    assert run(browser, "print('kept' in globals(), 6 * 7)")["stdout"] == "False 42\n"
+
+
 def test_a_megabyte_print_is_truncated_and_the_page_says_so(browser, server):
     open_page(browser, f"{server.origin}/{PARTS[0].slug}.html")
     result = run(browser, "print('x' * 1_000_000)")

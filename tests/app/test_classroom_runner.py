@@ -136,3 +136,24 @@ def test_show_of_something_else_is_a_type_error_in_the_output():
 def test_source_that_is_not_text_is_refused():
     with pytest.raises(TypeError, match="run: source must be str, got bytes"):
         Runner().run(b"print(1)")  # type: ignore[arg-type]
+
+
+def test_input_says_there_is_no_keyboard_and_the_real_stdin_comes_back():
+    import sys
+
+    before = sys.stdin
+    result = Runner().run("print('asking')\nn = input('n? ')\n")
+    assert result["stdout"] == "asking\nn? "
+    assert result["error"].rstrip().endswith(
+        "EOFError: input(): the classroom's Python has no keyboard input; write the value into the code instead"
+    )
+    assert "runner.py" not in result["error"] and 'line 2, in <module>\n    n = input' in result["error"]
+    assert sys.stdin is before
+
+
+def test_an_error_inside_the_engine_keeps_the_engines_frames():
+    error = Runner().run("from autograd import Value\nValue(0.0).log()\n")["error"]
+    lines = error.splitlines()
+    assert lines[1] == '  File "<run 1>", line 2, in <module>'
+    assert any("autograd" in line and "ops.py" in line for line in lines)  # where log refused it
+    assert lines[-1].startswith("ValueError: log")

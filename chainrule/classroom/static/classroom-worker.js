@@ -3,6 +3,7 @@
 // Messages out: {type: "ready"} | {type: "failed", error}
 //               {type: "stdout" | "stderr" | "show-html" | "show-text", id, text} while a run goes on
 //               {type: "done", id, result: {stdout, stderr, error}}
+//               {type: "crashed", id, error}   Python itself failed (not an exception of the code)
 // Started from a blob: URL (see classroom.js), so every URL is made absolute from `base`.
 let runner = null;
 let runId = 0;
@@ -39,7 +40,10 @@ self.onmessage = async (event) => {
       result = proxy.toJs({ dict_converter: Object.fromEntries });
       proxy.destroy();
     } catch (error) {
-      result = { stdout: "", stderr: "", error: `The classroom failed to run the code: ${(error && error.message) || error}` };
+      // Not a Python exception (the Runner says those): Python itself failed, and may be broken.
+      // The page starts a fresh worker (classroom.js, "crashed").
+      self.postMessage({ type: "crashed", id: message.id, error: String((error && error.message) || error) });
+      return;
     }
     self.postMessage({ type: "done", id: message.id, result });
   }

@@ -48,7 +48,7 @@
         fresh.postMessage({ type: "init", base });
       });
       fresh.onerror = (event) => {
-        if (current) finish({ stdout: current.stdout, stderr: current.stderr, error: `The Python worker failed: ${event.message}` });
+        if (current) restart(crashText(event.message || "the worker stopped"));
       };
       const seconds = (performance.now() - started) / 1000;
       classroom.readySeconds = seconds;
@@ -68,7 +68,28 @@
       emit("show", { kind: message.type === "show-html" ? "html" : "text", text: message.text });
     } else if (message.type === "done") {
       finish(message.result);
+    } else if (message.type === "crashed") {
+      restart(crashText(message.error));
     }
+  }
+
+  // What the learner reads when Python itself failed: what the browser said, that Python was
+  // started afresh, and the one known cause of a stack overflow, as a fact (not as a diagnosis).
+  function crashText(error) {
+    let text = `Python in this page failed (${error}) and was started afresh: names defined before are gone.`;
+    if (/Maximum call stack size exceeded/i.test(error)) {
+      text += "\nIn the browser, Python's stack is small: dropping a graph of more than about 2,000 operations overflows it." +
+        "\nTake such a graph apart first with autograd.free_graph(root) (see the lesson's code).";
+    }
+    return text + "\n";
+  }
+
+  // End the worker (still running, or broken) and start a fresh one; the current run ends with `error`.
+  function restart(error) {
+    worker.terminate();
+    const partial = current;
+    start();
+    finish({ stdout: partial.stdout, stderr: partial.stderr, error });
   }
 
   function finish(result) {
@@ -95,14 +116,7 @@
 
   function stop() {
     if (!current) return false;
-    worker.terminate();
-    const partial = current;
-    start();
-    finish({
-      stdout: partial.stdout,
-      stderr: partial.stderr,
-      error: "Stopped: the code was still running when Stop was pressed. Python starts afresh (names defined before are gone).",
-    });
+    restart("Stopped: the code was still running when Stop was pressed. Python starts afresh (names defined before are gone).\n");
     return true;
   }
 
@@ -132,7 +146,7 @@
       else if (state === "ready") status.textContent = `Python ready (${seconds.toFixed(1)} s)`;
       else if (state === "failed") status.textContent = `Python could not start: ${error}`;
       else if (state === "running") status.textContent = "Running…";
-      else if (state === "done") status.textContent = result.error ? (result.error.startsWith("Stopped") ? "Stopped" : "Finished with an error") : "Finished";
+      else if (state === "done") status.textContent = result.error ? (result.error.startsWith("Stopped") ? "Stopped" : result.error.startsWith("Python in this page failed") ? "Python failed: started afresh" : "Finished with an error") : "Finished";
       if (code) {
         document.getElementById("run").disabled = state === "running";
         document.getElementById("stop").disabled = state !== "running";
