@@ -8,8 +8,9 @@ The folder (served by any static web server; nothing is installed on the learner
     classroom.js          the page: editor, output, ``window.classroom`` (ready, run, stop)
     classroom-worker.js   the Web Worker that runs Python (Pyodide) and chainrule
     classroom.css
-    chainrule.zip         chainrule's own Python (autograd, nn, chainrule) and the graphviz
-                          package, unpacked into Pyodide's file system at start (no micropip, no network)
+    chainrule.zip         chainrule's own Python (autograd, nn, chainrule; viz-js inside
+                          autograd/see/vendor) and the graphviz package, unpacked into Pyodide's
+                          file system at start (no micropip, no network)
     pyodide/              Pyodide's interpreter, loader and standard library (pinned, checked: fetch.py)
     licences/             the licence of everything shipped, and an index naming which is whose
 
@@ -28,6 +29,7 @@ from collections.abc import Sequence
 from importlib import metadata, resources
 from pathlib import Path
 
+from autograd.see.page import VIZ_VERSION
 from chainrule import __version__
 from chainrule.classroom.fetch import PYODIDE, ClassroomError, Release, release_files
 from chainrule.classroom.parts import PARTS, Part
@@ -209,11 +211,15 @@ def _package_folder(package: str) -> Path:
 def licences(release: Release = PYODIDE) -> dict[str, str]:
     """File name -> licence text, for everything the folder ships."""
     own = resources.files("chainrule.classroom").joinpath("licences")
+    vendor = resources.files("autograd.see").joinpath("vendor")  # viz-js, inside chainrule.zip
     return {
         "pyodide-MPL-2.0.txt": own.joinpath("MPL-2.0.txt").read_text(encoding="utf-8"),
         "python-PSF-2.0.txt": own.joinpath("PSF-2.0.txt").read_text(encoding="utf-8"),
         "chainrule-MIT.txt": own.joinpath("chainrule-MIT.txt").read_text(encoding="utf-8"),
         "graphviz-python-MIT.txt": _graphviz_licence(),
+        "viz-js-MIT.txt": vendor.joinpath("LICENSE-viz-js.txt").read_text(encoding="utf-8"),
+        "graphviz-EPL-1.0.txt": vendor.joinpath("LICENSE-graphviz.txt").read_text(encoding="utf-8"),
+        "expat-MIT.txt": vendor.joinpath("LICENSE-expat.txt").read_text(encoding="utf-8"),
     }
 
 
@@ -234,13 +240,17 @@ LICENCE_ROWS = (
     ("python-PSF-2.0.txt", "Python (CPython) and its standard library, inside Pyodide", "PSF-2.0"),
     ("chainrule-MIT.txt", "chainrule: autograd, nn and chainrule (chainrule.zip)", "MIT"),
     ("graphviz-python-MIT.txt", "graphviz, the Python package, in chainrule.zip", "MIT"),
+    ("viz-js-MIT.txt", "viz-js {viz}, which lays the live graph page out (in chainrule.zip)", "MIT"),
+    ("graphviz-EPL-1.0.txt", "Graphviz, compiled into viz-js", "EPL-1.0"),
+    ("expat-MIT.txt", "Expat, compiled into viz-js", "MIT"),
 )
 
 
 def licence_page(release: Release = PYODIDE) -> str:
     """licences/index.html: which licence covers which part of the folder."""
+    versions = {"version": release.version, "viz": VIZ_VERSION}
     rows = "\n".join(
-        f'<li><a href="{name}">{html.escape(what.format(version=release.version))}</a>: {spdx}</li>'
+        f'<li><a href="{name}">{html.escape(what.format(**versions))}</a>: {spdx}</li>'
         for name, what, spdx in LICENCE_ROWS
     )
     return (

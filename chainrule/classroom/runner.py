@@ -7,7 +7,7 @@ runs (output as it comes, a graph to show) goes through ``post(kind, text)``, a 
 worker gives it.
 
 - The code runs in one namespace per page (a second run sees the first run's names), as
-  ``__main__``; ``show(v)`` is in it.
+  ``__main__``; ``show(v)`` is in it: the live graph page of ``v``, laid out in the browser.
 - Output is kept up to ``limit`` bytes (UTF-8) per stream and run; the rest is counted and said:
   ``output truncated: N more bytes``.
 - An exception is given back as Python's traceback text, from the learner's first line on (the
@@ -149,46 +149,16 @@ class Runner:
     def show(self, what: Any, **options: Any) -> None:
         """Open ``what`` (a ``Value``) as the live graph page beside the editor.
 
-        Where the page cannot be laid out (no Graphviz ``dot``, as in the browser), the graph is
-        shown as text instead: each node's name, operation, number and d(root)/d(node), and a line
-        saying why.
+        The page is ``render_steps``'s, laid out in the browser by viz-js (``layout="browser"``:
+        no ``dot`` program runs in a browser); ``options`` go to ``render_steps`` (``max_nodes=``,
+        ``edge_labels=``, ``params=``, ...). The graph is read, never changed.
         """
         if not isinstance(what, Value):
             raise TypeError(f"show: expected a Value, got {type(what).__name__}")
-        from autograd.see.draw import GraphvizMissing
         from autograd.see.page import live_page
 
-        try:
-            html = live_page(what, **options)
-        except GraphvizMissing:
-            self.post("show-text", graph_text(what))
-            return
-        self.post("show-html", html)
-
-
-def graph_text(root: Value) -> str:
-    """The graph under ``root`` as a table: name, op, inputs, data and d(root)/d(node), computed
-    from the recorded local derivatives (the graph's own ``grad`` fields are not read or changed)."""
-    from autograd.backward import topological_order
-    from autograd.see.page import page_backward
-    from autograd.steps import node_names
-    from autograd.value import fmt
-
-    order = topological_order(root)
-    names = node_names(root, order)
-    grads = page_backward(order, 1.0)
-    lines = [
-        "The live graph page needs Graphviz's layout, which this page cannot run yet;",
-        "here is the graph as text (d root/d node computed from the local derivatives):",
-        "",
-        f"{'node':<12} {'op':<8} {'inputs':<20} {'data':>12} {'d root/d node':>14}",
-    ]
-    for node, grad in zip(order, grads):
-        inputs = ", ".join(names[x] for x in node.inputs)
-        lines.append(
-            f"{names[node]:<12} {node.op or 'leaf':<8} {inputs:<20} {fmt(node.data):>12} {fmt(grad):>14}"
-        )
-    return "\n".join(lines) + "\n"
+        options.setdefault("layout", "browser")
+        self.post("show-html", live_page(what, **options))
 
 
 def _traceback_text(err: BaseException) -> str:

@@ -244,6 +244,10 @@ def test_the_editor_runs_its_code_and_keeps_it_in_the_browser(browser, server):
         time.sleep(0.05)
     assert browser.evaluate("document.getElementById('output').textContent") == "9.0\n"
     assert browser.evaluate("document.getElementById('graph').hidden") is False
+    page = browser.evaluate("document.getElementById('graph-frame').srcdoc")
+    assert page.lstrip().lower().startswith("<!doctype html") and 'id="cr-dot"' in page  # laid out by viz-js
+    assert browser.evaluate("document.getElementById('graph-tab').href").startswith("blob:")
+    time.sleep(2)  # the frame lays its graph out
     screenshot(browser, "classroom-part.png")
     open_page(browser, url)  # the learner's code is still there after a reload
     assert browser.evaluate("document.getElementById('code').value").startswith(

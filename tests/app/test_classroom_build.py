@@ -100,6 +100,9 @@ def test_the_folder_holds_pyodide_the_pages_the_scripts_the_zip_and_the_licences
         "licences/python-PSF-2.0.txt",
         "licences/chainrule-MIT.txt",
         "licences/graphviz-python-MIT.txt",
+        "licences/viz-js-MIT.txt",
+        "licences/graphviz-EPL-1.0.txt",
+        "licences/expat-MIT.txt",
     } | {f"{part.slug}.html" for part in PARTS}
     assert names == expected
     assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} == expected
@@ -178,7 +181,13 @@ def test_the_licences_are_the_full_texts(fake_dir, tmp_path):
         assert (licences / "chainrule-MIT.txt").read_text() == (REPO / "LICENSE").read_text()
     gv = (licences / "graphviz-python-MIT.txt").read_text()
     assert "Permission is hereby granted" in gv and "Sebastian Bank" in gv
+    vendor = REPO / "autograd" / "see" / "vendor"  # viz-js and what it holds, shipped in chainrule.zip
+    assert (licences / "viz-js-MIT.txt").read_text() == (vendor / "LICENSE-viz-js.txt").read_text()
+    epl = (licences / "graphviz-EPL-1.0.txt").read_text()
+    assert "Eclipse Public License - v 1.0" in epl and len(epl) > 10000
+    assert "Permission is hereby granted" in (licences / "expat-MIT.txt").read_text()
     index = (licences / "index.html").read_text()
+    assert "viz-js 3.31.0" in index and "Pyodide 314.0.8" in index
     for path in licences.glob("*.txt"):
         assert f'href="{path.name}"' in index
 
@@ -194,6 +203,7 @@ def test_the_zip_holds_the_installed_python_of_autograd_nn_chainrule_and_graphvi
         }
         assert py <= names, sorted(py - names)[:5]
     assert "autograd/see/page_template.html" in names and "autograd/see/ops_twin.js" in names
+    assert "autograd/see/vendor/viz-global.js" in names  # the live page's layout in the browser
     assert "chainrule/classroom/runner.py" in names and "chainrule/classroom/parts.py" in names
     assert not any("__pycache__" in n or n.endswith(".pyc") or "/static/" in n for n in names)
     assert python_zip() == python_zip()  # the same bytes for the same files

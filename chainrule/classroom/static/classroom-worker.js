@@ -1,7 +1,7 @@
 // The classroom's Python: Pyodide in a Web Worker, with chainrule unpacked into its file system.
 // Messages in:  {type: "init", base}   then   {type: "run", id, source}
 // Messages out: {type: "ready"} | {type: "failed", error}
-//               {type: "stdout" | "stderr" | "show-html" | "show-text", id, text} while a run goes on
+//               {type: "stdout" | "stderr" | "show-html", id, text} while a run goes on
 //               {type: "done", id, result: {stdout, stderr, error}}
 //               {type: "crashed", id, error}   Python itself failed (not an exception of the code)
 // Started from a blob: URL (see classroom.js), so every URL is made absolute from `base`.

@@ -64,8 +64,8 @@
     if (message.type === "stdout" || message.type === "stderr") {
       current[message.type] += message.text;
       emit("output", { stream: message.type, text: message.text });
-    } else if (message.type === "show-html" || message.type === "show-text") {
-      emit("show", { kind: message.type === "show-html" ? "html" : "text", text: message.text });
+    } else if (message.type === "show-html") {
+      emit("show", { html: message.text });
     } else if (message.type === "done") {
       finish(message.result);
     } else if (message.type === "crashed") {
@@ -163,7 +163,6 @@
     const output = document.getElementById("output");
     const graph = document.getElementById("graph");
     const frame = document.getElementById("graph-frame");
-    const graphText = document.getElementById("graph-text");
     const tab = document.getElementById("graph-tab");
     let saved = null;
     try { saved = localStorage.getItem(key); } catch (_) { /* storage may be off */ }
@@ -201,23 +200,12 @@
       output.appendChild(span);
     }
     room.on("output", ({ stream, text }) => append(text, stream));
-    room.on("show", ({ kind, text }) => {
+    room.on("show", ({ html }) => {
       graph.hidden = false;
-      if (kind === "html") {
-        frame.hidden = false;
-        graphText.hidden = true;
-        frame.srcdoc = text;
-        if (tab.href.startsWith("blob:")) URL.revokeObjectURL(tab.href);
-        tab.href = URL.createObjectURL(new Blob([text], { type: "text/html" }));
-        tab.hidden = false;
-      } else {
-        frame.hidden = true;
-        tab.hidden = true;
-        graphText.hidden = false;
-        graphText.textContent = text;
-      }
+      frame.srcdoc = html;
+      if (tab.href.startsWith("blob:")) URL.revokeObjectURL(tab.href);
+      tab.href = URL.createObjectURL(new Blob([html], { type: "text/html" }));
     });
-
     room.on("state", ({ state, result }) => {
       if (state === "running") {  // any run: the Run button's or classroom.run's
         output.textContent = "";
