@@ -12,6 +12,7 @@ Ctrl-C twice: it stops at once (exit 130, nothing more).
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import math
 import os
@@ -230,7 +231,7 @@ def run_gpt(
     """Train as the command line asks, print the run and the samples; return the exit code
     (0, or 130 after Ctrl-C). Usage mistakes and a diverged run raise GPTError."""
     out = out or sys.stdout
-    err = err or sys.stderr
+    err = err or sys.stderr or io.StringIO()  # started with stderr closed (2>&-): no progress bar
     names = read_names_file(names_file) if names_file else gpt.names()
     source = names_file or "nn/names.txt"
     save_path = Path(save) if save else None
@@ -262,10 +263,11 @@ def run_gpt(
         )
     if done:
         window = max(1, min(WINDOW, done // 2))  # two windows apart, once there are two steps
+        steps_word = "steps" if window > 1 else "step"
         first = sum(run.losses[:window]) / window
         last = sum(run.losses[-window:]) / window
         print(
-            f"loss: first step {run.losses[0]:.4f}; mean of the first {window} steps {first:.4f}, "
+            f"loss: first step {run.losses[0]:.4f}; mean of the first {window} {steps_word} {first:.4f}, "
             f"of the last {window} {last:.4f} "
             f"(a uniform guess over the 27 tokens: log 27 = {math.log(gpt.VOCAB):.4f})",
             file=out,

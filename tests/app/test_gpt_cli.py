@@ -277,3 +277,18 @@ def test_ctrl_c_twice_quits_at_once(tmp_path):
     out, err = process.communicate(timeout=120)
     assert process.returncode == 130 and "Traceback" not in err
     assert "samples" not in out and not (tmp_path / "m.json").exists()
+
+
+@pytest.mark.slow
+def test_with_stderr_closed_it_trains_without_a_progress_bar(tmp_path):
+    """``2>&-``: no stream for the bar; the run goes on (it was an internal error, on stdout)."""
+    file = names_file(tmp_path, "ada")
+    result = subprocess.run(
+        [*CHAINRULE, "gpt", "--names", file, "--steps", "2", "--samples", "1"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=120,
+        preexec_fn=lambda: os.close(2),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout
+    assert "internal error" not in result.stdout
+    assert "loss: first step" in result.stdout and "mean of the first 1 step " in result.stdout
+    assert re.search(r"^samples \(temperature 0\.8\): ([a-z]{1,15}|\(empty\))$", result.stdout, re.M)
