@@ -17,6 +17,7 @@ import json
 import math
 import os
 import random
+import shutil
 import signal
 import stat
 import sys
@@ -58,8 +59,9 @@ class Progress:
     """Steps done, the loss (mean of the last ``WINDOW`` steps), elapsed time and ETA, on ``stream``.
 
     On a terminal it is one line redrawn in place (``\\r``, at most ten times a second, and at
-    the last step). Elsewhere (a file, a pipe, a CI log) it writes one line each time another
-    ``every`` percent of the steps is done, so a log holds ten lines however long the run.
+    the last step), cut to the terminal's width. Elsewhere (a file, a pipe, a CI log) it writes
+    one line each time another ``every`` percent of the steps is done, so a log holds ten lines
+    however long the run.
     The ETA is the time per step so far times the steps left (with ``--fast`` each name length's
     first step includes compiling it, so early ETAs run long).
     """
@@ -74,6 +76,7 @@ class Progress:
         self.next_mark = 1  # the next multiple of ``every`` percent to write a line at
         self.recent: list[float] = []
         self.width = 0  # of the terminal line last drawn, to blank its rest
+        self.columns = shutil.get_terminal_size().columns
 
     def line(self, step: int) -> str:
         elapsed = time.monotonic() - self.start
@@ -93,7 +96,9 @@ class Progress:
             if now - self.drawn >= 0.1 or step == self.total:
                 self.drawn = now
                 bar = "#" * (20 * step // self.total)
-                text = f"[{bar:<20}] {self.line(step)}"
+                text = f"[{bar:<20}] {self.line(step)}"[
+                    : self.columns - 1
+                ]  # a wrapped line cannot be redrawn
                 self.stream.write("\r" + text.ljust(self.width))
                 self.width = len(text)
                 self.stream.flush()

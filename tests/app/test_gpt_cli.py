@@ -157,6 +157,7 @@ def test_progress_of_fewer_steps_than_lines_writes_each_step_once():
 
 
 def test_progress_on_a_terminal_redraws_one_line(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # a terminal wide enough for the whole line
     clock = Clock(1.0)
     monkeypatch.setattr(app.time, "monotonic", clock)
     stream = io.StringIO()
@@ -172,6 +173,14 @@ def test_progress_on_a_terminal_redraws_one_line(monkeypatch):
     assert "elapsed 5:00  ETA 0:00" in last
     second = text.split("\r")[2]  # after step 2: 150 s, two steps of 75 s left
     assert "[##########          ] step 2/4  50%" in second and "elapsed 2:30  ETA 2:30" in second
+
+
+def test_progress_on_a_narrow_terminal_is_cut_to_its_width(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "40")  # shutil.get_terminal_size reads it first
+    stream = io.StringIO()
+    progress = app.Progress(1000, stream, tty=True)
+    progress.update(1, 3.25)
+    assert stream.getvalue() == "\r" + "[                    ] step 1/1,000   0%"[:39]
 
 
 def test_clock_text_shows_hours_once_there_are_any():
@@ -292,3 +301,36 @@ def test_with_stderr_closed_it_trains_without_a_progress_bar(tmp_path):
     assert "internal error" not in result.stdout
     assert "loss: first step" in result.stdout and "mean of the first 1 step " in result.stdout
     assert re.search(r"^samples \(temperature 0\.8\): ([a-z]{1,15}|\(empty\))$", result.stdout, re.M)
+
+
+@pytest.mark.slow
+def test_demo_18_draws_the_heads_softmax_and_weighted_sum_legibly(tmp_path, monkeypatch):
+    """The picture's graph is one head's attention at one position: out = sum_t w_t v_t with
+    w = softmax(s), so (by hand) d out/d v_t = w_t and d out/d s_t = w_t (v_t - out)."""
+    import runpy
+
+    from autograd.backward import topological_order
+    from autograd.see.legibility import smallest_text
+
+    demos = Path(__file__).resolve().parents[2] / "demos"
+    monkeypatch.syspath_prepend(str(demos))
+    demo = runpy.run_path(str(demos / "18_tiny_gpt.py"), run_name="not_main")
+    params = gpt.gpt_parameters(Value, seed=1)
+    out = demo["head_picture"](params, gpt.name_tokens("ada"), pos=2)
+    out.backward()
+    nodes = {n.label: n for n in topological_order(out) if n.label}
+    scores = [nodes[f"score {t}"] for t in range(3)]
+    values = [nodes[f"value {t}"] for t in range(3)]
+    exps = [math.exp(s.data) for s in scores]
+    weights = [e / sum(exps) for e in exps]
+    assert out.data == pytest.approx(sum(w * v.data for w, v in zip(weights, values)), rel=1e-12)
+    for w, s, v in zip(weights, scores, values):
+        assert v.grad == pytest.approx(w, rel=1e-12)
+        assert s.grad == pytest.approx(w * (v.data - out.data), rel=1e-9, abs=1e-15)
+    assert len(topological_order(out)) <= 30
+    path = tmp_path / "head.svg"
+    from autograd import render
+
+    render(out, path)
+    sizes = smallest_text(path.read_text(encoding="utf-8"))
+    assert sizes.node_px >= 14  # readable on a 1920 x 1080 screen
