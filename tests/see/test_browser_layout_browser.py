@@ -17,6 +17,7 @@ import pytest
 
 from autograd import Value, render_steps, show, topological_order
 from autograd.see.draw import AUTO_LAYOUTS
+from tests.see import test_layout_screens_browser as screens
 from tests.see import test_page_matrix_browser as matrix_page
 from tests.see import test_page_predict_browser as predict
 from tests.see.browser import Browser, needs_browser
@@ -185,3 +186,49 @@ def test_the_matrix_view_points_both_ways_on_the_page_laid_out_in_the_browser(
     monkeypatch.setattr(matrix_page, "render_steps", functools.partial(render_steps, layout="browser"))
     matrix_page.legible_and_linked(browser, tmp_path, "matrix-browser-layout")
     assert browser.evaluate("document.getElementById('cr-dot') !== null")
+
+
+@pytest.fixture(scope="module")
+def pages_laid_out_here(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The lesson's pages where there is no ``dot``: ``chainrule lesson``'s neuron page (written
+    with an empty PATH, as on a machine without Graphviz), and the command line's neuron page
+    with and without edge labels, laid out by viz-js."""
+    import os
+
+    from chainrule.expression import build_expression
+    from chainrule.lesson import _draw_pictures
+
+    out = tmp_path_factory.mktemp("laid-out-here")
+    empty = out / "empty-bin"
+    empty.mkdir()
+    path = os.environ["PATH"]
+    os.environ["PATH"] = str(empty)
+    try:
+        _draw_pictures(out)  # no dot: neuron-steps.html is laid out in the browser
+    finally:
+        os.environ["PATH"] = path
+    assert 'id="cr-dot"' in (out / "neuron-steps.html").read_text(encoding="utf-8")
+    neuron = "tanh(w1*x1 + w2*x2 + b)"
+    values = {"x1": 2.0, "w1": -3.0, "x2": 0.0, "w2": 1.0, "b": 6.8813735870195432}
+    root, _ = build_expression(neuron, values)
+    render_steps(root, out / "graph.html", rankdir="auto", layout="browser")  # as `chainrule graph --steps`
+    render_steps(root, out / "edge-labels.html", edge_labels=True, layout="browser")
+    return {
+        "lesson": out / "neuron-steps.html",
+        "graph": out / "graph.html",
+        "render_steps edge_labels": out / "edge-labels.html",
+    }
+
+
+@pytest.mark.parametrize(
+    ("size", "whole"),
+    [("1920,1080", ("lesson", "graph")), ("1366,768", ("lesson", "graph")), ("1024,768", ())],
+)
+def test_on_the_screens_a_class_uses_as_the_dot_page(
+    pages_laid_out_here: dict[str, Path], size, whole
+) -> None:
+    # test_layout_screens_browser's checks: whole and >= 14 px where the dot page is, else the
+    # current step in view and a note; presentation mode never smaller; fit shows it all
+    screens.run_screen(
+        size, {f"viz {k}": v for k, v in pages_laid_out_here.items()}, tuple(f"viz {w}" for w in whole)
+    )
