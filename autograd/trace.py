@@ -41,6 +41,7 @@ returns a gradient instead (``trace(autograd.grad(f), x)``): its compiled gradie
 from __future__ import annotations
 
 import builtins
+import functools
 import inspect
 import itertools
 import keyword
@@ -53,10 +54,11 @@ from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import FrameType
-from typing import Any, Protocol, Union
+from typing import Any, NamedTuple, Protocol, Union
 
 from autograd import ops, trace_rules
 from autograd.grad_mode import enable_grad, traced_comparisons
+from autograd.trace_slots import NAME
 from autograd.trace_slots import reuse_names as reuse_slots
 from autograd.value import Value, clip, fmt, to_float
 
@@ -82,9 +84,10 @@ class NumberRead(TypeError):
     ``float(x)``, ``x.item()``): the compiled code would keep it from the traced run."""
 
 
-@dataclass(frozen=True)
-class Line:
-    """One line of the forward trace: ``name = forward`` (= ``value`` in the example run)."""
+class Line(NamedTuple):
+    """One line of the forward trace: ``name = forward`` (= ``value`` in the example run).
+
+    (A named tuple, not a frozen dataclass: a long trace makes hundreds of thousands of them.)"""
 
     name: str
     op: str
@@ -137,6 +140,7 @@ def trace_values(
     names: Sequence[str] | None = None,
     rerun: Callable[..., Any] | None = None,
     has_aux: bool = False,
+    data: Sequence[Value] = (),
 ) -> Trace:
     """Trace ``build()`` with the existing Values ``inputs`` (e.g. a model's parameters) as inputs.
 
@@ -151,17 +155,25 @@ def trace_values(
     accuracy. They are not differentiated; the compiled function then returns
     ``(value, gradient, aux_values)``.
 
+    ``data`` are Values that, like the inputs, become arguments of the code (after the inputs),
+    but are not differentiated: a sample's numbers, one-hot tokens. The gradient is with respect
+    to ``inputs`` only, and the code computes no adjoint for the data, nor for any value that
+    depends on no input (only values on a path from an input to the output get one). ``names``
+    then names the inputs and, if it is that long, the data after them.
+
     ``name`` names the traced function in the table and the generated code; by default
     ``build``'s own name (``f`` for a lambda).
     """
     if name is None:
         name = _function_name(build)
     values, paths = _named_inputs(inputs)
-    if names is not None and len(names) != len(values):
-        raise ValueError(f"trace_values: {len(names)} names for {len(values)} inputs")
+    data_values = _data_values(data, values)
+    if names is not None and len(names) not in (len(values), len(values) + len(data_values)):
+        counted = f"{len(values)} inputs" + (f" (and {len(data_values)} data)" if data_values else "")
+        raise ValueError(f"trace_values: {len(names)} names for {counted}")
     noted: list[tuple[Value, str, object, bool]] = []
     token = traced_comparisons.set(noted)
-    watch = _watching.set(_ReadWatch(name, values))
+    watch = _watching.set(_ReadWatch(name, [*values, *data_values]))
     _watch_reads(True)
     try:
         with enable_grad():
@@ -182,7 +194,8 @@ def trace_values(
         aux = [_as_value(v, f"trace: {name}'s aux[{i}]") for i, v in enumerate(aux_items)]
     output = _as_value(result, f"trace: {name}'s result")
     wanted = list(names) if names is not None else paths or [v.label for v in values]
-    return Trace(output, values, wanted, noted, name, rerun, aux)
+    wanted += [v.label for v in data_values[len(wanted) - len(values) :]]
+    return Trace(output, [*values, *data_values], wanted, noted, name, rerun, aux, len(values))
 
 
 class Trace:
@@ -197,7 +210,9 @@ class Trace:
         name: str,
         rerun: Callable[..., Any] | None = None,
         aux: list[Value] | None = None,
+        differentiated: int | None = None,
     ) -> None:
+        """``inputs[:differentiated]`` (all by default) are differentiated; the rest are data."""
         self.name = name if _usable(name) else "f"
         self.rerun = rerun
         namer = _Namer()
@@ -212,26 +227,53 @@ class Trace:
         self.lines: list[Line] = []
         line_of: dict[Value, int] = {v: -1 for v in inputs}  # inputs come before line 0
         self._lines_of = line_of
-        for node in order:
-            if node in self._expr:
+        expr, lines, depends, fresh = self._expr, self.lines, line_of.__contains__, namer.name
+        for node in order:  # (locals bound above: a long trace runs this loop a few hundred thousand times)
+            if node in expr:
                 continue
-            if not node.inputs or all(child not in line_of for child in node.inputs):
-                self._expr[node] = _literal(node.data)  # depends on no input: a constant
+            if not any(map(depends, node.inputs)):
+                expr[node] = _literal(node.data)  # depends on no input: a constant
                 continue
-            line = self._line(node, namer.name(node.label, f"v{len(inputs) + len(self.lines) + 1}"))
-            self._expr[node] = line.name
-            line_of[node] = len(self.lines)
-            self.lines.append(line)
+            line = self._line(node, fresh(node.label, f"v{len(inputs) + len(lines) + 1}"))
+            expr[node] = line.name
+            line_of[node] = len(lines)
+            lines.append(line)
         self.output = self._expr[output]
         self.aux = None if aux is None else [self._expr[v] for v in aux_values]  # not differentiated
         self.guards = [self._guard(c, line_of) for c in comparisons if _depends(c, line_of)]
-        self.bars = [namer.name(f"{n}_bar", f"{n}_bar_") for n in self.input_names]
-        self._line_bars = [namer.name(f"{line.name}_bar", f"{line.name}_bar_") for line in self.lines]
+        self.grad_names = self.input_names[:differentiated]  # the gradient is with respect to these
+        # a value gets an adjoint only if it depends on a differentiated input
+        self._differentiable = differentiable = set(self.grad_names)
+        for line in self.lines:
+            if any(map(differentiable.__contains__, line.args)):
+                differentiable.add(line.name)
+        # a usable name + "_bar" is usable (no keyword, builtin or helper ends so): given as the fallback
+        self.bars = [namer.name("", f"{n}_bar") for n in self.grad_names]
+        self._line_bars = {
+            line.name: namer.name("", f"{line.name}_bar")
+            for line in self.lines
+            if line.name in self._differentiable
+        }
 
     def _line(self, node: Value, name: str) -> Line:
-        _check_arity(node)
-        args = [self._expr[child] for child in node.inputs]
-        shown = [f"({a})" if a.startswith("-") else a for a in args]  # -0.5 ** 2 is not (-0.5) ** 2
+        op, inputs = node.op, node.inputs
+        if len(node.local_grads) != len(inputs) or _ARITY.get(op, 0) not in (0, len(inputs)):
+            _check_arity(node)  # raises, naming what is wrong
+        expr = self._expr
+        args = [expr[child] for child in inputs]
+        shown = [f"({a})" if a[0] == "-" else a for a in args]  # -0.5 ** 2 is not (-0.5) ** 2
+        derivs: Sequence[str]
+        if op in _PRODUCT_AND_SUM:  # most lines of a long trace: a * b or a + b, written directly
+            a, b = shown
+            forward, derivs = (f"{a} * {b}", (b, a)) if op == "mul" else (f"{a} + {b}", ("1.0", "1.0"))
+            return Line(name, op, tuple(args), forward, tuple(derivs), node.data, tuple(node.local_grads))
+        template = _FIXED_TEMPLATES.get(op)
+        if template is not None:  # an op whose template does not depend on the node
+            forward, grads = template
+            derivs = tuple([g.format(*shown, out=name) for g in grads])
+            return Line(
+                name, op, tuple(args), forward.format(*shown), derivs, node.data, tuple(node.local_grads)
+            )
         if node.op == "leaky_relu":
             forward, grads = trace_rules.leaky_relu_template(_literal(ops.leaky_relu_slope(node)))
             code, derivs = (
@@ -260,7 +302,7 @@ class Trace:
 
     def adjoints(self) -> dict[str, float]:
         """d(output)/d(v) for every input and line of the example run, by the engine's numbers."""
-        bar: dict[str, float] = {n: 0.0 for n in [*self.input_names, *(line.name for line in self.lines)]}
+        bar: dict[str, float] = {n: 0.0 for n in [*self.grad_names, *self._line_bars]}
         if self.output in bar:
             bar[self.output] = 1.0
         for line in reversed(self.lines):
@@ -270,9 +312,9 @@ class Trace:
         return bar
 
     def gradient(self) -> tuple[float, ...]:
-        """d(output)/d(input) for each input, at the example inputs."""
+        """d(output)/d(input) for each (differentiated) input, at the example inputs."""
         bar = self.adjoints()
-        return tuple(bar[n] for n in self.input_names)
+        return tuple(bar[n] for n in self.grad_names)
 
     def table(self) -> str:
         """The forward trace and the adjoint trace, with the numbers of the example run."""
@@ -291,7 +333,7 @@ class Trace:
         else:  # a number: the result depends on no input
             rows.append(f"adjoint trace: none; {self.name}'s result, {self.output}, depends on no input")
         for line in reversed(self.lines):
-            if bar[line.name] == 0.0 and not self._reaches_output(line.name):
+            if line.name not in bar or (bar[line.name] == 0.0 and not self._reaches_output(line.name)):
                 continue
             for arg, derivative, local in zip(line.args, line.grads, line.local_grads):
                 if arg in bar:
@@ -299,7 +341,7 @@ class Trace:
                         f"  {_overline(arg)} += {_times(derivative, _overline(line.name), chr(0xB7))}"
                         f"    = {fmt(local)} \u00b7 {fmt(bar[line.name])} = {fmt(local * bar[line.name])}"
                     )
-        gradient = ", ".join(f"{_overline(n)} = {fmt(g)}" for n, g in zip(self.input_names, self.gradient()))
+        gradient = ", ".join(f"{_overline(n)} = {fmt(g)}" for n, g in zip(self.grad_names, self.gradient()))
         rows.append(f"gradient: {gradient}")
         return "\n".join(rows)
 
@@ -314,7 +356,7 @@ class Trace:
                 reach.update(line.args)
         return reach
 
-    def source(self, reuse_names: bool | None = None) -> str:
+    def source(self, reuse_names: bool | None = None, compact: bool | None = None) -> str:
         """One Python function computing the output and its gradient with respect to every input.
 
         It returns ``(value, gradient)``, and the aux values third if the trace has them.
@@ -322,21 +364,38 @@ class Trace:
         Every value and adjoint has its own name, except in long traces (more than
         ``REUSE_NAMES_ABOVE`` lines, or ``reuse_names=True``), where a dead value's name is
         reused (``trace_slots.py``): the same code, much faster in CPython at that size.
+
+        Long traces (the same threshold, or ``compact=True``) are also written compact, which
+        Python compiles in far less time: a value used once, whose number nothing else needs,
+        is written into the expression that uses it instead of getting a line (``s = 0.0 +
+        w0 * x0 + w1 * x1`` for a sum of products: the same operations in the same order), and an
+        adjoint that only passes another one on (an add's) is not copied into a name of its own.
         """
         params = ", ".join(self.input_names)
         head = f"def {self.name}_value_and_grad({params}):"
+        wrt = ", ".join(self.grad_names)
         code = [
-            f'    """{self.name} and d{self.name}/d({params}), written by autograd.trace from one run."""',
-            "    # forward: one line per op",
+            f'    """{self.name} and d{self.name}/d({wrt}), written by autograd.trace from one run."""',
         ]
         guards_after: dict[int, list[Guard]] = {}
         for guard in self.guards:
             guards_after.setdefault(guard.after, []).append(guard)
         code += self._guard_lines(guards_after.get(-1, []))
+        if compact is None:
+            compact = len(self.lines) > REUSE_NAMES_ABOVE
+        code.append(
+            "    # forward, compact: a value used once is written where it is used"
+            if compact
+            else "    # forward: one line per op"
+        )
+        inlined = _Inliner(self) if compact else None
         for i, line in enumerate(self.lines):
-            code.append(f"    {line.name} = {line.forward}")
+            if inlined is None:
+                code.append(f"    {line.name} = {line.forward}")
+            else:
+                code += inlined.line(line)
             code += self._guard_lines(guards_after.get(i, []))
-        code += self._adjoint_lines()
+        code += self._adjoint_lines(aliases=compact)
         if reuse_names or (reuse_names is None and len(self.lines) > REUSE_NAMES_ABOVE):
             code = reuse_slots(code, set(self.input_names))
         return "\n".join([head, *code]) + "\n"
@@ -354,25 +413,53 @@ class Trace:
             lines.append(f"        raise PathChanged({message!r})")
         return lines
 
-    def _adjoint_lines(self) -> list[str]:
-        bar_of = dict(zip(self.input_names, self.bars))
-        bar_of.update((line.name, b) for line, b in zip(self.lines, self._line_bars))
-        code = [f"    # backward: one adjoint line per edge, in reverse (x_bar = d{self.name}/dx)"]
-        assigned: set[str] = set()
+    def _adjoint_lines(self, aliases: bool = False) -> list[str]:
+        """The backward pass: each value's adjoint in one line, the sum over its uses.
+
+        Going through the lines in reverse, each edge gives its input one term, local
+        derivative times the adjoint of the line it feeds (``_times``); a value's terms are
+        summed in that order, in one assignment written just before the value's own line is
+        reached (its adjoint is complete then: every use of it comes later in the forward trace).
+        The sum is the same left-to-right sum as one ``+=`` per edge, so the numbers are the
+        same to the last bit; it saves a store and a load per edge. Very long sums are written
+        in pieces (``x_bar = x_bar + ...``), still left to right. With ``aliases``, a value whose
+        adjoint is another's unchanged (``v_bar = u_bar``) gets no line: its uses read ``u_bar``.
+        """
+        bar_of = dict(zip(self.grad_names, self.bars))
+        bar_of.update(self._line_bars)
+        code = [
+            f"    # backward, in reverse: each adjoint the sum over its value's uses "
+            f"(x_bar = d{self.name}/dx)"
+        ]
+        terms: dict[str, list[str]] = {}
         if self.output in bar_of:
             code.append(f"    {bar_of[self.output]} = 1.0")
-            assigned.add(self.output)
         for line in reversed(self.lines):
-            if line.name not in assigned:
+            if line.name in terms:
+                summed = terms.pop(line.name)
+                if aliases and len(summed) == 1 and summed[0].isidentifier():
+                    bar_of[line.name] = summed[0]  # the same number under its own name: no line
+                else:
+                    code += _sum_lines(bar_of[line.name], summed)
+            elif line.name != self.output:
                 continue  # the output does not depend on this line (it only fed a check)
             upstream = bar_of[line.name]
             for arg, derivative in zip(line.args, line.grads):
-                if arg not in bar_of:
-                    continue  # a constant: no gradient wanted
-                term = _times(derivative, upstream)
-                code.append(f"    {bar_of[arg]} {'+=' if arg in assigned else '='} {term}")
-                assigned.add(arg)
-        grads = [bar_of[n] if n in assigned else "0.0" for n in self.input_names]
+                if arg in bar_of:  # else a constant (or data): no gradient wanted
+                    if derivative == "1.0":  # the usual two, found fast: an add's edge, a product's
+                        term = upstream
+                    elif derivative.isidentifier():
+                        term = f"{derivative} * {upstream}"
+                    else:
+                        term = _times(_folded(derivative), upstream)
+                    terms.setdefault(arg, []).append(term)
+        grads = []
+        for name in self.grad_names:
+            if name in terms:
+                code += _sum_lines(bar_of[name], terms.pop(name))
+                grads.append(bar_of[name])
+            else:
+                grads.append(bar_of[name] if name == self.output else "0.0")
         returned = f"{self.output}, {_tuple(grads)}"
         if self.aux is not None:
             returned += f", {_tuple(self.aux)}"
@@ -487,26 +574,39 @@ class _ReadWatch:
 _watching: ContextVar[_ReadWatch | None] = ContextVar("chainrule_trace_reads", default=None)
 
 
+_trusted_globals: set[int] = set()  # ids of the trusted modules' namespaces, found when a trace starts
+
+
 def _caller_refused(frame: FrameType) -> bool:
+    if id(frame.f_globals) in _trusted_globals:  # the engine's own modules: the usual reader, found fast
+        return False
     return frame.f_globals.get("__name__", "").partition(".")[0] not in TRUSTED_READERS
 
 
 class _WatchedData:
     """Value's ``data`` slot, read and written as it is, with reads checked while a trace runs."""
 
-    def __get__(self, value: Value | None, owner: type | None = None) -> Any:
+    def __get__(
+        self,
+        value: Value | None,
+        owner: type | None = None,
+        # bound once: the engine's own ops read data several times per node while a trace runs
+        read: Any = _SLOT.__get__,
+        watching: Any = _watching.get,
+        caller: Any = sys._getframe,
+        trusted: set[int] = _trusted_globals,
+    ) -> Any:
         if value is None:
             return self
-        number = _SLOT.__get__(value, owner)
-        watch = _watching.get()
+        watch = watching()
         if watch is not None:
-            frame = sys._getframe(1)
-            if _caller_refused(frame):
+            frame = caller(1)
+            if id(frame.f_globals) not in trusted and _caller_refused(frame):
                 watch.refuse(value, ".data", frame)
-        return number
+        return read(value, owner)
 
-    def __set__(self, value: Value, number: Any) -> None:
-        _SLOT.__set__(value, number)
+    # writes go straight to the slot, without a Python frame (Value.__init__ writes data for each node)
+    __set__ = staticmethod(_SLOT.__set__)
 
 
 def _watched_reader(read: Callable[[Value], float], how: str) -> Callable[[Value], float]:
@@ -534,12 +634,113 @@ def _watch_reads(start: bool) -> None:
     with _watch_lock:
         _watchers += 1 if start else -1
         if _watchers == (1 if start else 0):
+            _trusted_globals.clear()
+            if start:  # modules live on in sys.modules, so their namespaces' ids stay theirs
+                _trusted_globals.update(
+                    id(vars(module))
+                    for name, module in list(sys.modules.items())
+                    if name.partition(".")[0] in TRUSTED_READERS and module is not None
+                )
             watched = [_WatchedData(), _watched_float, _watched_item] if start else [_SLOT, _FLOAT, _ITEM]
             for attribute, reader in zip(("data", "__float__", "item"), watched):
                 setattr(Value, attribute, reader)
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+INLINE_DEPTH = 200  # operators nested in one compact expression, at most: Python's compiler recurses
+# how an expression binds: a sum (+, -), a product (*, /), a negation, or an atom (a name, a call,
+# a parenthesised group); other ops' expressions go in parentheses wherever they are written in
+BINDING = {"add": "sum", "sub": "sum", "mul": "product", "div": "product", "neg": "unary"}
+# for each op whose template is written in operators, the bindings each input's slot takes bare
+BARE = {
+    "add": (("sum", "product", "unary"), ("product", "unary")),
+    "sub": (("sum", "product", "unary"), ("product", "unary")),
+    "mul": (("product", "unary"), ("unary",)),
+    "div": (("product", "unary"), ("unary",)),
+}
+
+
+class _Inliner:
+    """The forward lines of a compact ``source()``: a value used by one line only, once, and
+    needed by nothing else (no adjoint formula, guard, aux or output reads it), is not given a
+    line; its expression is written where it is used, bare if it binds tightly enough there
+    (``a + b + c`` is ``(a + b) + c``), else in parentheses. The same operations on the same
+    numbers in the same order, so the same results."""
+
+    def __init__(self, trace: Trace) -> None:
+        uses: dict[str, int] = {}
+        for line in trace.lines:
+            for arg in line.args:
+                uses[arg] = uses.get(arg, 0) + 1
+        needed = {trace.output, *(trace.aux or ())}
+        for guard in trace.guards:
+            needed.update((guard.left, guard.right))
+        for line in trace.lines:
+            for grad in line.grads:
+                if grad.isidentifier():  # a product's derivative: the other factor
+                    needed.add(grad)
+                elif grad != "1.0":
+                    needed.update(NAME.findall(grad))
+        self.once = {name for name, count in uses.items() if count == 1} - needed
+        self.pending: dict[str, tuple[str, str, int]] = {}  # name -> (expression, binding, depth)
+        self.dot_binding = "sum" if trace_rules.SUM_ADDS_IN_ORDER else "atom"
+
+    def line(self, line: Line) -> list[str]:
+        """The code for ``line``: nothing if it is kept to be written where it is used."""
+        code = []
+        expression = line.forward
+        depth = len(line.args) // 2 if line.op == "dot" and self.dot_binding == "sum" else 1
+        written: dict[str, str] = {}
+        for slot, arg in enumerate(line.args):
+            if arg not in self.pending:
+                continue
+            inner, binding, inner_depth = self.pending.pop(arg)
+            if slot in _repeated_slots(line.op):
+                code.append(
+                    f"    {arg} = {inner}"
+                )  # read twice here (relu's a <= 0 else a): a line after all
+                continue
+            bare = binding == "atom" or binding in BARE.get(line.op, ((), ()))[min(slot, 1)]
+            written[arg] = inner if bare else f"({inner})"
+            depth = max(depth, inner_depth + 1)
+        if written and line.op in _PRODUCT_AND_SUM:
+            a, b = [written.get(arg) or (f"({arg})" if arg[0] == "-" else arg) for arg in line.args]
+            expression = f"{a} * {b}" if line.op == "mul" else f"{a} + {b}"
+        elif written:
+            expression = NAME.sub(lambda m: written.get(m.group(0), m.group(0)), expression)
+        if line.name in self.once and depth < INLINE_DEPTH:
+            binding = self.dot_binding if line.op == "dot" else BINDING.get(line.op, "other")
+            if binding == "other" and _is_atom(expression):
+                binding = "atom"
+            self.pending[line.name] = (expression, binding, depth)
+        else:
+            code.append(f"    {line.name} = {expression}")
+        return code
+
+
+@functools.cache
+def _repeated_slots(op: str) -> tuple[int, ...]:
+    """The inputs an op's expression reads more than once (relu's ``(0.0 if a <= 0.0 else a)``)."""
+    if op in ("sum", "dot"):
+        return ()
+    if op not in trace_rules.TEMPLATES:  # leaky_relu, whose template is written per slope
+        return (0,)
+    template = trace_rules.TEMPLATES[op][0]
+    return tuple(k for k in range(template.count("{")) if template.count(f"{{{k}}}") > 1)
+
+
+_ARITY = {entry.name: entry.arity for entry in ops.OPS.values()}  # 0: any number (sum, dot)
+# the templates that are the same for every node of their op (leaky_relu's has the slope, pow's
+# derivative the exponent when it is a constant, sum and dot are written by trace_rules)
+_FIXED_TEMPLATES = {op: t for op, t in trace_rules.TEMPLATES.items() if op not in ("leaky_relu", "pow")}
+# mul and add written without str.format, as long as their templates are these (test_trace_rules)
+_PRODUCT_AND_SUM = {
+    op
+    for op, template in (("mul", ("{0} * {1}", ("{1}", "{0}"))), ("add", ("{0} + {1}", ("1.0", "1.0"))))
+    if trace_rules.TEMPLATES.get(op) == template
+}
 
 
 def _check_arity(node: Value) -> None:
@@ -567,9 +768,12 @@ class _Namer:
         self.taken: set[str] = set(trace_rules.HELPERS) | {"PathChanged"}
 
     def name(self, wanted: str, fallback: str) -> str:
-        if _usable(wanted) and wanted not in self.taken:
+        if wanted and wanted not in self.taken and _usable(wanted):
             self.taken.add(wanted)
             return wanted
+        if fallback not in self.taken:  # the usual case, without the loop below
+            self.taken.add(fallback)
+            return fallback
         for suffix in itertools.chain([""], (f"_{k}" for k in itertools.count(1))):
             candidate = fallback + suffix
             if candidate not in self.taken:
@@ -618,6 +822,23 @@ def _named_inputs(inputs: object) -> tuple[list[Value], list[str] | None]:
     return items, None  # type: ignore[return-value]
 
 
+def _data_values(data: object, inputs: list[Value]) -> list[Value]:
+    """``trace_values``'s ``data``: a sequence of Values, none of them also an input."""
+    if isinstance(data, (Value, str, bytes)) or not isinstance(data, Iterable):
+        raise TypeError(f"trace_values: data must be a sequence of Values, got {clip(repr(data))}")
+    values = list(data)
+    taken = set(inputs)
+    for i, item in enumerate(values):
+        if not isinstance(item, Value):
+            raise TypeError(
+                f"trace_values: data[{i}] must be a Value, got {type(item).__name__} {clip(repr(item))}"
+            )
+        if item in taken:
+            raise ValueError(f"trace_values: data[{i}] ({item!r}) is also an input (or given twice in data)")
+        taken.add(item)
+    return values
+
+
 def _path_names(paths: list[str]) -> list[str]:
     """Short names for dotted parameter paths: an attribute followed by an index becomes its
     initial and the index (``layers.0.neurons.3.w.2`` -> ``l0_n3_w2``, ``...neurons.3.b`` ->
@@ -659,8 +880,59 @@ def _literal(x: float) -> str:
     return repr(float(x))
 
 
+SUM_TERMS = 100  # terms of an adjoint's sum per line: Python's compiler recurses into a long sum
+
+
+def _sum_lines(bar: str, terms: list[str]) -> list[str]:
+    """``bar = t0 + t1 + ...``: the terms added left to right, as ``+=`` would add them one by one.
+
+    Each term is a name, a negated name, a product or a parenthesised group (``_times``), so
+    ``+`` splits the line exactly into the terms."""
+    lines = [f"    {bar} = {' + '.join(terms[:SUM_TERMS])}"]
+    for start in range(SUM_TERMS, len(terms), SUM_TERMS):
+        lines.append(f"    {bar} = {bar} + {' + '.join(terms[start : start + SUM_TERMS])}")
+    return lines
+
+
+CONSTANT_NAMES = frozenset(trace_rules.HELPERS)
+SELECT = re.compile(r"^\((-?\d[\d.e+-]*) if ([^()]*(?:\([^()]*\)[^()]*)*) else (-?\d[\d.e+-]*)\)$")
+
+
+def _folded(derivative: str) -> str:
+    """A local derivative that depends on no value of the trace (``1.0 / 2.0``, ``pow_grads(...)``
+    of constants), computed now with the code's own helpers: the number the code would compute."""
+    if derivative.isidentifier() or (derivative[:1] in "-0123456789" and _is_literal(derivative)):
+        return derivative  # the usual cases, found fast: a value's name, a number
+    if not set(NAME.findall(derivative)) <= CONSTANT_NAMES:
+        return derivative
+    try:
+        number = eval(derivative, {"__builtins__": {}, **trace_rules.HELPERS})  # our template, no user text
+    except (ArithmeticError, ValueError, TypeError):
+        return derivative  # left to fail at run time, where the engine's error is raised
+    return _literal(float(number)) if isinstance(number, (int, float)) else derivative
+
+
+def _is_literal(expr: str) -> bool:
+    try:
+        float(expr)
+    except ValueError:
+        return expr in ("inf", "-inf", "nan")
+    return True
+
+
 def _times(derivative: str, upstream: str, times: str = "*") -> str:
-    """``derivative * upstream``, the derivative in parentheses unless it is one term."""
+    """``derivative * upstream``, the derivative in parentheses unless it is one term.
+
+    Exact rewrites (the same number for every float, nan and infinities included): ``1.0 * u``
+    is ``u``, ``-1.0 * u`` is ``-u``; a derivative that is one of two
+    numbers by a condition (relu's ``(1.0 if a > 0.0 else 0.0)``) multiplies inside each branch,
+    ``(u if a > 0.0 else 0.0 * u)``, which saves the multiplication by 1.0.
+    """
+    if times == "*" and derivative[:1] == "(":
+        select = SELECT.match(derivative)
+        if select is not None and " if " not in select.group(2):
+            yes, condition, no = select.groups()
+            return f"({_times(yes, upstream)} if {condition} else {_times(no, upstream)})"
     if derivative == "1.0":
         return upstream
     if derivative == "-1.0":

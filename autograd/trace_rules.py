@@ -20,10 +20,17 @@ stored local derivatives) at random points, so the templates and the rules canno
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from typing import Any
 
 from autograd import ops
+
+# Before Python 3.12, sum() of floats adds them one by one, left to right, so a dot's line can be
+# written as its adds (``b + w0 * x0 + w1 * x1``: the same number, without a tuple and a call);
+# from 3.12 on sum() compensates rounding (Neumaier), so the code calls it, as ops.dot does.
+SUM_ADDS_IN_ORDER = sys.version_info < (3, 12)
+WRITTEN_ADDS = 100  # a wider dot calls sum(): a long chain of + nests too deep for Python's compiler
 
 # op -> (forward, local derivative of each input): each op's ``trace`` entry in ops.OPS
 TEMPLATES: dict[str, tuple[str, tuple[str, ...]]] = {o.name: o.trace for o in ops.OPS.values() if o.trace}
@@ -40,8 +47,11 @@ def forward_of(op: str, args: list[str], template: str | None = None) -> str:
         return f"fsum(({', '.join(args)},))"
     if op == "dot":  # Python's sum of w0*x0, w1*x1, ... starting at the bias, exactly as ops.dot adds
         n = len(args) // 2
+        start = args[-1] if len(args) > 2 * n else "0.0"
+        if SUM_ADDS_IN_ORDER and n <= WRITTEN_ADDS:  # the same adds as sum(), without the tuple and the call
+            return " + ".join([start, *(f"{w} * {x}" for w, x in zip(args[:n], args[n : 2 * n]))])
         products = "".join(f"{w} * {x}, " for w, x in zip(args[:n], args[n : 2 * n]))
-        return f"sum(({products}), {args[-1] if len(args) > 2 * n else '0.0'})"
+        return f"sum(({products}), {start})"
     return (template or TEMPLATES[op][0]).format(*args)
 
 

@@ -176,7 +176,7 @@ class ShapeCachedLoss:
         if self.names is not None:
             names = [*self.names, *(f"d{i}" for i in range(len(leaves)))]
         trace = trace_values(
-            lambda: self.loss(*values), [*self.parameters, *leaves], "loss", names, has_aux=self.has_aux
+            lambda: self.loss(*values), self.parameters, "loss", names, has_aux=self.has_aux, data=leaves
         )
         compiled = _compile(trace)
         self.traces += 1
