@@ -19,8 +19,8 @@ many steps.
 What to notice:
 - the loss falls from log 27 = 3.30 (a uniform guess over 26 letters and the boundary);
 - traces: one per name length met, however many steps;
-- the samples: after a hundred steps the model has learnt which letters start and end names and
-  that vowels and consonants take turns, not yet how to spell them all;
+- the samples: after 120 steps most can be said aloud (vowels and consonants mostly take
+  turns), and few are names yet;
 - the picture: head 0 at the third position of 'ada' (the 'd', predicting the last 'a'), for one
   of the head's four output numbers: the scores q·k/2 of the positions so far (it can look back,
   never ahead), their softmax (exp, the sum of the exps, each weight), and the weighted sum of
