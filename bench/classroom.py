@@ -7,7 +7,9 @@
 - the moons step (micrograd's demo, MLP(2,[16,16,1]), 100 points) on the node engine and
   compiled (``nn.CompiledLoss``, what ``chainrule train --fast`` runs), against the plain-float
   floor (``bench/floor.py``), in Pyodide and natively: the same Python (``MOONS``) runs in both,
-  interleaved (floor, node, compiled, floor, ...), medians; ratios to the floor.
+  interleaved (floor, node, compiled, floor, ...), medians; ratios to the floor;
+- a slider redraw on the live page laid out by viz-js (as ``show`` opens it in the classroom):
+  the lesson's neuron and an MLP(2, [3, 1]) loss, median of 50 moves.
 
 Needs Chromium, ``websocket-client`` and Pyodide (from the user cache or ``npm pack``, as
 ``chainrule classroom``). Every figure is a median over rounds; times drift on shared machines.
@@ -110,8 +112,9 @@ def folder_sizes(folder: Path) -> dict[str, float]:
     return {"files": len(files), "mb": raw / 1e6, "gzipped_mb": packed / 1e6}
 
 
-def ready_times(browser: Any, url: str) -> tuple[float, float]:
-    """Navigate to ``url``; (seconds from navigation start, seconds from the worker's start) to ready."""
+def ready_times(browser: Any, url: str) -> tuple[float, float, dict[str, float]]:
+    """Navigate to ``url``; seconds to ready from navigation start and from the worker's start, and
+    where the worker's went (``{pyodide, zip, imports}``)."""
     browser.send("Page.enable")
     browser.send("Runtime.enable")
     browser.send("Page.navigate", url=url)
@@ -120,10 +123,12 @@ def ready_times(browser: Any, url: str) -> tuple[float, float]:
         if time.monotonic() > deadline:
             raise RuntimeError(f"{url} did not load")
         time.sleep(0.02)
-    since_navigation, since_worker = browser.evaluate(
-        "classroom.ready.then(() => [performance.now() / 1000, classroom.readySeconds])", await_promise=True
+    since_navigation, since_worker, parts = browser.evaluate(
+        "classroom.ready.then(() => [performance.now() / 1000, classroom.readySeconds, "
+        "classroom.readyParts])",
+        await_promise=True,
     )
-    return float(since_navigation), float(since_worker)
+    return float(since_navigation), float(since_worker), parts
 
 
 def run(browser: Any, source: str) -> dict[str, str]:
@@ -150,6 +155,53 @@ def in_pyodide_moons(browser: Any, repeats: int) -> dict[str, float]:
     return row
 
 
+def redraw_pages(folder: Path) -> dict[str, str]:
+    """The live pages timed for a slider redraw, laid out in the browser (as ``show`` makes them in
+    the classroom), written into ``folder``: the lesson's neuron and an MLP(2, [3, 1]) loss."""
+    import nn
+    from autograd import Value
+    from autograd.see.page import live_page
+
+    x = Value(2.0, label="x")
+    w = Value(-3.0, label="w")
+    b = Value(1.0, label="b")
+    neuron = (x * w + b).tanh()
+    neuron.label = "out"
+    model = nn.MLP(2, [3, 1], seed=0)
+    mlp = model([Value(0.5, label="x1"), Value(-1.0, label="x2")])
+    pages = {"neuron": "redraw-neuron.html", "MLP(2,[3,1])": "redraw-mlp.html"}
+    (folder / pages["neuron"]).write_text(live_page(neuron, layout="browser"), encoding="utf-8")
+    (folder / pages["MLP(2,[3,1])"]).write_text(
+        live_page(mlp, layout="browser", model=model), encoding="utf-8"
+    )
+    return pages
+
+
+def redraw_ms(browser: Any, url: str, leaf: str, repeats: int) -> float:
+    """Median milliseconds of one slider move on the live page at ``url``: ``chainrule.set(leaf, x)``
+    (forward, backward, every number and colour written into the drawing), then the browser's
+    style and layout forced (``getBoundingClientRect``); paint is not included."""
+    browser.send("Page.navigate", url=url)
+    deadline = time.monotonic() + 60
+    while not browser.evaluate("!!window.chainrule && document.querySelector('#graph svg') !== null"):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not lay its graph out")
+        time.sleep(0.05)
+    times = browser.evaluate(
+        f"""(() => {{
+            const times = [], start = chainrule.value({json.dumps(leaf)});
+            for (let i = 0; i < {repeats}; i++) {{
+                const t = performance.now();
+                chainrule.set({json.dumps(leaf)}, start + 0.01 * (i + 1));
+                document.body.getBoundingClientRect();
+                times.push(performance.now() - t);
+            }}
+            return times;
+        }})()"""
+    )
+    return float(statistics.median(times))
+
+
 def native_moons(repeats: int) -> dict[str, float]:
     namespace: dict[str, Any] = {}
     exec(MOONS, namespace)
@@ -174,9 +226,10 @@ def main(argv: list[str] | None = None) -> int:
         figures["folder"] = folder_sizes(out)
         server = Server(out)
         url = f"{server.origin}/index.html"
-        cold: list[tuple[float, float]] = []
-        warm: list[tuple[float, float]] = []
+        cold: list[tuple[float, float, dict[str, float]]] = []
+        warm: list[tuple[float, float, dict[str, float]]] = []
         moons: dict[str, float] = {}
+        redraw: dict[str, float] = {}
         try:
             for round_ in range(args.rounds):
                 profiles = tempfile.TemporaryDirectory(
@@ -190,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
                             warm.append(ready_times(browser, url))
                         if round_ == args.rounds - 1:
                             moons = in_pyodide_moons(browser, args.repeats)
+                            for name, page in redraw_pages(out).items():
+                                leaf = "x" if name == "neuron" else "x1"
+                                redraw[name] = redraw_ms(browser, f"{server.origin}/{page}", leaf, 50)
                     finally:
                         browser.close()
             outside = [p for p in server.log if not (out / p.lstrip("/").split("?")[0]).is_file()]
@@ -199,13 +255,23 @@ def main(argv: list[str] | None = None) -> int:
             server.close()
     figures["ready_cold_s"] = [statistics.median(c[0] for c in cold), statistics.median(c[1] for c in cold)]
     figures["ready_warm_s"] = [statistics.median(w[0] for w in warm), statistics.median(w[1] for w in warm)]
+    for name, loads in (("cold", cold), ("warm", warm)):
+        figures[f"ready_{name}_parts_s"] = {
+            part: statistics.median(load[2][part] for load in loads) for part in ("pyodide", "zip", "imports")
+        }
     figures["moons_pyodide_s"] = moons
     figures["moons_native_s"] = native_moons(args.repeats)
+    figures["redraw_ms"] = redraw
     folder = figures["folder"]
     print(f"folder: {folder['files']} files, {folder['mb']:.1f} MB, gzipped {folder['gzipped_mb']:.1f} MB")
     for name in ("cold", "warm"):
         nav, worker = figures[f"ready_{name}_s"]
-        print(f"ready, {name}: {nav:.2f} s from navigation start ({worker:.2f} s from the worker's start)")
+        parts = figures[f"ready_{name}_parts_s"]
+        print(
+            f"ready, {name}: {nav:.2f} s from navigation start ({worker:.2f} s from the worker's start: "
+            f"Pyodide {parts['pyodide']:.2f} s, chainrule.zip {parts['zip']:.2f} s, "
+            f"imports {parts['imports']:.2f} s)"
+        )
     print(f"{'moons step':<34}{'Pyodide':>12}{'native':>12}{'Pyodide/native':>16}")
     labels = {
         "floor": "plain-float floor",
@@ -221,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{runtime}: node engine {row['node'] / row['floor']:.1f}x the floor, compiled "
             f"{row['compiled'] / row['floor']:.2f}x (traced and compiled once in {row['compile']:.2f} s)"
         )
+    for name, ms in redraw.items():
+        print(f"slider redraw, {name} (viz-js layout): {ms:.1f} ms (set, forward, backward, DOM, layout)")
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -40,7 +40,10 @@
       await new Promise((resolve, reject) => {
         fresh.onmessage = (event) => {
           const message = event.data;
-          if (message.type === "ready") resolve();
+          if (message.type === "ready") {
+            classroom.readyParts = message.seconds;
+            resolve();
+          }
           else if (message.type === "failed") reject(new Error(message.error));
           else received(message);
         };
@@ -123,7 +126,8 @@
   let pageSetUp = false;
   const classroom = {
     ready: null,
-    readySeconds: null,
+    readySeconds: null,  // seconds from the worker's start to ready
+    readyParts: null,    // where they went: {pyodide, zip, imports}
     run,
     stop,
     get running() { return current !== null; },
