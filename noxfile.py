@@ -44,9 +44,24 @@ def no_torch(session: nox.Session) -> None:
 
 
 # The mutation session's settings (mutmut reads them from setup.cfg in the folder it runs in).
+# do_not_mutate_patterns: the lines of trace.py's read watch (``_WatchedData.__get__``) that look
+# at their caller's frame (``sys._getframe(1)``). mutmut calls every function it mutates through a
+# trampoline of its own, so there the caller would be mutmut, never the engine, and every traced
+# read would be refused: the clean run fails. A function with no mutants keeps no trampoline.
 MUTMUT_CONFIG = """[mutmut]
 source_paths=autograd/
 only_mutate={only}
+do_not_mutate_patterns=
+    def __get__\\(self, value: Value \\| None
+    ^\\s{{8}}if value is None:$
+    ^\\s{{12}}return self$
+    number = _SLOT\\.__get__\\(value, owner\\)
+    ^\\s{{8}}watch = _watching\\.get\\(\\)$
+    ^\\s{{8}}if watch is not None:$
+    ^\\s{{12}}frame = sys\\._getframe\\(1\\)$
+    ^\\s{{12}}if _caller_refused\\(frame\\):$
+    ^\\s{{16}}watch\\.refuse\\(value, "\\.data", frame\\)$
+    ^\\s{{8}}return number$
 pytest_add_cli_args_test_selection={tests}
 pytest_add_cli_args=
     -m
@@ -70,19 +85,22 @@ def mutants(session: nox.Session) -> None:
     """Mutation testing with mutmut: which single-line bugs the fast loop misses (docs/testing.md).
 
     Not part of the default sessions or CI (minutes per module). Runs in a copy of the tree, so
-    mutmut's setup.cfg and mutants/ folder never land in the checkout. Arguments: the module to
-    mutate and the tests to run, e.g. ``nox -s mutants -- autograd/trace.py tests/engine/``
-    (default: autograd/ops.py against tests/engine/).
+    mutmut's setup.cfg and mutants/ folder never land in the checkout. Arguments: the modules to
+    mutate (comma-separated) and the tests to run, e.g.
+    ``nox -s mutants -- autograd/value.py,autograd/backward.py tests/engine/`` (default:
+    autograd/ops.py against tests/engine/). The page's JavaScript has its own runner,
+    ``python tests/js/mutate_page.py``.
     """
     import shutil
     import tempfile
 
     only, tests = (session.posargs + ["autograd/ops.py", "tests/engine/"][len(session.posargs) :])[:2]
+    modules = "\n    ".join(only.split(","))
     session.install("-e", ".[dev,cli]", "mutmut==3.8.1")
     work = tempfile.mkdtemp(prefix="chainrule-mutants-")
     shutil.copytree(".", work, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".git", ".nox", "mutants"))
     with open(f"{work}/setup.cfg", "w", encoding="utf-8") as f:
-        f.write(MUTMUT_CONFIG.format(only=only, tests=tests))
+        f.write(MUTMUT_CONFIG.format(only=modules, tests=tests))
     session.chdir(work)
     session.run("mutmut", "run", "--max-children", "2")
     session.run("mutmut", "results")
