@@ -267,3 +267,18 @@ def test_the_start_page_lists_the_parts_in_order_and_has_python_too(browser, ser
     )
     assert seconds > 0
     screenshot(browser, "classroom-index.png")
+
+
+def test_a_page_opened_as_a_file_says_to_serve_the_folder(browser, folder):
+    browser.open(folder / f"{PARTS[0].slug}.html", ready="!!window.classroom")
+    deadline = time.monotonic() + 30
+    while not browser.evaluate("document.getElementById('status').textContent").startswith("Python could not"):
+        assert time.monotonic() < deadline, browser.evaluate("document.getElementById('status').textContent")
+        time.sleep(0.05)
+    status = browser.evaluate("document.getElementById('status').textContent")
+    assert "opened as a file" in status and "python3 -m http.server" in status
+    browser.evaluate("document.getElementById('run').click()")
+    time.sleep(0.5)
+    assert browser.evaluate("document.getElementById('output').textContent").startswith(
+        "Python could not start: this page was opened as a file"
+    )

@@ -57,9 +57,18 @@
       classroom.readySeconds = seconds;
       emit("state", { state: "ready", seconds });
     })();
-    ready.catch((error) => emit("state", { state: "failed", error: String(error.message || error) }));
+    ready.catch((error) => emit("state", { state: "failed", error: startError(error) }));
     classroom.ready = ready;
     return ready;
+  }
+
+  // Why Python could not start, in words a teacher can act on.
+  function startError(error) {
+    if (location.protocol === "file:") {
+      return "this page was opened as a file; browsers run Python only from a web server: serve the folder " +
+        "(e.g. python3 -m http.server --directory FOLDER 8000) and open http://localhost:8000/";
+    }
+    return String((error && error.message) || error);
   }
 
   function received(message) {
@@ -222,7 +231,11 @@
       }
     });
     function runEditor() {
-      if (!room.running) room.run(code.value);
+      if (room.running) return;
+      room.run(code.value).catch((error) => {
+        output.textContent = "";
+        append(`Python could not start: ${startError(error)}\n`, "error");
+      });
     }
     document.getElementById("run").addEventListener("click", runEditor);
     document.getElementById("stop").addEventListener("click", () => room.stop());
