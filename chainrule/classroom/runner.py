@@ -7,7 +7,8 @@ runs (output as it comes, a graph to show) goes through ``post(kind, text)``, a 
 worker gives it.
 
 - The code runs in one namespace per page (a second run sees the first run's names), as
-  ``__main__``; ``show(v)`` is in it: the live graph page of ``v``, laid out in the browser.
+  ``__main__``; ``show(v)`` is in it: the live graph page of ``v``, laid out in the browser (or
+  the flipbook of a recorded run, or a matrix view's page).
 - Output is kept up to ``limit`` bytes (UTF-8) per stream and run; the rest is counted and said:
   ``output truncated: N more bytes``.
 - An exception is given back as Python's traceback text, from the learner's first line on (the
@@ -147,18 +148,19 @@ class Runner:
         return {"stdout": stdout.text(), "stderr": stderr.text(), "error": error}
 
     def show(self, what: Any, **options: Any) -> None:
-        """Open ``what`` (a ``Value``) as the live graph page beside the editor.
+        """Open ``what`` as a page below the editor: what ``autograd.show`` shows in a notebook.
 
-        The page is ``render_steps``'s, laid out in the browser by viz-js (``layout="browser"``:
-        no ``dot`` program runs in a browser); ``options`` go to ``render_steps`` (``max_nodes=``,
-        ``edge_labels=``, ``params=``, ...). The graph is read, never changed.
+        A ``Value``: the live graph page (``render_steps``'s), laid out in the browser by viz-js
+        (``layout="browser"``: no ``dot`` program runs in a browser); the graph is read, never
+        changed. A recorded training run (``nn.TrainingRecorder`` or its ``as_dict()``): the
+        flipbook. A ``matrix_view``: the matrix lens page. ``options`` go to those
+        (``max_nodes=``, ``edge_labels=``, ``model=``, ``title=``, ...).
         """
-        if not isinstance(what, Value):
-            raise TypeError(f"show: expected a Value, got {type(what).__name__}")
-        from autograd.see.page import live_page
+        from autograd.see.notebook import show as inline_page
 
-        options.setdefault("layout", "browser")
-        self.post("show-html", live_page(what, **options))
+        if isinstance(what, Value):
+            options.setdefault("layout", "browser")
+        self.post("show-html", inline_page(what, **options).html)
 
 
 def _traceback_text(err: BaseException) -> str:

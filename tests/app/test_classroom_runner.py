@@ -103,9 +103,28 @@ def test_show_passes_its_options_to_render_steps():
     assert "ValueError: render_steps: the graph has 5 nodes, more than max_nodes=2" in result["error"]
 
 
+def test_show_of_a_recorded_run_is_the_flipbook():
+    posts: list[tuple[str, str]] = []
+    room = Runner(lambda kind, text: posts.append((kind, text)))
+    result = room.run(
+        "import nn\nfrom nn.record import TrainingRecorder\n"
+        "X, y = nn.data.make_moons(20, noise=0.1, seed=3)\nmodel = nn.MLP(2, [3, 1], seed=1)\n"
+        "optimizer = nn.SGD(model.parameters(), lr=0.1)\nrecorder = TrainingRecorder(model, X, y, grid=8)\n"
+        "for _ in range(3):\n"
+        "    loss = nn.hinge([model(x) for x in X], [2.0 * t - 1.0 for t in y])\n"
+        "    optimizer.zero_grad(); loss.backward(); recorder.record(loss); optimizer.step()\n"
+        "show(recorder, title='three steps')\n"
+    )
+    assert result["error"] == ""
+    [(kind, page)] = posts
+    from autograd.see.flipbook import flipbook_page
+
+    assert kind == "show-html" and page == flipbook_page(room.namespace["recorder"].as_dict(), title="three steps")
+
+
 def test_show_of_something_else_is_a_type_error_in_the_output():
     error = Runner().run("show(3.0)")["error"]
-    assert "TypeError: show: expected a Value, got float" in error
+    assert "TypeError: show: expected a Value, a recorded training run" in error and "got float" in error
 
 
 def test_source_that_is_not_text_is_refused():
