@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import linecache
 import sys
-import time
 import traceback
 import types
 from collections.abc import Callable
@@ -28,7 +27,10 @@ from typing import Any
 from autograd.value import Value
 
 LIMIT = 200_000  # bytes of output kept per stream and run
-FLUSH_SECONDS = 0.1  # how often output is handed to the page while code runs
+# Output is handed to the page line by line, as a terminal shows it (line-buffered), or every
+# FLUSH_BYTES of a line without an end. No time-based buffering: nothing in the page's Python could
+# hand over text left waiting while the code computes on in silence.
+FLUSH_BYTES = 4096
 
 Post = Callable[[str, str], None]
 
@@ -40,8 +42,8 @@ def _no_post(kind: str, text: str) -> None:
 class CappedStream:
     """A text stream that keeps its first ``limit`` bytes (UTF-8) and counts the rest.
 
-    Kept text is also handed to ``post(name, text)`` in pieces, at most every ``FLUSH_SECONDS``
-    (and by ``flush()``), so the page shows output while the code still runs.
+    Kept text is also handed to ``post(name, text)`` at each line's end (or every ``FLUSH_BYTES``
+    of a long line, and by ``flush()``), so the page shows output while the code still runs.
     """
 
     def __init__(self, name: str, post: Post, limit: int = LIMIT) -> None:
@@ -52,7 +54,7 @@ class CappedStream:
         self.kept_bytes = 0
         self.dropped_bytes = 0
         self.pending: list[str] = []
-        self.last_post = time.monotonic()
+        self.pending_bytes = 0
 
     def write(self, text: str) -> int:
         if not isinstance(text, str):
@@ -65,18 +67,20 @@ class CappedStream:
             piece = data[: max(room, 0)].decode("utf-8", "ignore")  # never half a character
             self.dropped_bytes += len(data) - len(piece.encode("utf-8", "surrogateescape"))
         if piece:
+            size = len(piece.encode("utf-8", "surrogateescape"))
             self.kept.append(piece)
             self.pending.append(piece)
-            self.kept_bytes += len(piece.encode("utf-8", "surrogateescape"))
-        if self.pending and time.monotonic() - self.last_post >= FLUSH_SECONDS:
-            self.flush()
+            self.kept_bytes += size
+            self.pending_bytes += size
+            if "\n" in piece or self.pending_bytes >= FLUSH_BYTES:
+                self.flush()
         return len(text)
 
     def flush(self) -> None:
         if self.pending:
             self.post(self.name, "".join(self.pending))
             self.pending.clear()
-        self.last_post = time.monotonic()
+            self.pending_bytes = 0
 
     def isatty(self) -> bool:
         return False

@@ -327,3 +327,20 @@ def test_show_opens_the_same_page_as_native_python_makes(browser, server, source
     time.sleep(2)
     browser.evaluate("document.getElementById('graph').scrollIntoView()")
     screenshot(browser, f"classroom-show-{'flipbook' if 'recorder' in source else 'live'}.png")
+
+
+def test_output_appears_while_the_code_still_runs(browser, server):
+    open_page(browser, f"{server.origin}/{PARTS[0].slug}.html")
+    source = (
+        "import time\nprint('first line')\nstart = time.perf_counter()\n"
+        "while time.perf_counter() - start < 4.0:\n    pass\nprint('last line')\n"
+    )
+    browser.evaluate(f"window.slow = classroom.run({json.dumps(source)}); 0")
+    deadline = time.monotonic() + 30
+    while "first line" not in browser.evaluate("document.getElementById('output').textContent"):
+        assert time.monotonic() < deadline, "the first line never reached the page"
+        time.sleep(0.05)
+    assert browser.evaluate("classroom.running") is True  # shown while Python still loops
+    assert "last line" not in browser.evaluate("document.getElementById('output').textContent")
+    result = browser.evaluate("window.slow", await_promise=True)
+    assert result["stdout"] == "first line\nlast line\n"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from chainrule.classroom import runner as runner_module
 from chainrule.classroom.runner import LIMIT, CappedStream, Runner
 
 
@@ -66,15 +65,27 @@ def test_the_limit_counts_bytes_and_never_splits_a_character():
     assert stream.text() == "éé\n[output truncated: 4 more bytes]\n"
 
 
-def test_the_page_gets_the_output_while_the_code_runs(monkeypatch):
-    monkeypatch.setattr(runner_module, "FLUSH_SECONDS", 0.0)  # every write is handed on at once
+def test_the_page_gets_each_line_as_it_is_printed():
     posts: list[tuple[str, str]] = []
-    result = Runner(lambda kind, text: posts.append((kind, text))).run(
-        "for i in range(3):\n    print(i)\nprint('x' * 300_000)\n"
-    )
+    seen_at_line: list[int] = []
+    room = Runner(lambda kind, text: posts.append((kind, text)))
+    room.namespace["mark"] = lambda: seen_at_line.append(len(posts))
+    result = room.run("print('a'); mark()\nprint('b', end=''); mark()\nprint('c'); mark()\nprint('x' * 300_000)\n")
+    assert seen_at_line == [1, 1, 2]  # 'a\n' handed on at once; 'b' waits for its line's end
+    assert posts[:2] == [("stdout", "a\n"), ("stdout", "bc\n")]
     streamed = "".join(text for kind, text in posts if kind == "stdout")
-    assert streamed == "0\n1\n2\n" + "x" * (LIMIT - 6)  # what was kept, no more
+    assert streamed == "a\nbc\n" + "x" * (LIMIT - 5)  # what was kept, no more
     assert result["stdout"].startswith(streamed)
+
+
+def test_a_long_line_without_an_end_is_handed_on_in_pieces():
+    posts: list[str] = []
+    stream = CappedStream("stdout", lambda kind, text: posts.append(text))
+    for _ in range(12):
+        stream.write("y" * 1000)
+    assert posts == ["y" * 5000, "y" * 5000]  # FLUSH_BYTES = 4096 passed at the fifth and tenth writes
+    stream.flush()
+    assert posts == ["y" * 5000, "y" * 5000, "y" * 2000]
 
 
 def test_a_write_that_is_not_text_is_the_learners_type_error():

@@ -212,7 +212,22 @@
       span.textContent = text;
       output.appendChild(span);
     }
-    room.on("output", ({ stream, text }) => append(text, stream));
+    // Output arrives line by line; the page writes what came since the last frame at once.
+    let arrived = [];
+    room.on("output", ({ stream, text }) => {
+      if (arrived.length === 0) requestAnimationFrame(showArrived);
+      arrived.push([stream, text]);
+    });
+    function showArrived() {
+      let k = 0;
+      while (k < arrived.length) {  // runs of one stream become one span
+        let text = "";
+        const stream = arrived[k][0];
+        for (; k < arrived.length && arrived[k][0] === stream; k++) text += arrived[k][1];
+        append(text, stream);
+      }
+      arrived = [];
+    }
     room.on("show", ({ html }) => {
       graph.hidden = false;
       frame.srcdoc = html;
@@ -221,9 +236,11 @@
     });
     room.on("state", ({ state, result }) => {
       if (state === "running") {  // any run: the Run button's or classroom.run's
+        arrived = [];
         output.textContent = "";
         graph.hidden = true;
       } else if (state === "done") {
+        arrived = [];
         output.textContent = "";  // the final text, with "output truncated" where it was
         append(result.stdout, "stdout");
         append(result.stderr, "stderr");
