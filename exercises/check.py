@@ -20,6 +20,10 @@ differences of it with ``autograd.check_op`` (``check_backward`` for the microgr
   a function that does not return within ``--timeout`` seconds (loading the file: three times
   that), or more than 1 MB of prints stops the grading of that exercise with a message saying
   so. The last lines sum up: each exercise passes, or is wrong with the kinds of its mistakes.
+- In a Python that cannot start a process (Pyodide, in the classroom's page: sys.platform
+  "emscripten"), your code runs in the grader's own Python instead (``InProcessLearner``), with
+  the same requests, replies and verdicts; what that weakens is listed there and in
+  docs/exercises.md. ``grade_functions(globals())`` grades every exercise a page defines.
 - The points are drawn afresh each run from a seed (printed; ``--seed`` repeats a run), so an
   answer that only knows the points of an earlier run fails.
 - An answer computed by the engine (``Value`` ops, ``backward()``, ``autograd.grad``) or by what
@@ -37,9 +41,12 @@ from __future__ import annotations
 import argparse
 import ast
 import builtins
+import importlib.util
 import inspect
+import io
 import json
 import math
+import operator
 import os
 import queue
 import random
@@ -296,6 +303,10 @@ class LearnerProcess:
             )
         return reply
 
+    def ended(self) -> bool:
+        """Whether the process has ended (stopped, or ended by the learner's code)."""
+        return self.process.poll() is not None
+
     def take_printed(self) -> str:
         """What the learner's code printed since the last call, cut to PRINT_SHOWN characters."""
         time.sleep(0.05)  # let the reader thread catch up with the prints made just now
@@ -361,10 +372,290 @@ class LearnerProcess:
             pass
 
 
+# --- the learner's code in this process, where no process can be started (Pyodide) ------------------
+
+
+def processes_available() -> bool:
+    """Whether this Python can start a process: not in a browser (Pyodide: sys.platform "emscripten")."""
+    return sys.platform not in ("emscripten", "wasi")
+
+
+# Modules whose code makes the verdicts, kept as they were while the learner's code runs in-process.
+GUARDED_STDLIB = (
+    "builtins", "math", "cmath", "decimal", "fractions", "statistics", "random", "json", "operator",
+)  # fmt: skip
+
+
+class _Unchanged:
+    """The attributes of the modules and classes that grade, put back after the learner's code ran.
+
+    In a process of its own the learner's code cannot reach the grader; in this process it can
+    (``Report.ok = property(lambda self: True)``, ``math.tanh = ...``, ``check_op.__code__ = ...``).
+    Each module's and class's namespace, and each function's code and defaults, is kept when
+    grading starts and restored after every run of the learner's code: a name replaced is put
+    back, a name added is removed (a submodule imported meanwhile is left), a function's code and
+    defaults are put back. What this does not reach: the contents of lists and dicts the grader
+    reads (``EXERCISES``, the op tables), objects of other modules, C-level state.
+    """
+
+    def __init__(self, modules: list[types.ModuleType]) -> None:
+        self.namespaces: list[tuple[Any, dict[str, Any], bool, list[str], list[Any]]] = []
+        functions: list[types.FunctionType] = []
+        seen: set[int] = set()
+        for module in modules:
+            self._keep(module, True, seen, functions)
+            for value in list(module.__dict__.values()):
+                if isinstance(value, type) and value.__module__ == module.__name__ and _mutable(value):
+                    self._keep(value, False, seen, functions)
+        self.functions = functions
+        self.codes = [f.__code__ for f in functions]
+        self.defaults = [f.__defaults__ for f in functions]
+        self.kwdefaults = [f.__kwdefaults__ for f in functions]
+
+    def _keep(self, owner: Any, is_module: bool, seen: set[int], functions: list[types.FunctionType]) -> None:
+        if id(owner) in seen:
+            return
+        seen.add(id(owner))
+        saved = dict(owner.__dict__)
+        self.namespaces.append((owner, saved, is_module, list(saved), list(saved.values())))
+        for value in saved.values():
+            if isinstance(value, types.FunctionType) and id(value) not in seen:
+                seen.add(id(value))
+                functions.append(value)
+
+    def restore(self, _all: Any = all, _map: Any = map, _len: Any = len, _same: Any = operator.is_) -> None:
+        """Put back every name, code and default that changed since grading started.
+
+        Unchanged is checked by identity, in C (``map(operator.is_, ...)``): about 0.1 ms for
+        the few thousand names, since this runs after each of the ~300 calls of an exercise.
+        """
+        # the builtins it uses are bound when check.py is imported: the learner's code may replace them
+        for owner, saved, is_module, keys, values in self.namespaces:
+            current = owner.__dict__
+            if (
+                _len(current) == _len(keys)
+                and _all(_map(_same, current.values(), values))
+                and _all(_map(_same, current.keys(), keys))
+            ):
+                continue
+            for name in [k for k in current if k not in saved]:
+                if not (is_module and isinstance(current[name], types.ModuleType)):
+                    _set(owner, name, None, delete=True)
+            for name, value in saved.items():
+                if current.get(name, _Unchanged) is not value:
+                    _set(owner, name, value)
+        functions = self.functions
+        if not (
+            _all(_map(_same, _map(_code, functions), self.codes))
+            and _all(_map(_same, _map(_defaults, functions), self.defaults))
+            and _all(_map(_same, _map(_kwdefaults, functions), self.kwdefaults))
+        ):
+            kept = zip(functions, self.codes, self.defaults, self.kwdefaults)
+            for function, code, defaults, kwdefaults in kept:
+                function.__code__, function.__defaults__, function.__kwdefaults__ = code, defaults, kwdefaults
+
+
+def _mutable(cls: type) -> bool:
+    """Whether a class's attributes can be set (not a built-in or C type: Py_TPFLAGS_IMMUTABLETYPE)."""
+    return not cls.__flags__ & (1 << 8)
+
+
+_code = operator.attrgetter("__code__")
+_defaults = operator.attrgetter("__defaults__")
+_kwdefaults = operator.attrgetter("__kwdefaults__")
+
+
+def _set(owner: Any, name: str, value: Any, delete: bool = False) -> None:
+    """Set (or delete) a module's or a class's attribute; one that cannot be (a C type's) is left."""
+    try:
+        if isinstance(owner, types.ModuleType):
+            if delete:
+                del owner.__dict__[name]
+            else:
+                owner.__dict__[name] = value
+        elif delete:
+            type.__delattr__(owner, name)
+        else:
+            type.__setattr__(owner, name, value)
+    except (AttributeError, TypeError, KeyError):
+        pass
+
+
+class _Prints:
+    """Where the learner's prints go in-process: kept up to PRINT_SHOWN, stopped past PRINT_LIMIT."""
+
+    def __init__(self) -> None:
+        self.kept: list[str] = []
+        self.size = 0
+        self.total = 0
+        self.what = ""
+        self.stop: Stopped | None = None  # why the learner's code was stopped, even if it caught that
+
+    def write(self, text: str) -> int:
+        self.total += len(text)
+        room = PRINT_SHOWN - self.size
+        if room > 0:
+            self.kept.append(text[:room] + ("\n..." if len(text) > room else ""))
+            self.size += min(room, len(text))
+        if self.total > PRINT_LIMIT:
+            self.stop = Stopped(
+                "prints", f"printed more than {PRINT_LIMIT // 1_000_000} MB when {self.what}: print less"
+            )
+            raise self.stop
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+class InProcessLearner:
+    """The learner's code run in this process, for a Python that cannot start one (Pyodide).
+
+    It answers the grader as ``LearnerProcess`` does, with the same requests and replies (each
+    sent through JSON, so only numbers and what ``run_learner.encode`` writes cross), the same
+    record of engine calls (``sys.setprofile``), the same limits, and the same verdicts. What the
+    process boundary did is done here another way, or weakens (docs/exercises.md says so):
+
+    - prints are kept by replacing ``sys.stdout`` and ``sys.stderr`` while the learner's code runs
+      (and ``input()`` reads nothing); more than 1 MB stops the grading of that exercise;
+    - the timeout is a trace function (``sys.settrace``) that stops the code at the next line
+      after the time is up: a loop inside one C call (``math.factorial(10**9)``) is not
+      stopped, nor is code that catches BaseException or turns tracing off; the page's Stop
+      button ends those (the worker is ended);
+    - ``sys.exit()`` is reported as the code ending the grading; ``os._exit()`` ends the page's
+      Python;
+    - the grader's code is the learner's code's neighbour: ``_Unchanged`` puts back what the
+      learner's code replaced in the modules that grade, after each run of it; what it does not
+      reach (the contents of the grader's tables) a learner's code could change on purpose.
+    """
+
+    def __init__(self, first: dict[str, Any], timeout: float) -> None:
+        self.timeout = timeout
+        self.engine_uses: dict[str, list[str]] = {}
+        self.unhooked: set[str] = set()
+        self._prints = _Prints()
+        self._ended = False
+        self.runner = _runner_module()
+        self.engine_dirs = self.runner._engine_dirs()
+        self._module_name = ""
+        modules = [m for n, m in list(sys.modules.items()) if _grading_module(n) and m is not None]
+        self._unchanged = _Unchanged(modules)
+        if "namespace" in first:  # functions already defined in this Python (a page's editor)
+            self.namespace: dict[str, Any] = dict(first["namespace"])
+            self.loaded: dict[str, Any] = {"loaded": True}
+            return
+        self.namespace = {}
+        name = os.path.splitext(os.path.basename(str(first.get("file", ""))))[0]
+        self._module_name = name if "file" in first else "learner"
+        self.loaded = self._run(
+            "loading your code", 3 * timeout, lambda: self.runner._load(json.loads(json.dumps(first)))
+        )
+
+    def ended(self) -> bool:
+        """Whether the last request was stopped (a fresh load is then made, as a new process would)."""
+        return self._ended
+
+    def ask(self, request: dict[str, Any], what: str = "", timeout: float | None = None) -> dict[str, Any]:
+        """Answer one request as the learner's process would, through JSON."""
+        timeout = self.timeout if timeout is None else timeout
+        sent = json.loads(json.dumps(request))
+        reply = self._run(what, timeout, lambda: self.runner._answer(self.namespace, sent, self.engine_dirs))
+        return dict(json.loads(json.dumps(reply, allow_nan=True)))
+
+    def _run(self, what: str, timeout: float, work: Callable[[], Any]) -> Any:
+        """``work()`` with the learner's prints kept, a deadline, the grader put back after it."""
+        self._prints.what = what
+        deadline = time.monotonic() + timeout
+
+        def tracer(frame: types.FrameType, event: str, arg: Any) -> Any:
+            if time.monotonic() > deadline:
+                self._prints.stop = Stopped(
+                    "timeout",
+                    f"did not return within {timeout:g} s when {what} (an endless loop? "
+                    "python exercises/check.py --timeout N allows longer)",
+                )
+                raise self._prints.stop
+            return tracer
+
+        saved = sys.stdin, sys.stdout, sys.stderr, os.environ.get(GRADING)
+        os.environ[GRADING] = "1"  # check() in the learner's code: nothing to start
+        sys.stdin, sys.stdout, sys.stderr = io.StringIO(""), self._prints, self._prints  # type: ignore[assignment]
+        sys.settrace(tracer)
+        self._prints.stop = None
+        try:
+            result = work()
+            if self._prints.stop is not None:  # caught by the learner's code, or by _load
+                raise self._prints.stop
+        except Stopped:
+            self._ended = True
+            raise
+        except (SystemExit, KeyboardInterrupt) as err:
+            self._ended = True
+            code = err.code if isinstance(err, SystemExit) else "KeyboardInterrupt"
+            raise Stopped("ended", f"your code ended the grading ({code!r}) when {what}") from None
+        finally:
+            sys.settrace(None)
+            sys.setprofile(None)
+            sys.stdin, sys.stdout, sys.stderr = saved[:3]
+            if saved[3] is None:
+                os.environ.pop(GRADING, None)
+            else:
+                os.environ[GRADING] = saved[3]
+            self._unchanged.restore()
+        if isinstance(result, tuple):  # _load: (namespace, error)
+            namespace, error = result
+            if error:
+                return {"loaded": False, **error}
+            self.namespace = namespace
+            return {"loaded": True}
+        return result
+
+    def take_printed(self) -> str:
+        """What the learner's code printed since the last call, cut to PRINT_SHOWN characters."""
+        text = "".join(self._prints.kept)
+        self._prints.kept, self._prints.size = [], 0
+        return text
+
+    def close(self, kill: bool = False) -> None:
+        """Forget the learner's module (a file loaded here is in sys.modules while it is graded)."""
+        module = sys.modules.get(self._module_name) if self._module_name else None
+        if module is not None and self.namespace.get("__name__") == getattr(module, "__name__", None):
+            del sys.modules[self._module_name]
+
+
+def _grading_module(name: str) -> bool:
+    """A module whose code makes the verdicts: the grader, the engine, its learning tools, the stdlib used."""
+    top = name.split(".")[0]
+    return (
+        name in GUARDED_STDLIB
+        or name in (__name__, RUNNER_MODULE)
+        or (top == "autograd" and not name.startswith("autograd.see"))
+    )
+
+
+Learner = LearnerProcess | InProcessLearner  # where the learner's code runs
+RUNNER_MODULE = "exercises_run_learner"  # run_learner.py as this process imports it, by its path
+
+
+def _runner_module() -> types.ModuleType:
+    """``run_learner.py`` imported in this process (once), for its loading, answering and recording."""
+    module = sys.modules.get(RUNNER_MODULE)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(RUNNER_MODULE, RUNNER)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[RUNNER_MODULE] = module
+        spec.loader.exec_module(module)
+    return module
+
+
 # --- the learner's functions, as the grader sees them: proxies that ask the process -----------------
 
 
-def derivative_proxy(process: LearnerProcess, name: str) -> Callable[..., Any]:
+def derivative_proxy(process: Learner, name: str) -> Callable[..., Any]:
     """A function that asks the learner's process for ``name``'s result at the given numbers."""
 
     def derivative(*args: Any) -> Any:
@@ -375,7 +666,7 @@ def derivative_proxy(process: LearnerProcess, name: str) -> Callable[..., Any]:
     return derivative
 
 
-def backward_proxy(process: LearnerProcess, name: str) -> Callable[..., Any]:
+def backward_proxy(process: Learner, name: str) -> Callable[..., Any]:
     """A micrograd-style backward that asks the learner's, and mirrors the grads and data it changed."""
 
     def backward(*values: Value) -> Any:
@@ -396,7 +687,7 @@ def backward_proxy(process: LearnerProcess, name: str) -> Callable[..., Any]:
     return backward
 
 
-def _ask(process: LearnerProcess, name: str, request: dict[str, Any], point: list[float]) -> dict[str, Any]:
+def _ask(process: Learner, name: str, request: dict[str, Any], point: list[float]) -> dict[str, Any]:
     where = ", ".join(f"{v:.4g}" for v in point)
     reply = process.ask({"function": name, **request}, what=f"{name} was called at ({where})")
     if reply.get("missing"):
@@ -606,7 +897,7 @@ def draw_domain(
     )
 
 
-def grade_in(process: LearnerProcess, name: str, seed: int) -> Verdict:
+def grade_in(process: Learner, name: str, seed: int) -> Verdict:
     """Grade the function ``name`` of the learner's code running in ``process``."""
     exercise_name, is_backward = exercise_of(name)
     exercise = EXERCISES[exercise_name]
@@ -675,31 +966,60 @@ def grade_file(
     path: str | os.PathLike[str], seed: int, timeout: float = 10.0
 ) -> tuple[list[Verdict], Problem | None]:
     """Grade every exercise in the file at ``path``: the verdicts, and why the file did not run (or None)."""
+    return _grade_all({"file": str(path)}, seed, timeout)
+
+
+def _grade_all(first: dict[str, Any], seed: int, timeout: float) -> tuple[list[Verdict], Problem | None]:
+    """Every exercise graded in the learner's code that ``first`` gives; a stopped one gets a fresh start."""
     verdicts: list[Verdict] = []
-    process: LearnerProcess | Problem | None = None
+    process: Learner | Problem | None = None
     try:
         for name in NAMES:
-            if process is None or (
-                isinstance(process, LearnerProcess) and process.process.poll() is not None
-            ):
-                process = start({"file": str(path)}, timeout)  # the first, or the last one was stopped
+            if process is None or (not isinstance(process, Problem) and process.ended()):
+                process = start(first, timeout)  # the first, or the last one was stopped
             if isinstance(process, Problem):
                 return verdicts, process
             verdicts.append(grade_in(process, name, seed))
     finally:
-        if isinstance(process, LearnerProcess):
+        if process is not None and not isinstance(process, Problem):
             process.close()
     return verdicts, None
 
 
-def start(first: dict[str, str], timeout: float) -> LearnerProcess | Problem:
-    """A LearnerProcess running the learner's code, or the Problem of why that code did not run."""
+def grade_functions(
+    namespace: dict[str, Any], seed: int | None = None, timeout: float = 10.0
+) -> list[Verdict]:
+    """Grade every exercise in the functions a notebook's or a page's ``namespace`` (``globals()``) defines.
+
+    In a process of its own, as ``grade``; where none can be started (Pyodide), in this one
+    (``InProcessLearner``). A function missing from the namespace is named.
+    """
+    seed = new_seed() if seed is None else seed
+    if not processes_available():
+        functions = {k: v for k, v in namespace.items() if k in NAMES and callable(v)}
+        return _grade_all({"namespace": functions}, seed, timeout)[0]
+    verdicts = []
+    for name in NAMES:
+        function = namespace.get(name)
+        if callable(function):
+            verdicts.append(grade(function, seed, timeout))
+        else:
+            missing = Problem("missing", f"there is no function {name} in your code (was it renamed?)")
+            verdicts.append(Verdict(name, None, (missing,)))
+    return verdicts
+
+
+def start(first: dict[str, Any], timeout: float) -> Learner | Problem:
+    """The learner's code running (in a process of its own, or in this one where no process can be
+    started: Pyodide), or the Problem of why that code did not run."""
     if os.environ.get(GRADING):
         raise RuntimeError(
             "check: a file being graded cannot start another grading (check.py grades it already)"
         )
     try:
-        process = LearnerProcess(first, timeout)
+        process: Learner = (
+            LearnerProcess(first, timeout) if processes_available() else InProcessLearner(first, timeout)
+        )
     except Stopped as stop:
         return stop.problem
     loaded = process.loaded
@@ -715,11 +1035,16 @@ def start(first: dict[str, str], timeout: float) -> LearnerProcess | Problem:
 
 
 def grade(function: Callable[..., Any], seed: int | None = None, timeout: float = 10.0) -> Verdict:
-    """Grade one function (from a file or a notebook) in a process of its own; its Verdict."""
+    """Grade one function (from a file or a notebook) in a process of its own; its Verdict.
+
+    Where no process can be started (Pyodide), the function is called in this one
+    (``InProcessLearner``).
+    """
     name = getattr(function, "__name__", "")
     exercise_of(name)
     seed = new_seed() if seed is None else seed
-    process = start(_code_of(function), timeout)
+    first = _code_of(function) if processes_available() else {"namespace": {name: function}}
+    process = start(first, timeout)
     if isinstance(process, Problem):
         return Verdict(name, None, (process,))
     try:
