@@ -991,22 +991,32 @@ def grade_functions(
 ) -> list[Verdict]:
     """Grade every exercise in the functions a notebook's or a page's ``namespace`` (``globals()``) defines.
 
-    In a process of its own, as ``grade``; where none can be started (Pyodide), in this one
-    (``InProcessLearner``). A function missing from the namespace is named.
+    Each in a process of its own, as ``grade``; in this one (``InProcessLearner``) where no process
+    can be started (Pyodide), or where the functions cannot be sent to one because their source
+    cannot be found (code run by ``exec`` from a string that ``linecache`` does not know). A
+    function missing from the namespace is named.
     """
     seed = new_seed() if seed is None else seed
-    if not processes_available():
-        functions = {k: v for k, v in namespace.items() if k in NAMES and callable(v)}
+    functions = {k: v for k, v in namespace.items() if k in NAMES and callable(v)}
+    if not processes_available() or not all(_sendable(f) for f in functions.values()):
         return _grade_all({"namespace": functions}, seed, timeout)[0]
     verdicts = []
     for name in NAMES:
-        function = namespace.get(name)
-        if callable(function):
-            verdicts.append(grade(function, seed, timeout))
+        if name in functions:
+            verdicts.append(grade(functions[name], seed, timeout))
         else:
             missing = Problem("missing", f"there is no function {name} in your code (was it renamed?)")
             verdicts.append(Verdict(name, None, (missing,)))
     return verdicts
+
+
+def _sendable(function: Callable[..., Any]) -> bool:
+    """Whether ``function`` can be sent to a learner's process (its file, or its source)."""
+    try:
+        _code_of(function)
+    except ValueError:
+        return False
+    return True
 
 
 def start(first: dict[str, Any], timeout: float) -> Learner | Problem:
@@ -1017,9 +1027,8 @@ def start(first: dict[str, Any], timeout: float) -> Learner | Problem:
             "check: a file being graded cannot start another grading (check.py grades it already)"
         )
     try:
-        process: Learner = (
-            LearnerProcess(first, timeout) if processes_available() else InProcessLearner(first, timeout)
-        )
+        in_process = "namespace" in first or not processes_available()  # functions of this Python
+        process: Learner = InProcessLearner(first, timeout) if in_process else LearnerProcess(first, timeout)
     except Stopped as stop:
         return stop.problem
     loaded = process.loaded

@@ -9,8 +9,9 @@ The folder (served by any static web server; nothing is installed on the learner
     classroom-worker.js   the Web Worker that runs Python (Pyodide) and chainrule
     classroom.css
     chainrule.zip         chainrule's own Python (autograd, nn, chainrule; viz-js inside
-                          autograd/see/vendor) and the graphviz package, unpacked into Pyodide's
-                          file system at start (no micropip, no network)
+                          autograd/see/vendor), the graphviz package and the exercises' grader
+                          (exercises/check.py, run_learner.py, from a checkout), unpacked into
+                          Pyodide's file system at start (no micropip, no network)
     pyodide/              Pyodide's interpreter, loader and standard library (pinned, checked: fetch.py)
     licences/             the licence of everything shipped, and an index naming which is whose
 
@@ -47,6 +48,9 @@ CSP = (
 STATIC = ("classroom.js", "classroom-worker.js", "classroom.css")
 PACKAGES = ("autograd", "nn", "chainrule", "graphviz")  # what chainrule.zip holds
 LEFT_OUT = ("__pycache__", "static", "licences")  # folders chainrule.zip leaves out (anywhere)
+# The exercises' grader, from exercises/ beside the packages (a checkout), as exercises/ in the zip:
+# the exercises part grades the learner's functions with it in the page (in-process there).
+EXERCISE_GRADER = ("check.py", "run_learner.py")
 SLUG = re.compile(r"[a-z0-9-]+")
 MARKER = "classroom-worker.js"  # a folder holding it is a classroom: building again may overwrite it
 
@@ -197,6 +201,13 @@ def python_zip() -> bytes:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, path.read_bytes())
+        grader = _package_folder("chainrule").parent / "exercises"
+        for name in EXERCISE_GRADER:
+            if (grader / name).is_file():
+                info = zipfile.ZipInfo(f"exercises/{name}", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, (grader / name).read_bytes())
     return buffer.getvalue()
 
 

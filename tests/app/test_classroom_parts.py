@@ -16,6 +16,7 @@ import math
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,15 @@ def test_no_part_shows_an_exercise_answer():
     for part in PARTS:
         for answer in ("1 - out", "out * (1 - out)", "(1.0 - a)", "out.data ** 2", "out.data**2"):
             assert answer not in part.source, (part.slug, answer)
+
+
+def test_a_show_that_opens_values_only_is_told_so_for_the_flipbook():
+    def values_only(what: object) -> None:  # as chainrule.classroom.runner's show
+        raise TypeError(f"show: expected a Value, got {type(what).__name__}")
+
+    namespace, printed = run(BY_SLUG["flipbook"].source, show=values_only)
+    assert "(show: expected a Value, got TrainingRecorder; the flipbook's HTML is in page)" in printed
+    assert namespace["page"].startswith("<!DOCTYPE html>")
 
 
 def test_show_is_called_where_the_page_gives_it():
@@ -427,6 +437,15 @@ def run_exercises_part(monkeypatch: pytest.MonkeyPatch, source: str) -> tuple[di
     return namespace, printed.getvalue()
 
 
+def test_the_classrooms_python_holds_the_exercises_grader():
+    from chainrule.classroom.build import python_zip
+
+    archive = zipfile.ZipFile(io.BytesIO(python_zip()))
+    for name in ("check.py", "run_learner.py"):
+        assert archive.read(f"exercises/{name}") == (EXERCISES_DIR / name).read_bytes()
+    assert not any(n.startswith("exercises/") and "solution" in n for n in archive.namelist())
+
+
 def test_the_exercises_part_opens_the_exercise_file_blank():
     part = BY_SLUG["exercises"]
     blank = (EXERCISES_DIR / "derivatives.py").read_text()
@@ -450,6 +469,22 @@ def test_the_exercises_part_passes_the_solutions_in_this_process(monkeypatch):
     answered = part.source.replace(part.source[: part.source.index("# --- the grader")], solutions + "\n\n")
     namespace, printed = run_exercises_part(monkeypatch, answered)
     assert eval(part.numbers, namespace) == [6.0, 6.0, 0.0], printed
+
+
+def test_the_exercises_part_grades_in_this_process_code_whose_source_is_unknown(monkeypatch):
+    """exec of a string linecache does not know: nothing to send to a process, so none is started."""
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a process was started for functions whose source cannot be sent")
+
+    monkeypatch.setattr(subprocess, "Popen", refused)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.delitem(sys.modules, "check", raising=False)
+    part = BY_SLUG["exercises"]
+    namespace, printed = run(part.source)
+    monkeypatch.delitem(sys.modules, "check", raising=False)
+    assert eval(part.numbers, namespace) == [0.0, 6.0, 6.0]
+    assert printed.count("wrong (blank)") == 6
 
 
 @pytest.mark.slow
