@@ -120,7 +120,7 @@ def test_each_part_gives_native_pythons_numbers_in_the_browser(browser, server, 
 
 
 def test_every_request_goes_to_the_server_and_only_for_its_files(browser, server, folder):
-    browser.send("Network.setCacheDisabled", cacheDisabled=True)  # each file fetched, not reused from the cache
+    browser.send("Network.clearBrowserCache")  # each file fetched now, none reused from earlier pages
     server.log.clear()
     browser.events.clear()
     open_page(browser, f"{server.origin}/{PARTS[0].slug}.html")
