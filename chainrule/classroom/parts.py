@@ -336,7 +336,10 @@ import sys
 
 import chainrule
 
-sys.path.insert(0, str(pathlib.Path(chainrule.__file__).resolve().parents[1] / "exercises"))
+grader = pathlib.Path(chainrule.__file__).resolve().parents[1] / "exercises"
+if not (grader / "check.py").is_file():
+    raise SystemExit(f"the grader is not here ({grader / 'check.py'}): build the classroom from a checkout")
+sys.path.insert(0, str(grader))
 import check  # noqa: E402
 
 seed = check.new_seed()

@@ -446,6 +446,15 @@ def test_the_classrooms_python_holds_the_exercises_grader():
     assert not any(n.startswith("exercises/") and "solution" in n for n in archive.namelist())
 
 
+def test_the_exercises_part_says_where_the_grader_is_missing(monkeypatch, tmp_path):
+    """A classroom built from an installed wheel has no exercises/ folder beside chainrule."""
+    import chainrule
+
+    monkeypatch.setattr(chainrule, "__file__", str(tmp_path / "chainrule" / "__init__.py"))
+    with pytest.raises(SystemExit, match=r"the grader is not here \(.*exercises/check\.py\): build"):
+        run(BY_SLUG["exercises"].source)
+
+
 def test_the_exercises_part_opens_the_exercise_file_blank():
     part = BY_SLUG["exercises"]
     blank = (EXERCISES_DIR / "derivatives.py").read_text()
