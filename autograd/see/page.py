@@ -454,7 +454,8 @@ def live_page(
             copy.grad = 0.0
             copy.local_grads = tuple(0.0 for _ in copy.local_grads)
         laid_out_here = _browser_drawing(twin[root], options)
-    title = f"Backward pass of {root.label or 'the graph'}: {data['computed']} steps"
+    steps = data["computed"]
+    title = f"Backward pass of {root.label or 'the graph'}: {steps} step{'' if steps == 1 else 's'}"
     slots = {
         "TITLE": html.escape(title),
         "SVG": svg,
