@@ -30,8 +30,11 @@ trace, right in the math at any value but only safe from overflow near the trace
 
 ``ShapeCachedLoss`` is for a loss whose graph changes with its data's shape, such as a language
 model's loss over a sequence: its graph has one block per position. It is called with the data,
-``compiled(xs, ys)``; the numbers in the data become inputs of the trace beside the parameters
-(not constants), so one trace serves every call whose data have the same shape. It keeps one
+``compiled(xs, ys)``; the numbers in the data become arguments of the trace beside the parameters
+(not constants), so one trace serves every call whose data have the same shape. They are
+``trace_values``'s ``data``: the code computes no adjoint for them (the gradient is only the
+parameters'), and a long trace is written compact (``Trace.source``), which Python compiles
+several times faster. It keeps one
 compiled trace per shape key (``key(*data)``; by default the nested lengths of the data) in a
 least-recently-used cache of at most ``max_shapes`` (32 by default): a new shape past that
 evicts the shape used longest ago, which is traced again if it comes back. The loss must then
@@ -194,8 +197,9 @@ class ShapeCachedLoss:
 def _compile(trace: Trace) -> CompiledTrace:
     """``trace.compile()``, with every value keeping its own name (``source(reuse_names=False)``).
 
-    Reusing dead names makes a long trace's code about 1.3x faster to run but costs about twice
-    the compile time; a shape-keyed loss compiles often and runs each trace a few dozen times.
+    A shape-keyed loss compiles often and runs each trace a few dozen times: reusing dead names
+    would cost more to write (``trace_slots``) than it saves (the compact code of a long trace,
+    the default, compiles as fast either way).
     """
     text = trace.source(reuse_names=False)
     filename = f"<trace of {trace.name} {id(trace):x}>"
