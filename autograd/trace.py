@@ -320,7 +320,8 @@ class Trace:
         """The forward trace and the adjoint trace, with the numbers of the example run."""
         rows = [f"forward trace of {self.name} (one line per op)"]
         for name, value in zip(self.input_names, self.input_values):
-            rows.append(f"  {name} = {fmt(value)}    (input)")
+            kind = "input" if name in self._differentiable else "data: no gradient"
+            rows.append(f"  {name} = {fmt(value)}    ({kind})")
         for line in self.lines:
             call = f"{line.op}({', '.join(line.args)})"
             rows.append(f"  {line.name} = {call} = {fmt(line.value)}")
@@ -331,7 +332,8 @@ class Trace:
             rows.append(f"adjoint trace (in reverse; v\u0304 = d{self.output}/dv)")
             rows.append(f"  {_overline(self.output)} = 1.0")
         else:  # a number: the result depends on no input
-            rows.append(f"adjoint trace: none; {self.name}'s result, {self.output}, depends on no input")
+            what = "input" if len(self.grad_names) == len(self.input_names) else "differentiated input"
+            rows.append(f"adjoint trace: none; {self.name}'s result, {self.output}, depends on no {what}")
         for line in reversed(self.lines):
             if line.name not in bar or (bar[line.name] == 0.0 and not self._reaches_output(line.name)):
                 continue

@@ -352,3 +352,13 @@ def test_the_shape_keyed_loss_traces_are_compact_and_prune_the_data() -> None:
     assert len(data_names) == 2 * 3 * gpt.VOCAB
     assert not any(f"{name}_bar" in source for name in data_names)
     assert "compact" in source
+
+
+def test_the_table_says_which_arguments_are_data() -> None:
+    w, d = Value(1.0, "w"), Value(2.0, "d")
+    table = trace_values(lambda: w * d, [w], data=[d]).table()
+    assert "  w = 1.0    (input)" in table and "  d = 2.0    (data: no gradient)" in table
+    assert "d\u0304" not in table  # no adjoint line for the data
+    assert "gradient: w\u0304 = 2.0" in table
+    only_data = trace_values(lambda: d * 3.0, [w], data=[d]).table()
+    assert "depends on no differentiated input" in only_data
