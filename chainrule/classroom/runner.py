@@ -18,6 +18,7 @@ worker gives it.
 from __future__ import annotations
 
 import linecache
+import os
 import sys
 import traceback
 import types
@@ -158,13 +159,29 @@ class Runner:
         (``layout="browser"``: no ``dot`` program runs in a browser); the graph is read, never
         changed. A recorded training run (``nn.TrainingRecorder`` or its ``as_dict()``): the
         flipbook. A ``matrix_view``: the matrix lens page. ``options`` go to those
-        (``max_nodes=``, ``edge_labels=``, ``model=``, ``title=``, ...).
+        (``max_nodes=``, ``edge_labels=``, ``model=``, ``title=``, ...). The path of an ``.html``
+        file in the page's file system (``chainrule train ... --flipbook run.html`` writes one):
+        that page.
         """
         from autograd.see.notebook import show as inline_page
 
+        if isinstance(what, (str, os.PathLike)):
+            self.post("show-html", _html_file(what, options))
+            return
         if isinstance(what, Value):
             options.setdefault("layout", "browser")
         self.post("show-html", inline_page(what, **options).html)
+
+
+def _html_file(path: str | os.PathLike[str], options: dict[str, Any]) -> str:
+    """The text of the page at ``path`` (``show("run.html")``), which must end in .html or .htm."""
+    if options:
+        raise TypeError(f"show: a page file takes no options, got {', '.join(sorted(options))}")
+    name = os.fspath(path)
+    if not name.lower().endswith((".html", ".htm")):
+        raise ValueError(f"show: a file to show must be a page ending in .html, got {name!r}")
+    with open(name, encoding="utf-8") as page:
+        return page.read()
 
 
 def _traceback_text(err: BaseException) -> str:

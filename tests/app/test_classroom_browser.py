@@ -345,3 +345,24 @@ def test_output_appears_while_the_code_still_runs(browser, server):
     assert "last line" not in browser.evaluate("document.getElementById('output').textContent")
     result = browser.evaluate("window.slow", await_promise=True)
     assert result["stdout"] == "first line\nlast line\n"
+
+
+def test_chainrule_train_runs_in_the_page_and_its_flipbook_opens(browser, server, tmp_path):
+    """`chainrule train --fast --flipbook` in the page's Python: the same final loss as natively,
+    and show('run.html') opens the flipbook it wrote in the page's file system."""
+    def source(out: str) -> str:
+        return (
+            "from chainrule.cli import main\n"
+            f"code = main(['train', 'xor', '--hidden', '4', '--epochs', '30', '--fast', '--out', {out!r}, "
+            f"'--flipbook', {out + '/run.html'!r}])\n"
+            f"print('exit', code)\nshow({out + '/run.html'!r})\n"
+        )
+
+    native = Runner().run(source(str(tmp_path)))
+    open_page(browser, f"{server.origin}/{PARTS[0].slug}.html")
+    result = run(browser, source("/tmp/run"))
+    assert result["error"] == "" and "exit 0\n" in result["stdout"]
+    final = [line for line in result["stdout"].splitlines() if line.startswith("final loss")]
+    assert final and final == [line for line in native["stdout"].splitlines() if line.startswith("final loss")]
+    page = browser.evaluate("document.getElementById('graph-frame').srcdoc")
+    assert_same_page(page, (tmp_path / "run.html").read_text(encoding="utf-8"))

@@ -162,3 +162,19 @@ def test_an_error_inside_the_engine_keeps_the_engines_frames():
     assert lines[1] == '  File "<run 1>", line 2, in <module>'
     assert any("autograd" in line and "ops.py" in line for line in lines)  # where log refused it
     assert lines[-1].startswith("ValueError: log")
+
+
+def test_show_of_a_page_file_shows_that_page(tmp_path):
+    posts: list[tuple[str, str]] = []
+    room = Runner(lambda kind, text: posts.append((kind, text)))
+    page = tmp_path / "run.html"
+    page.write_text("<!DOCTYPE html><p>a page</p>", encoding="utf-8")
+    assert room.run(f"show({str(page)!r})")["error"] == ""
+    assert posts == [("show-html", "<!DOCTYPE html><p>a page</p>")]
+    missing = room.run(f"show({str(tmp_path / 'none.html')!r})")["error"]
+    assert "FileNotFoundError" in missing and "none.html" in missing
+    notes = tmp_path / "notes.txt"
+    notes.write_text("x")
+    error = room.run(f"show({str(notes)!r})")["error"]
+    assert "ValueError: show: a file to show must be a page ending in .html" in error
+    assert "TypeError: show: a page file takes no options, got title" in room.run(f"show({str(page)!r}, title='t')")["error"]
