@@ -362,3 +362,25 @@ def test_the_table_says_which_arguments_are_data() -> None:
     assert "gradient: w\u0304 = 2.0" in table
     only_data = trace_values(lambda: d * 3.0, [w], data=[d]).table()
     assert "depends on no differentiated input" in only_data
+
+
+# -- the benchmarks of these rewrites run (speed is measured there, never here) --------------------
+
+
+def test_bench_tape_ways_agree_with_the_node_engine() -> None:
+    """bench.tape's straight-line code, the generated code and the loops: the engine's numbers."""
+    from bench import tape
+
+    ways, trace_ = tape.candidates()  # raises unless each gives the engine's loss and gradient
+    assert len(ways) == 3 and len(trace_.grad_names) == 337
+    results = tape.measure(ways, rounds=1, calls=2)
+    assert set(results) == set(ways)
+
+
+@pytest.mark.slow  # 7 traces and 20 node-engine steps: seconds
+def test_bench_gpt_train_runs_end_at_the_same_loss() -> None:
+    from bench import gpt_train
+
+    compiled = gpt_train.compiled_run(20)
+    assert compiled == pytest.approx(gpt_train.engine_run(Value, False, 20), rel=1e-12)
+    assert compiled == pytest.approx(gpt_train.engine_run(Value, True, 20), rel=1e-12)
