@@ -161,6 +161,7 @@ PROBLEM_KINDS = {
     "missing": "no function of the exercise's name",
     "does_not_run": "the file does not import",
     "unreadable": "a reply the grader cannot read",
+    "tampered": "the grader's or the engine's code replaced before grading began (in-process grading)",
 }
 
 
@@ -423,6 +424,23 @@ class _Unchanged:
                 seen.add(id(value))
                 functions.append(value)
 
+    def replaced_before(self, allowed: tuple[str, ...]) -> list[str]:
+        """The names whose function was written outside ``allowed`` folders: replaced before grading.
+
+        In a page, the learner's code runs before the grader is imported (``Report.ok =
+        property(...)`` at the top of the editor), so what was kept may already be changed: a
+        function, property or method of the modules that grade whose code comes from elsewhere
+        (``<run 3>``, a learner's file) is named. Code that dataclasses write (``<string>``) is theirs.
+        """
+        found = []
+        for owner, saved, *_ in self.namespaces:
+            for name, value in saved.items():
+                for function in _functions_of(value):
+                    filename = function.__code__.co_filename
+                    if filename != "<string>" and not os.path.abspath(filename).startswith(allowed):
+                        found.append(f"{getattr(owner, '__name__', owner)}.{name}")
+        return found
+
     def restore(self, _all: Any = all, _map: Any = map, _len: Any = len, _same: Any = operator.is_) -> None:
         """Put back every name, code and default that changed since grading started.
 
@@ -453,6 +471,17 @@ class _Unchanged:
             kept = zip(functions, self.codes, self.defaults, self.kwdefaults)
             for function, code, defaults, kwdefaults in kept:
                 function.__code__, function.__defaults__, function.__kwdefaults__ = code, defaults, kwdefaults
+
+
+def _functions_of(value: Any) -> list[types.FunctionType]:
+    """The Python functions a namespace entry runs: itself, a property's, a static or class method's."""
+    if isinstance(value, property):
+        parts = [value.fget, value.fset, value.fdel]
+    elif isinstance(value, (staticmethod, classmethod)):
+        parts = [value.__func__]
+    else:
+        parts = [value]
+    return [f for f in parts if isinstance(f, types.FunctionType)]
 
 
 def _mutable(cls: type) -> bool:
@@ -543,6 +572,8 @@ class InProcessLearner:
         self._module_name = ""
         modules = [m for n, m in list(sys.modules.items()) if _grading_module(n) and m is not None]
         self._unchanged = _Unchanged(modules)
+        allowed = (*self.engine_dirs, str(HERE) + os.sep, os.path.dirname(os.__file__) + os.sep)
+        self.tampered = self._unchanged.replaced_before(allowed)
         if "namespace" in first:  # functions already defined in this Python (a page's editor)
             self.namespace: dict[str, Any] = dict(first["namespace"])
             self.loaded: dict[str, Any] = {"loaded": True}
@@ -932,6 +963,14 @@ def grade_in(process: Learner, name: str, seed: int) -> Verdict:
     if name in process.unhooked:
         text = "turned off the grader's record of engine calls (sys.setprofile): leave it on."
         problems.append(Problem("recorder_off", text))
+    tampered = getattr(process, "tampered", [])
+    if tampered:
+        text = (
+            f"the grader's own code was replaced before grading began ({', '.join(tampered[:3])}, by code "
+            "outside chainrule and the grader), so no verdict here can be trusted: start Python afresh "
+            "(reload the page) and grade without that change."
+        )
+        problems.append(Problem("tampered", text))
     if close and not uses:
         problems.append(Problem("approximation", close))
     return Verdict(name, report, tuple(problems), process.take_printed())

@@ -560,6 +560,26 @@ def test_in_process_what_the_learners_code_changes_in_the_grader_is_put_back(
     assert real_math.tanh(1.0) == pytest.approx(0.7615941559557649)  # and it stays undone
 
 
+def test_in_process_what_was_replaced_before_grading_began_fails_every_exercise(monkeypatch):
+    """In a page the learner's code runs first: a Report.ok replaced then cannot pass a blank answer."""
+    from autograd.learn.report import Report
+
+    no_processes(monkeypatch)
+    hack = eval(compile("lambda self: True", "<run 1>", "eval"))  # as the page's editor defines it
+    monkeypatch.setattr(Report, "ok", property(hack))
+    namespace: dict[str, Any] = {}
+    exec(compile("def tanh_derivative(x, out):\n    return None\n", "<run 1>", "exec"), namespace)
+    verdicts = grader_module().grade_functions(namespace, seed=11)
+    assert [v.ok for v in verdicts] == [False] * 6
+    tanh = {v.name: v for v in verdicts}["tanh_derivative"]
+    assert tanh.kinds == ("blank", "tampered"), str(tanh)
+    assert "replaced before grading began (Report.ok, by code outside chainrule" in str(tanh)
+    monkeypatch.undo()
+    no_processes(monkeypatch)
+    clean = {v.name: v for v in grader_module().grade_functions(namespace, seed=11)}["tanh_derivative"]
+    assert clean.kinds == ("blank",)  # nothing named where nothing was replaced
+
+
 def test_in_process_an_endless_loop_is_stopped(monkeypatch, tmp_path):
     loop = "import math" + TANH_RIGHT + "\n\ndef sigmoid_derivative(x, out):\n    while True:\n        pass\n"
     verdict = in_process_verdict(monkeypatch, tmp_path, loop, "sigmoid_derivative", timeout=0.2)
