@@ -132,3 +132,17 @@ def test_a_value_never_read_hands_its_name_on_at_once():
     namespace: dict[str, object] = {}
     exec("def f(x):\n" + "\n".join(renamed), namespace)
     assert namespace["f"](5.0) == 5.0 * 2.0 + 5.0 + 1.0  # type: ignore[operator]
+
+
+def test_an_augmented_assignment_keeps_its_target_alive():
+    """a += c reads a, even where nothing reads a afterwards: a keeps its name until then, so c
+    needs a second one and f(x) = c = 3x (mutants: the target of += not counted as read, so a's
+    name goes to c at once and a += c doubles c)."""
+    from autograd.trace_slots import reuse_names
+
+    body = ["    a = x * 2.0", "    c = x * 3.0", "    a += c", "    return c"]
+    renamed = reuse_names(body, {"x"})
+    assert renamed == ["    t0 = x * 2.0", "    t1 = x * 3.0", "    t0 += t1", "    return t1"]
+    namespace: dict[str, object] = {}
+    exec("def f(x):\n" + "\n".join(renamed), namespace)
+    assert namespace["f"](5.0) == 15.0  # type: ignore[operator]

@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", type=int, default=0, help="skip the first START mutants (in --list order)")
     parser.add_argument("--sample", type=int, help="a seeded random sample of this many of the mutants")
     parser.add_argument("--seed", type=int, default=23, help="the sample's seed")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds a mutant's tests may take")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds a mutant's tests may take")
     parser.add_argument("--tests", nargs="*", default=list(TESTS), help="the tests to run on each mutant")
     args = parser.parse_args(argv)
 

@@ -1,0 +1,127 @@
+"""Holes the mutation session found in autograd/trace.py (docs/testing.md, issue 23).
+
+Each case is derived by hand and fails on the surviving mutants named in its docstring.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from autograd import PathChanged, Value, trace
+from autograd.trace import NumberRead
+
+
+def item_of(v: Value) -> float:
+    return v.item()
+
+
+@pytest.mark.parametrize(
+    ("read", "how", "code"),
+    [(float, "float()", "return x * read(x)"), (item_of, ".item()", "return v.item()")],
+)
+def test_float_and_item_of_a_traced_value_are_refused_naming_the_read(read, how, code):
+    """float(x) and x.item() of an input inside trace() are refused like x.data, naming the read
+    and the line that made it (mutants: the value, the kind of read or the frame not passed on)."""
+
+    def f(x):
+        return x * read(x)
+
+    with pytest.raises(NumberRead) as caught:
+        trace(f, 2.0)
+    message = str(caught.value)
+    assert f"reads a number out of a Value ({how})" in message
+    assert "test_trace_mutants.py" in message and f"({code})" in message
+
+
+@pytest.mark.parametrize("read", [float, item_of])
+def test_float_of_a_constant_inside_a_trace_is_its_number(read):
+    """A Value that does not depend on the inputs reads as its number: f(x) = 3x, slope 3
+    (mutant: the read made of None)."""
+    three = Value(3.0)
+
+    def f(x):
+        return x * read(three)
+
+    assert trace(f, 2.0).compile()(5.0) == (15.0, (3.0,))
+
+
+def guard_lines(source: str) -> list[str]:
+    return [line.strip() for line in source.splitlines() if line.strip().startswith("if ")]
+
+
+def test_each_guard_comes_right_after_the_later_of_its_operands():
+    """x > 1 reads an input only: its guard is the first line. a = 2x, b = 3y: a > b is checked
+    once b exists, y < a once a exists (mutants: the guard's line from a wrong default)."""
+
+    def f(x, y):
+        a = x * 2.0
+        b = y * 3.0
+        if x > 1.0 and a > b and y < a and b > y:
+            return a + b
+        return a - b
+
+    t = trace(f, 2.0, 1.0)
+    lines = [line.strip().split(":  #")[0] for line in t.source(reuse_names=False).splitlines()]
+    forward = [line for line in lines[2 : lines.index("v5_bar = 1.0")] if not line.startswith(("#", "raise"))]
+    assert forward == [
+        "if not (x > 1.0)",
+        "v3 = x * 2.0",
+        "if not (y < v3)",
+        "v4 = y * 3.0",
+        "if not (v3 > v4)",
+        "if not (v4 > y)",
+        "v5 = v3 + v4",
+    ]
+    compiled = t.compile()
+    assert compiled(2.0, 1.0) == (7.0, (2.0, 3.0))  # a + b = 2x + 3y = 4 + 3
+    for flipped in [(0.5, 0.1), (2.0, 2.0)]:  # x > 1 fails; a > b fails
+        with pytest.raises(PathChanged):
+            compiled(*flipped)
+
+
+def test_comparing_constants_makes_no_guard():
+    """Two Values that do not depend on the inputs compare the same at every call: no guard
+    (mutants: such a comparison taken for one that depends on the inputs)."""
+    two, one = Value(2.0), Value(1.0)
+
+    def f(x):
+        return x * 2.0 if two > one else x
+
+    t = trace(f, 1.0)
+    assert guard_lines(t.source()) == []
+    assert t.compile()(4.0) == (8.0, (2.0,))
+
+
+@pytest.mark.parametrize("bad", ["a", None, [1.0]])
+def test_a_compiled_trace_names_a_bad_input(bad):
+    """compiled(f)('a'): a TypeError naming the compiled function and the input's position
+    (mutants: the check skipped, or the name dropped)."""
+    compiled = trace(lambda x, y: x * y, 1.0, 2.0).compile()
+    with pytest.raises(TypeError) as caught:
+        compiled(3.0, bad)
+    assert str(caught.value).startswith("compiled f: input 1: expected a real number, got ")
+
+
+def test_a_compiled_trace_refuses_a_value_input_saying_what_to_do():
+    """The whole message (mutants: its parts changed)."""
+    compiled = trace(lambda x: x * x, 1.0).compile()
+    with pytest.raises(TypeError) as caught:
+        compiled(Value(2.0))
+    assert str(caught.value) == (
+        "compiled f: input 0 is a Value, but a compiled trace computes with floats and "
+        "cannot be differentiated again (no second derivatives through it); for those, trace "
+        "a function that returns a gradient, trace(autograd.grad(f), x), or use "
+        "backward(create_graph=True)"
+    )
+
+
+def test_a_comparison_with_a_constant_value_is_guarded_with_its_number():
+    """x > one and one < 1x, with one = Value(1.0) made outside: guarded as x > 1.0 and 1.0 < v;
+    f = 2x on the traced path, slope 2 (mutants: the line of a constant Value looked up with no
+    default)."""
+    one = Value(1.0)
+    for f in (lambda x: x * 2.0 if x > one else x, lambda x: x * 2.0 if one < x * 1.0 else x):
+        compiled = trace(f, 2.0).compile()
+        assert compiled(3.0) == (6.0, (2.0,))
+        with pytest.raises(PathChanged):
+            compiled(0.5)
