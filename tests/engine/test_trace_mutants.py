@@ -125,3 +125,63 @@ def test_a_comparison_with_a_constant_value_is_guarded_with_its_number():
         assert compiled(3.0) == (6.0, (2.0,))
         with pytest.raises(PathChanged):
             compiled(0.5)
+
+
+def test_the_line_shown_is_clipped_at_70_characters_and_left_out_without_source():
+    """The refused read's line is shown cut to 70 characters (67 and '...'); code with no source
+    file (made by exec) shows none (mutants: another width, or the brackets always shown)."""
+
+    def f(x):
+        return x * float(x) + x * 2.0 + x * 3.0 + x * 4.0 + x * 5.0 + x * 6.0 + x * 7.0 + x * 8.0
+
+    code = "return x * float(x) + x * 2.0 + x * 3.0 + x * 4.0 + x * 5.0 + x * 6.0 + x * 7.0 + x * 8.0"
+    with pytest.raises(NumberRead) as caught:
+        trace(f, 2.0)
+    assert f", line {f.__code__.co_firstlineno + 1} ({code[:67]}...) reads a number" in str(caught.value)
+
+    namespace: dict[str, object] = {}
+    exec("def g(x):\n    return x * float(x)\n", namespace)
+    with pytest.raises(NumberRead) as caught:
+        trace(namespace["g"], 2.0)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(
+        "trace of g: <string>, line 2 reads a number out of a Value (float())"
+    )
+
+
+def test_the_table_shows_every_adjoint_line_that_reaches_the_output_even_at_zero():
+    """f(x, y) = relu(2x) + xy at (-1, 3), by hand: v3 = -2, v4 = relu(v3) = 0, v5 = -3, v6 = -3;
+    adjoints v6 = v4 = v5 = 1, x += y v5 = 3, y += x v5 = -1, v3 = 0 (relu is flat there), and
+    x += 2 v3 = 0 is still shown: v3 reaches the output. df/dx = 3, df/dy = -1 (mutants of the
+    table's rows and of the test for lines that reach the output)."""
+
+    def f(x, y):
+        return (x * 2.0).relu() + x * y
+
+    bar = "\u0304"
+    assert trace(f, -1.0, 3.0).table().splitlines() == [
+        "forward trace of f (one line per op)",
+        "  x = -1.0    (input)",
+        "  y = 3.0    (input)",
+        "  v3 = mul(x, 2.0) = -2.0",
+        "  v4 = relu(v3) = 0.0",
+        "  v5 = mul(x, y) = -3.0",
+        "  v6 = add(v4, v5) = -3.0",
+        f"adjoint trace (in reverse; v{bar} = dv6/dv)",
+        f"  v6{bar} = 1.0",
+        f"  v4{bar} += v6{bar}    = 1.0 \u00b7 1.0 = 1.0",
+        f"  v5{bar} += v6{bar}    = 1.0 \u00b7 1.0 = 1.0",
+        f"  x{bar} += y \u00b7 v5{bar}    = 3.0 \u00b7 1.0 = 3.0",
+        f"  y{bar} += x \u00b7 v5{bar}    = -1.0 \u00b7 1.0 = -1.0",
+        f"  v3{bar} += (1.0 if v3 > 0.0 else 0.0) \u00b7 v4{bar}    = 0.0 \u00b7 1.0 = 0.0",
+        f"  x{bar} += 2.0 \u00b7 v3{bar}    = 2.0 \u00b7 0.0 = 0.0",
+        f"gradient: x{bar} = 3.0, y{bar} = -1.0",
+    ]
+
+
+def test_the_table_of_a_result_that_depends_on_no_input():
+    """g(x) = 2 * 3 does not depend on x: no adjoint trace, gradient 0."""
+    table = trace(lambda x: Value(2.0) * 3.0, 1.0).table().splitlines()
+    assert table[-2:] == [
+        "adjoint trace: none; f's result, 6.0, depends on no input",
+        "gradient: x\u0304 = 0.0",
+    ]
