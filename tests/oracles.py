@@ -25,4 +25,6 @@ def close(a: float, b: float, rel: float = 1e-9, abs_: float = 1e-12, nan_equal:
     """
     if math.isnan(a) or math.isnan(b):
         return nan_equal and math.isnan(a) and math.isnan(b)
+    if math.isinf(a) or math.isinf(b):  # else rel * inf would make inf close to every number
+        return a == b
     return a == b or abs(a - b) <= abs_ + rel * max(abs(a), abs(b))

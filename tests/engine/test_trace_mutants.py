@@ -185,3 +185,60 @@ def test_the_table_of_a_result_that_depends_on_no_input():
         "adjoint trace: none; f's result, 6.0, depends on no input",
         "gradient: x\u0304 = 0.0",
     ]
+
+
+def test_the_table_checks_the_guard_and_leaves_out_a_value_that_only_decides_a_branch():
+    """f(x) = 2x if 5x > 0 (else x) at 1: v3 = 5x decides the branch, so it is checked (5 > 0 is
+    True), but the output does not depend on it: no adjoint row for it, and the rows after it are
+    all there; df/dx = 2 (mutants: the check row dropped, the test for rows to leave out
+    reversed, a skipped row ending the list)."""
+
+    def f(x):
+        y = x * 2.0
+        u = x * 5.0
+        return y if u > 0.0 else x
+
+    bar = "\u0304"
+    assert trace(f, 1.0).table().splitlines() == [
+        "forward trace of f (one line per op)",
+        "  x = 1.0    (input)",
+        "  v2 = mul(x, 2.0) = 2.0",
+        "  v3 = mul(x, 5.0) = 5.0",
+        "  check v3 > 0.0 is True",
+        f"adjoint trace (in reverse; v{bar} = dv2/dv)",
+        f"  v2{bar} = 1.0",
+        f"  x{bar} += 2.0 \u00b7 v2{bar}    = 2.0 \u00b7 1.0 = 2.0",
+        f"gradient: x{bar} = 2.0",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("expr", "atom"),
+    [
+        ("x", True),
+        ("v3_bar", True),
+        ("2.0", True),
+        ("1e-05", True),
+        ("0.5", True),
+        ("-1.0", False),
+        ("a + b", False),
+        ("a*b", False),
+        ("tanh(v3)", True),
+        ("f(a, b)[0]", True),
+        ("f(a, (b + c))", True),
+        ("(a + b)", True),
+        ("(a) + (b)", False),
+        ("f(a)(b)", False),
+        ("f(a)[i]", False),
+        ("f(a)[0] * 2", False),
+        ("x.y(1)", False),
+        ("f(a", False),
+    ],
+)
+def test_an_atom_needs_no_brackets(expr, atom):
+    """The generated code brackets a factor unless it is a name, a non-negative literal, or one
+    call or bracketed group, indexed at most by a number: -1.0 * y must not read as -(1.0 * y),
+    nor a + b * y as a + (b * y) (mutants of _is_atom)."""
+    from autograd.trace import _is_atom
+
+    assert _is_atom(expr) is atom

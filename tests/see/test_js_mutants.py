@@ -108,3 +108,17 @@ def test_pyrepr_switches_to_the_exponent_form_where_python_does():
     (mutants: the switch at 1e17)."""
     got = run_node({"format": [js_number(x) for x in REPR_NUMBERS]})["format"]
     assert [g["repr"] for g in got] == [repr(x) for x in REPR_NUMBERS]
+
+
+def test_an_infinity_is_close_only_to_itself():
+    """tests/oracles.close, which compares the twin with the engine: |inf - 0.5| <= rel * inf held,
+    so a twin giving inf where the engine gives 0.5 passed (found by the mutant sqrt's derivative
+    'out !== 1', which makes d sqrt(a)/da at a = 1 infinite instead of 1/2)."""
+    from tests.oracles import close
+    from tests.see.test_ops_twin_browser import TWIN_AGREES
+
+    for a, b in [(math.inf, 0.5), (0.5, math.inf), (-math.inf, -1e300), (math.inf, -math.inf)]:
+        assert not close(a, b, **TWIN_AGREES) and not close(a, b)
+    assert close(math.inf, math.inf, **TWIN_AGREES) and close(-math.inf, -math.inf)
+    got = run_node({"ops": [["sqrt", [1.0], None], ["sqrt", [0.0], None]]})["ops"]
+    assert [float(g["local"][0]) for g in got] == [0.5, math.inf]  # d sqrt(a)/da = 1/(2 sqrt a), by hand
