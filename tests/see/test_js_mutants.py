@@ -122,3 +122,10 @@ def test_an_infinity_is_close_only_to_itself():
     assert close(math.inf, math.inf, **TWIN_AGREES) and close(-math.inf, -math.inf)
     got = run_node({"ops": [["sqrt", [1.0], None], ["sqrt", [0.0], None]]})["ops"]
     assert [float(g["local"][0]) for g in got] == [0.5, math.inf]  # d sqrt(a)/da = 1/(2 sqrt a), by hand
+
+
+def test_the_twins_sum_of_nothing_is_zero():
+    """autograd.sum([]) is a node of value 0 (the empty sum), which the page recomputes with the
+    twin: 0, as math.fsum([]) (mutants: fsum's start 1, and its first partial read at index -1)."""
+    got = run_node({"ops": [["sum", [], None], ["dot", [], None]]})["ops"]
+    assert [float(g["out"]) for g in got] == [math.fsum([]), 0.0] == [0.0, 0.0]
