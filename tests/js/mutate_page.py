@@ -50,7 +50,7 @@ TEMPLATE = "autograd/see/page_template.html"
 # the template's functions tests/js/page_harness.js reads out by name and runs under node
 HARNESS_FUNCTIONS = (
     "exactDecimal", "roundHalfEven", "signOf", "pyFixed", "pyExp", "boxNumber", "short",
-    "typedNumber", "forward", "startGrads", "backward",
+    "pythonFloat", "typedNumber", "forward", "startGrads", "backward",
 )  # fmt: skip
 # the fast tests that run the page's JavaScript (tests/engine/test_op_registry.py reads the twin
 # for its op names only, which no mutant here changes)

@@ -130,3 +130,29 @@ def test_the_twins_sum_of_nothing_is_zero():
     twin: 0, as math.fsum([]) (mutants: fsum's start 1, and its first partial read at index -1)."""
     got = run_node({"ops": [["sum", [], None], ["dot", [], None]]})["ops"]
     assert [float(g["out"]) for g in got] == [math.fsum([]), 0.0] == [0.0, 0.0]
+
+
+def test_a_domain_error_in_the_pages_forward_pass_is_shown_not_thrown():
+    """log(x) drawn at x = 2, then the learner types x = -1: log of -1 is the engine's ValueError,
+    which the page records on the node (and runs no backward pass) instead of throwing (mutant:
+    the test for the twin's own errors negated)."""
+    from autograd import Value
+    from autograd.backward import topological_order
+    from autograd.see.page import graph_data
+
+    x = Value(2.0, "x")
+    order = topological_order(x.log() * 3.0)
+    where = order.index(x)
+    got = run_node({"graphs": [{"G": graph_data(order), "leaves": {str(where): -1.0}}]})["graphs"][0]
+    with pytest.raises(ValueError) as engine:
+        Value(-1.0).log()
+    assert [(kind, message) for _, kind, message in got["errors"]] == [("ValueError", str(engine.value))]
+    assert got["steps"] == 0
+
+
+def test_every_spelling_of_an_infinity_is_read_with_its_sign():
+    """The typed answers inf, +inf, -inf, infinity, -infinity are Python's float() of them
+    (mutant: -infinity read as +inf)."""
+    texts = ["inf", "+inf", "-inf", "infinity", "-infinity", "Infinity", "-Infinity"]
+    got = run_node({"typed": texts})["typed"]
+    assert [float(g) for g in got] == [float(t) for t in texts]
