@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -399,7 +400,13 @@ def _loss_and_outputs(
 
 
 def _progress_bar(epochs: int, description: str) -> Any:
-    """A tqdm bar over the epochs, or None (saying which extra brings it) without tqdm."""
+    """A tqdm bar over the epochs, or None (saying which extra brings it) without tqdm.
+
+    In a browser (Pyodide, the classroom) there is no terminal to draw a bar on and nothing to
+    install: None, without the hint.
+    """
+    if sys.platform == "emscripten":
+        return None
     tqdm = optional_import("tqdm")
     if tqdm is None:
         print(missing_line("tqdm", "progress bar"))

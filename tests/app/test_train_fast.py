@@ -50,3 +50,15 @@ def test_train_fast_gives_the_node_engines_model(tmp_path: Path, optimizer: str)
     assert png == "\x89PNG"
     assert len(fast) == len(nodes) > 50
     assert fast == pytest.approx(nodes, rel=1e-12, abs=1e-14)
+
+
+def test_in_a_browser_no_progress_bar_and_no_pip_hint(monkeypatch, capsys):
+    """Under Pyodide (the classroom) there is no terminal and nothing to pip install: the run
+    says nothing about tqdm (it printed "no progress bar: it needs tqdm; pip install ...")."""
+    import sys
+
+    from chainrule import train
+
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    assert train._progress_bar(3, "run") is None
+    assert capsys.readouterr().out == ""
