@@ -184,6 +184,8 @@ def _graph(args: argparse.Namespace) -> None:
         written.insert(0, picture)
         _print_warnings(args.command, caught, draw.IllegibleGraphWarning)
     except draw.GraphvizMissing as err:  # no `dot` program: keep the DOT source, say how to draw it
+        for path in written:  # the --steps page: it lays itself out in the browser without dot
+            print(f"wrote {path} (laid out by the browser: no dot here)")
         source = Path(args.output).with_suffix(".dot")
         options = {"show_grad": not args.no_grad, "edge_labels": args.edge_labels}
         source.write_text(draw.draw_dot(root, **options).source, encoding="utf-8")

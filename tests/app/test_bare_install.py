@@ -101,6 +101,16 @@ def test_graph_without_dot_keeps_the_dot_source_and_says_how_to_install(tmp_path
     assert not (tmp_path / "graph.svg").exists()
 
 
+def test_graph_steps_without_dot_writes_the_page_and_says_so(tmp_path):
+    # The --steps page lays itself out in the browser (viz-js) where dot cannot run: it was
+    # written, and only the error line about the SVG was printed.
+    result = run(tmp_path, "graph", "x*y + 1", "x=2", "y=-3", "--steps", "steps.html", no_dot=True)
+    assert result.returncode == 1
+    assert "wrote steps.html (laid out by the browser: no dot here)" in result.stdout.splitlines()
+    assert 'id="cr-dot"' in (tmp_path / "steps.html").read_text(encoding="utf-8")  # the DOT viz-js lays out
+    assert "graph.dot" in result.stderr and not (tmp_path / "graph.svg").exists()
+
+
 def test_version_is_the_installed_packages(tmp_path):
     from importlib.metadata import version
 
