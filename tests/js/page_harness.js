@@ -9,7 +9,8 @@
 // requests: {"ops": [[op, [args], slope], ...], "format": [x, ...], "pyformat": [[x, "f" or "e",
 // digits], ...] (pyFixed and pyExp, Python's f"{x:.{digits}f}" and "e"), "typed": [text, ...]
 // (typedNumber: a predicted answer as read, null when it is not one), "graphs": [{"G": data,
-// "leaves": {index: x}}, ...]}; numbers that JSON cannot hold travel as strings Number() reads
+// "leaves": {index: x}, "edits": [{index: x}, ...]}, ...]} (edits: the learner changing leaves
+// again on the same page, a forward and backward pass after each); numbers that JSON cannot hold travel as strings Number() reads
 // ("NaN", "-Infinity", "-0"), and come back the same way.
 "use strict";
 const fs = require("fs");
@@ -83,9 +84,14 @@ results.typed = (requests.typed || []).map((text) => {
   const x = context.typedNumber(text);
   return x === null ? null : encode(x);
 });
-results.graphs = (requests.graphs || []).map(({ G: data, leaves }) => {
+results.graphs = (requests.graphs || []).map(({ G: data, leaves, edits }) => {
   context.load(data, leaves);
   vm.runInContext("forward(); backward();", context);
+  for (const edit of edits || []) {  // later edits of leaves on the same page, each followed by a pass
+    const numbers = vm.runInContext("state.data", context);
+    for (const [k, x] of Object.entries(edit)) numbers[Number(k)] = Number(x);
+    vm.runInContext("forward(); backward();", context);
+  }
   const state = vm.runInContext("state", context);
   const errors = [...state.errors].map(([k, err]) => [k, err.type, err.message]);
   return { data: state.data.map(encode), grads: (state.final || []).map(encode), errors,

@@ -156,3 +156,20 @@ def test_every_spelling_of_an_infinity_is_read_with_its_sign():
     texts = ["inf", "+inf", "-inf", "infinity", "-infinity", "Infinity", "-Infinity"]
     got = run_node({"typed": texts})["typed"]
     assert [float(g) for g in got] == [float(t) for t in texts]
+
+
+def test_a_second_pass_on_the_same_page_starts_clean():
+    """log(x) * 3 drawn at x = 2; the learner types x = -1 (log's ValueError, no backward pass),
+    then x = 4: the error is gone and the pass has its 2 steps again, d/dx = 3/x = 0.75 (mutants:
+    forward() keeping the errors of the pass before, backward() adding its steps to the old ones)."""
+    from autograd import Value
+    from autograd.backward import topological_order
+    from autograd.see.page import graph_data
+
+    x = Value(2.0, "x")
+    order = topological_order(x.log() * 3.0)
+    where = str(order.index(x))
+    request = {"G": graph_data(order), "leaves": {}, "edits": [{where: -1.0}, {where: 4.0}]}
+    got = run_node({"graphs": [request]})["graphs"][0]
+    assert got["errors"] == [] and got["steps"] == 2
+    assert float(got["grads"][int(where)]) == 0.75
