@@ -48,6 +48,7 @@ def no_torch(session: nox.Session) -> None:
 # at their caller's frame (``sys._getframe(1)``). mutmut calls every function it mutates through a
 # trampoline of its own, so there the caller would be mutmut, never the engine, and every traced
 # read would be refused: the clean run fails. A function with no mutants keeps no trampoline.
+# (The watch reads through bound defaults since tape24: the patterns after `return number`.)
 MUTMUT_CONFIG = """[mutmut]
 source_paths=autograd/
 only_mutate={only}
@@ -62,6 +63,13 @@ do_not_mutate_patterns=
     ^\\s{{12}}if _caller_refused\\(frame\\):$
     ^\\s{{16}}watch\\.refuse\\(value, "\\.data", frame\\)$
     ^\\s{{8}}return number$
+    ^\\s{{8}}(value: Value \\| None|owner: type \\| None = None),$
+    ^\\s{{8}}(read: Any = _SLOT\\.__get__|watching: Any = _watching\\.get),$
+    ^\\s{{8}}(caller: Any = sys\\._getframe|trusted: set\\[int\\] = _trusted_globals),$
+    ^\\s{{8}}watch = watching\\(\\)$
+    ^\\s{{12}}frame = caller\\(1\\)$
+    ^\\s{{12}}if id\\(frame\\.f_globals\\) not in trusted and _caller_refused\\(frame\\):$
+    ^\\s{{8}}return read\\(value, owner\\)$
 pytest_add_cli_args_test_selection={tests}
 pytest_add_cli_args=
     -m
