@@ -110,6 +110,7 @@ def test_no_part_shows_an_exercise_answer():
             assert answer not in part.source, (part.slug, answer)
 
 
+@pytest.mark.slow  # about a second: a training run or the grader's timeout
 def test_a_show_that_opens_values_only_is_told_so_for_the_flipbook():
     def values_only(what: object) -> None:  # as chainrule.classroom.runner's show
         raise TypeError(f"show: expected a Value, got {type(what).__name__}")
@@ -580,6 +581,7 @@ def test_in_process_what_was_replaced_before_grading_began_fails_every_exercise(
     assert clean.kinds == ("blank",)  # nothing named where nothing was replaced
 
 
+@pytest.mark.slow  # about a second: a training run or the grader's timeout
 def test_in_process_an_endless_loop_is_stopped(monkeypatch, tmp_path):
     loop = "import math" + TANH_RIGHT + "\n\ndef sigmoid_derivative(x, out):\n    while True:\n        pass\n"
     verdict = in_process_verdict(monkeypatch, tmp_path, loop, "sigmoid_derivative", timeout=0.2)

@@ -91,6 +91,7 @@ def test_tiny_gpt_loss_and_grads_on_both_engines():
     assert sum(g != 0.0 for g in ours_grads) > 500  # most parameters get a gradient
 
 
+@pytest.mark.slow  # 4,192 grads by central differences: about a second
 def test_tiny_gpt_grads_against_central_differences():
     """dloss/dp for a parameter of each kind against (loss(p + h) - loss(p - h)) / 2h."""
     seq = gpt.sequence(2)  # two positions: the second attends to the first, so keys get a gradient

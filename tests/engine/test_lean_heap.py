@@ -3,9 +3,12 @@
 Not a timing: tracemalloc counts the bytes the graph holds, which are the same on every run.
 """
 
+import pytest
+
 from bench import heap
 
 
+@pytest.mark.slow  # tracemalloc over a 3,000-node chain: about 1.5 s, too long for the fast loop
 def test_bytes_per_node_with_grads_within_this_pythons_bound():
     figures = heap.heap_per_node(3_000)
     # the graph alone < with grads (one new float per node)

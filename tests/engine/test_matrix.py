@@ -105,15 +105,31 @@ def test_sum_and_mean_over_an_axis(axis: int | None) -> None:
     assert autograd.sum([Value(1.0), Value(2.0)]).data == 3.0  # autograd.sum untouched
 
 
+class NodeCounter:
+    """A recording mode (``grad_mode.recording``) that counts the op nodes made: ``record()``
+    hands every new node to ``check_node``, as it does for ``detect_anomaly``."""
+
+    def __init__(self) -> None:
+        self.nodes = 0
+
+    def check_node(self, node: Value) -> None:
+        self.nodes += 1
+
+
 def no_new_nodes(call) -> None:  # type: ignore[no-untyped-def]
     """``call`` raises before any op node exists: the bad input is named where it enters."""
-    import gc
+    from autograd.grad_mode import recording
 
-    before = sum(1 for o in gc.get_objects() if isinstance(o, Value) and o.op)
-    with pytest.raises((ValueError, TypeError)) as info:
-        call()
-    after = sum(1 for o in gc.get_objects() if isinstance(o, Value) and o.op)
-    assert after == before
+    counter = NodeCounter()
+    token = recording.set(counter)  # type: ignore[arg-type]
+    try:
+        assert (Value(1.0) * 2.0).op == "mul" and counter.nodes == 1  # the counter counts
+        counter.nodes = 0
+        with pytest.raises((ValueError, TypeError)) as info:
+            call()
+    finally:
+        recording.reset(token)
+    assert counter.nodes == 0
     return info.value  # type: ignore[return-value]
 
 

@@ -174,6 +174,7 @@ def test_explain_when_x_is_not_under_root_and_when_grad_is_stale():
     assert e2.total == 4.0 and not e2.matches_grad and "does NOT match" in str(e2)
 
 
+@pytest.mark.slow  # a 50,000-node chain explained: about a second
 def test_explain_a_long_chain_is_linear_time():
     x = Value(1.0, label="x")
     y = x
