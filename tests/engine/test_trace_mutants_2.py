@@ -266,3 +266,24 @@ def test_the_table_has_every_line_of_a_chain_in_reverse():
     ):
         assert row in table
     assert table.endswith(f"gradient: x\u0304 = {math.cos(2.0):.4g}")
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda x: Value(6.0, "", "mul", (x, Value(3.0)), (3.0,)),
+            "trace: a 'mul' node has 2 input(s) but 1 local derivative(s); each input needs one "
+            "(a node made by hand?)",
+        ),
+        (
+            lambda x: Value(6.0, "", "mul", (x,), (3.0,)),
+            "trace: op 'mul' takes 2 input(s), but a node has 1 (a node made by hand?)",
+        ),
+    ],
+)
+def test_a_node_made_by_hand_with_the_wrong_inputs_is_refused_in_full(make, message):
+    """The whole message, each part of it (mutants of _check_arity's text)."""
+    with pytest.raises(ValueError) as caught:
+        trace(make, 2.0)
+    assert str(caught.value) == message
