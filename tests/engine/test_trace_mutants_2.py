@@ -287,3 +287,11 @@ def test_a_node_made_by_hand_with_the_wrong_inputs_is_refused_in_full(make, mess
     with pytest.raises(ValueError) as caught:
         trace(make, 2.0)
     assert str(caught.value) == message
+
+
+def test_a_function_with_no_signature_gets_x_names():
+    """max has no signature inspect can read: its inputs are x0, x1; by hand max(1, 2) = 2 with
+    gradient (0, 1), guarded by the comparison it made (mutant: no parameters made None)."""
+    t = trace(max, 1.0, 2.0)
+    assert list(t.input_names) == ["x0", "x1"]
+    assert t.compile()(1.0, 2.0) == (2.0, (0.0, 1.0))
