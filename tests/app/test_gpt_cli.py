@@ -19,22 +19,11 @@ from pathlib import Path
 import pytest
 
 from autograd import Value
-from chainrule import cli
 from chainrule import gpt as app
 from nn import gpt
+from tests.app.test_cli_hardening import run
 
 CHAINRULE = [sys.executable, "-m", "chainrule"]
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """(exit code, stdout, stderr) of ``chainrule ARGV`` in this process, argparse's exits included."""
-    try:
-        code = cli.main(argv)
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else 1
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err and "internal error" not in err, err
-    return code, out, err
 
 
 def names_file(folder: Path, *names: str) -> str:

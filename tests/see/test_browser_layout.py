@@ -23,33 +23,14 @@ from autograd import GraphvizMissing, Value, render_steps, show
 from autograd.see import page as live
 from autograd.see.dot_text import box_number
 from autograd.see.draw import AUTO_LAYOUTS, page_dots
+from tests.see.test_page_browser import lecture_neuron as neuron
+from tests.see.test_page_predict_browser import odd_graph
 
 pytest.importorskip("graphviz")
 
 VENDOR = Path(live.__file__).parent / "vendor"
 PINNED_SHA256 = "c9e0b310f9883910e01c66054b48b7ff4be3d8695141116635e72b0af152692e"  # npm's 3.31.0 tarball
 BOTH_WAYS = r"apt-get install graphviz.*brew install graphviz.*draw_dot\(root\)\.source.*@viz-js/viz"
-
-
-def neuron() -> Value:
-    """The lecture's neuron o = tanh(x1 w1 + x2 w2 + b), with labels."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2, b = Value(-3.0, label="w1"), Value(1.0, label="w2"), Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
-
-
-def odd_graph() -> Value:
-    """Numbers that do not coincide: two paths to a, a constant, a log."""
-    a, b, c = Value(1.3, label="a"), Value(-0.7, label="b"), Value(2.1, label="c")
-    h = (a * b + c).tanh()
-    h.label = "h"
-    out = h * a + (c * 0.45).log()
-    out.label = "out"
-    return out
 
 
 def odd_graph_answers() -> tuple[set[float], set[float]]:
