@@ -302,8 +302,7 @@ def _answer(answer: object, graded: list[str], title: str) -> dict[str, Nested] 
     if len(graded) == 1 and not isinstance(answer, tuple):
         answer = (answer,)
     if not isinstance(answer, (tuple, list)) or len(answer) != len(graded):
-        n = len(answer) if isinstance(answer, (tuple, list)) else 1
-        raise _Count(n, len(graded))
+        raise _Count(answer, len(graded))
     out: dict[str, Nested] = {}
     for name, a in zip(graded, answer):
         try:
@@ -315,8 +314,14 @@ def _answer(answer: object, graded: list[str], title: str) -> dict[str, Nested] 
 
 
 class _Count(Exception):
-    def __init__(self, got: int, want: int) -> None:
-        super().__init__(f"{got} gradients returned, {want} needed")
+    """The wrong number of gradients: "1 gradient, 2 needed"; "None, 2 gradients needed" (no return)."""
+
+    def __init__(self, answer: object, want: int) -> None:
+        if answer is None:
+            super().__init__(f"None, {want} gradients needed")
+            return
+        got = len(answer) if isinstance(answer, (tuple, list)) else 1
+        super().__init__(f"{got} gradient{'' if got == 1 else 's'}, {want} needed")
 
 
 @dataclass(frozen=True)
@@ -384,13 +389,18 @@ def _judge(n: str, run: _Trial) -> tuple[bool, MatrixMistake | None, str]:
     if bad:
         msg = f"{d} holds {bad[0]} where the right gradient is a finite number (at {at})"
         return False, MatrixMistake("non_finite", msg, d), msg
-    ex = f"{d} at {at}: yours has shape {sg}" if sg != st else f"{d}{_first_diff(g, t)} at {at}"
+    ex = f"{d} at {at}: yours has shape {sg}" if sg != st else f"{d}{_first_diff(g, t, scale)} at {at}"
     return False, _explain(n, g, t, run, scale), ex
 
 
-def _first_diff(g: Nested, t: Nested) -> str:
+def _first_diff(g: Nested, t: Nested, scale: float) -> str:
+    """The first entry (in row-major order) that is wrong: off by more than TOL·(1 + scale).
+
+    Entries within it are right (a sum in another order differs in the last bits), so they are
+    never the example, though they are not equal."""
     gs, ts = flat(g), flat(t)
-    i = next(i for i, (a, b) in enumerate(zip(gs, ts)) if a != b)
+    tol = TOL * (1.0 + scale)
+    i = next(i for i, (a, b) in enumerate(zip(gs, ts)) if not abs(a - b) <= tol)
     return f" entry {i}: yours {gs[i]:.12g}, the engine's {ts[i]:.12g}"
 
 
@@ -470,7 +480,9 @@ def _explain(n: str, g: Nested, t: Nested, run: _Trial, scale: float) -> MatrixM
         return MatrixMistake(
             "shape", f"{d}: yours has shape {sg}, the right one has shape {st}, the shape of {n} (at {at})", d
         )
-    return MatrixMistake("unexplained", f"{d}: wrong in no pattern known;{_first_diff(g, t)} (at {at})", d)
+    return MatrixMistake(
+        "unexplained", f"{d}: wrong in no pattern known;{_first_diff(g, t, scale)} (at {at})", d
+    )
 
 
 def _scaled(x: Nested, c: float) -> Nested:
