@@ -214,7 +214,8 @@ def _large_points(large: Sequence[Sample], names: Sequence[str], prefix: str, wh
             (
                 Mistake(
                     "part_of_domain",
-                    f"{prefix}right on the domain but wrong at large |{names[0]}|: {example}.",
+                    f"{prefix}right on the domain but wrong at large {_large_inputs(finite_wrong, names)}: "
+                    f"{example}.",
                     which,
                 ),
             )
@@ -285,12 +286,18 @@ def _constant_factor(samples: Sequence[Sample]) -> float | None:
 
 
 def _factor_text(c: float) -> str:
-    """A factor as a person writes it: 2, 0.5, 1/3, -2."""
+    """A factor as a person writes it: 2, 1/2, 1/3, -2, or 3.142 when no n/d with d <= 12 is it.
+
+    A decimal gets as many digits as it takes not to read as the nearest such fraction: a factor
+    of 1.0003 is written 1.0003, not 1.0 (a factor of 1 is no mistake at all), and one of 1.5e-07
+    is not 0.
+    """
     for d in range(1, 13):
-        if abs(c * d - round(c * d)) < 1e-6 * max(1.0, abs(c * d)):
-            n = round(c * d)
+        n = round(c * d)
+        if n != 0 and abs(c * d - n) < 1e-6 * max(1.0, abs(c * d)):
             return str(n) if d == 1 else f"{n}/{d}"
-    return fmt(c)
+    nearest = min((round(c * d) / d for d in range(1, 13)), key=lambda f: abs(f - c))
+    return _digits(c, nearest)[0]
 
 
 def _swap(name: str, uses: Uses) -> tuple[str, str]:
@@ -321,9 +328,20 @@ def _where_wrong(
     pattern = _whole_domain_pattern(wrong, names, Uses(True, False)) if len(wrong) >= 2 else None
     if pattern and pattern[0] in ("sign", "factor"):
         text += f" (there {pattern[1].rstrip('.')})"
-    if any(s.finite and not s.right for s in large):
-        text += f", and at large |{names[0]}|"
+    large_wrong = [s for s in large if s.finite and not s.right]
+    if large_wrong:
+        text += f", and at large {_large_inputs(large_wrong, names)}"
     return f"{text}; e.g. {example}."
+
+
+def _large_inputs(samples: Sequence[Sample], names: Sequence[str]) -> str:
+    """``|x|``, or of several inputs those at a large value (|v| >= 100) in ``samples``: ``|b|``.
+
+    A large point puts one input at -1000, -100, 100 or 1000 and the others at the middle of their
+    range, so ``wrong at large |b|`` names the input that is large where the derivative is wrong.
+    """
+    big = [n for i, n in enumerate(names) if any(abs(s.point[i]) >= 100 for s in samples)]
+    return " and ".join(f"|{n}|" for n in big or names)
 
 
 def _intervals(samples: Sequence[Sample], name: str) -> str:
