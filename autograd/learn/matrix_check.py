@@ -192,7 +192,8 @@ def check_matrix_backward(
 
     ``shapes`` gives each input's shape in letters (or numbers), in the order both functions
     take them: ``{"X": "m n", "W": "n k", "b": "k"}``; a letter is one random size per run (``m``
-    is the batch), and one run in two uses the same size for all (square matrices).
+    is the batch), and one run in two uses the same size for all (square matrices). Without a
+    letter ``m`` the batch is the rows of the first input if it is a matrix, else 1 (no batch).
     ``forward(X, W, b)`` gets matrices of Values (a 1-D input as a flat list) and returns
 
     - a matrix ``Z``: then ``backward(X, W, b, dZ)`` gets the numbers and a random upstream
@@ -232,7 +233,8 @@ def check_matrix_backward(
     for k in range(trials):
         dims = _dims(letters, rng, square=k % 2 == 0)
         inputs = {n: _random(_shape_of(shapes[n], dims), rng, n in labels) for n in names}
-        m = dims[batch] if batch else (len(inputs[names[0]]) if isinstance(inputs[names[0]], list) else 1)
+        first = _shape_of(shapes[names[0]], dims)  # no letter m: the rows of a first input that has rows
+        m = dims[batch] if batch else (first[0] if len(first) >= 2 else 1)
         run = _engine(forward, inputs, names, graded, rng, m)
         try:
             answer = backward(*[wrap(run.inputs[n]) for n in run.inputs])
@@ -419,8 +421,9 @@ def _explain(n: str, g: Nested, t: Nested, run: _Trial, scale: float) -> MatrixM
     ):
         if m > 1 or kind == "sign":
             if _close(g, _scaled(t, c), abs(c) * scale):
+                examples = f"{m} example{'' if m == 1 else 's'}"
                 return MatrixMistake(
-                    kind, f"{d}: yours is {what} the right gradient (m = {m} examples, at {at})", d
+                    kind, f"{d}: yours is {what} the right gradient (m = {examples}, at {at})", d
                 )
     bias = len(st) == 1 or (len(st) == 2 and st[0] == 1)
     if len(sg) >= 1 and sg[0] == m and m > 1 and len(sg) >= len(st):

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from autograd import matmul, matrix_add, matrix_map, matrix_mul
-from autograd.learn.matrix_check import check_matrix_backward
+from autograd.learn.matrix_check import MatrixMistake, check_matrix_backward
 from autograd.learn.report import Report
 from autograd.ops import sum as value_sum
 from autograd.value import Value
@@ -53,8 +53,12 @@ def dW_as(f: Any) -> Any:
 
 
 def only_mistake(report: Report) -> tuple[str, str]:
+    """The kind and message of the one mistake found; a mistake about one gradient says which."""
     assert len(report.mistakes) == 1, str(report)
-    return report.mistakes[0].kind, report.mistakes[0].message
+    mistake = report.mistakes[0]
+    if mistake.message.startswith("d"):
+        assert mistake.partial == mistake.message.split(" ")[0].rstrip(":"), mistake
+    return mistake.kind, mistake.message
 
 
 # --- the message of each kind, in full ----------------------------------------------------------------
@@ -86,6 +90,14 @@ def test_a_batch_of_two_is_a_batch() -> None:
         "batch_not_summed",
         f"dW: yours is the first example's gradient only; each of the 2 examples adds its own (at {at})",
     )
+
+
+def test_the_sign_with_one_example() -> None:
+    # m = 1: no 1/m to miss (m × and 1/m × the gradient are the gradient), but a sign to flip
+    report = grade(dW_as(lambda X, W, dZ: -(X.T @ dZ)), {"X": "1 3", "W": "3 2"})
+    assert only_mistake(report) == (
+        "sign", "dW: yours is -1 × the right gradient (m = 1 example, at X (1, 3), W (3, 2), dZ (1, 2))"
+    )  # fmt: skip
 
 
 def test_the_sign_of_a_large_gradient() -> None:
@@ -173,6 +185,14 @@ def test_a_bias_per_example(db: Any, how: str) -> None:
     )
 
 
+def test_a_bias_per_example_as_a_flat_list() -> None:
+    assert only_mistake(grade_neuron(lambda d: d.ravel() / 4)) == (
+        "bias_not_summed",
+        "db: yours has shape (4,), one row per example; summed over the rows it is the right one: "
+        "a bias added to every row collects the gradient of every row",
+    )
+
+
 def test_a_number_for_a_gradient_of_one_entry() -> None:
     # db of a bias of shape (1,) returned as one number (np.sum without axis): right, as numpy broadcasts it
     assert grade_neuron(lambda d: float(np.sum(d) / 4)).ok
@@ -212,6 +232,15 @@ def test_transposed_with_and_without_a_formula() -> None:
         "transposed",
         "dW: yours is the transpose of the right gradient (yours has shape (3, 2), dW has shape (2, 3)): "
         "the right one is Xᵀ·dZ",
+    )
+
+    def linear_backward(X: Any, W: Any, dZ: Any) -> Any:
+        return (dZ @ W.T).T, X.T @ dZ
+
+    assert only_mistake(grade(linear_backward)) == (
+        "transposed",
+        "dX: yours is the transpose of the right gradient (yours has shape (2, 4), dX has shape (4, 2)): "
+        "the right one is dZ·Wᵀ",
     )
 
     def linear_tanh(X: Any, W: Any) -> Any:  # dW = Xᵀ·(dZ ⊙ (1 - H²)): no product of X, W, dZ
@@ -349,15 +378,19 @@ def test_the_tolerance_is_1e_9_of_the_gradients_size(size: float) -> None:
     def scaled(X: Any, W: Any) -> Any:
         return matrix_map(lambda v: v * size, matmul(X, W))
 
-    def off_by(delta: float) -> Any:
+    def off_by(delta: float, sign: float = 1.0) -> Any:
         def linear_backward(X: Any, W: Any, dZ: Any) -> Any:
-            dW = size * (X.T @ dZ)
+            dW = sign * size * (X.T @ dZ)
             dW[1, 2] += delta * (1 + np.abs(dW).max())
             return size * (dZ @ W.T), dW
 
         return linear_backward
 
     assert grade(off_by(0.7e-9), forward=scaled).ok
+    # -1 × the right gradient, within the same tolerance: the sign; past it, no pattern
+    for delta, kind in ((0.7e-9, "sign"), (-0.7e-9, "sign"), (1.4e-9, "unexplained")):
+        report = grade(off_by(delta, -1.0), forward=scaled)
+        assert report.kinds == (kind,), (delta, str(report))
     assert grade(off_by(-0.7e-9), forward=scaled).ok
     for delta, kind in (
         (1.4e-9, "imprecise"),
@@ -379,6 +412,11 @@ def test_within_the_tolerance_exactly() -> None:
 
     assert grade(loss_backward, forward=loss).ok
     assert not grade(lambda X, W: (np.ones_like(X), np.full_like(W, 2e-9)), forward=loss).ok
+    # and 1e-5 off is still close (imprecise), a little more is wrong in no pattern
+    assert grade(lambda X, W: (np.ones_like(X), np.full_like(W, 1e-5)), forward=loss).kinds == ("imprecise",)
+    assert grade(lambda X, W: (np.ones_like(X), np.full_like(W, 2e-5)), forward=loss).kinds == (
+        "unexplained",
+    )
 
 
 def test_imprecise_says_how_close() -> None:
@@ -641,3 +679,113 @@ def test_without_numpy_the_learner_gets_lists(monkeypatch: pytest.MonkeyPatch) -
 
     assert grade(linear_backward).ok
     assert seen and all(type(x) is list and type(x[0][0]) is float for x in seen)
+
+
+def test_m_is_the_letter_m_wherever_it_stands() -> None:
+    seen: list[int] = []
+
+    def forward(W: Any, X: Any) -> Any:
+        return matmul(X, W)
+
+    def backward(W: Any, X: Any, dZ: Any) -> Any:
+        seen.append(X.shape[0])
+        return X.shape[0] * (X.T @ dZ), dZ @ W.T
+
+    kind, message = only_mistake(grade(backward, {"W": "n k", "X": "m n"}, forward))
+    assert kind == "missing_1_over_m" and f"(m = {seen[1]} examples, at W (" in message, message
+
+
+def test_no_batch_no_1_over_m() -> None:
+    """A first input that is a number or a vector has no rows: m = 1, and a gradient 2 or 3 times
+    the right one is not "a 1/m missing"."""
+
+    def scale(c: Any, X: Any) -> Any:
+        return matrix_map(lambda v: v * c, X)
+
+    def scale_backward(c: Any, X: Any, dZ: Any) -> Any:
+        return 2 * np.sum(X * dZ), c * dZ
+
+    assert grade(scale_backward, {"c": "", "X": "4 2"}, scale).kinds == ("unexplained",)
+
+    def row(x: Any, W: Any) -> Any:
+        return matmul([x], W)
+
+    def row_backward(x: Any, W: Any, dZ: Any) -> Any:
+        return (dZ @ W.T)[0], 3 * np.outer(x, dZ[0])
+
+    assert grade(row_backward, {"x": "3", "W": "3 4"}, row).kinds == ("unexplained",)
+
+    def row_backward_2(x: Any, W: Any, dZ: Any) -> Any:  # a vector is a row: the factor xᵀ is a column
+        return (dZ @ W.T)[0], np.outer(dZ[0], x)
+
+    assert only_mistake(grade(row_backward_2, {"x": "3", "W": "3 4"}, row)) == (
+        "transposed",
+        "dW: yours is the transpose of the right gradient (yours has shape (4, 3), dW has shape (3, 4)): "
+        "the right one is xᵀ·dZ",
+    )
+
+
+def test_a_named_mistake_is_preferred_to_one_in_no_pattern() -> None:
+    """Square runs come second, but a mistake named there comes before "unexplained", "raised"
+    and "count" found at the non-square ones."""
+    square_shapes: list[str] = []
+
+    def backward_with(non_square: Any) -> Any:
+        def linear_backward(X: Any, W: Any, dZ: Any) -> Any:
+            if X.shape[0] == X.shape[1]:
+                square_shapes.append(f"X {X.shape}, W {W.shape}, dZ {dZ.shape}")
+                return dZ @ W.T, -(X.T @ dZ)
+            return non_square(X, W, dZ)
+
+        return linear_backward
+
+    sign = "dW: yours is -1 × the right gradient (m = 3 examples, at X (3, 3), W (3, 3), dZ (3, 3))"
+    report = grade(backward_with(lambda X, W, dZ: (dZ @ W.T, X.T @ dZ + 0.5)), {"X": "m n", "W": "n k"})
+    assert only_mistake(report) == ("sign", sign)
+    non_square: list[str] = []
+
+    def raises(X: Any, W: Any, dZ: Any) -> Any:
+        non_square.append(f"X {X.shape}, W {W.shape}, dZ {dZ.shape}")
+        raise RuntimeError("not square")
+
+    report = grade(backward_with(raises), {"X": "m n", "W": "n k"})
+    assert only_mistake(report) == (
+        "sign", f"{sign} (and at {non_square[0]} your backward raised RuntimeError: not square)"
+    )  # fmt: skip
+    report = grade(backward_with(lambda X, W, dZ: dZ @ W.T), {"X": "m n", "W": "n k"})
+    assert report.kinds == ("count", "sign"), str(report)
+    assert report.mistakes[1].message == sign
+
+
+def test_the_shape_of_nothing() -> None:
+    def linear_bias_backward(X: Any, W: Any, b: Any, dZ: Any) -> Any:
+        return dZ @ W.T, X.T @ dZ, []
+
+    report = grade(linear_bias_backward, BIAS, linear_bias)
+    assert only_mistake(report) == (
+        "shape", f"db: yours has shape (0,), the right one has shape (3,), the shape of b (at {AT_BIAS})"
+    )  # fmt: skip
+    assert report.checks[2].example == f"db at {AT_BIAS}: yours has shape (0,)"
+
+
+def test_an_unknown_kind_is_refused_with_the_kinds() -> None:
+    with pytest.raises(ValueError) as info:
+        MatrixMistake("transpose", "x")
+    assert str(info.value) == (
+        "MatrixMistake: unknown kind 'transpose'; the kinds are missing_transpose, factor_order, transposed, "
+        "wrong_factor, batch_not_summed, bias_not_summed, missing_1_over_m, extra_1_over_m, sign, shape, "
+        "unexplained, imprecise, non_finite, not_a_matrix, count, raised"
+    )
+    assert MatrixMistake("transposed", "x", "dW").partial == "dW"
+
+
+def test_the_upstream_gradient_is_no_label() -> None:
+    seen: list[Any] = []
+
+    def linear_backward(X: Any, W: Any, dZ: Any) -> Any:
+        seen.append(dZ)
+        return dZ @ W.T, X.T @ dZ
+
+    assert grade(linear_backward, trials=4).ok
+    values = np.concatenate([d.ravel() for d in seen])
+    assert np.all(np.abs(values) <= 1) and len(set(values.tolist())) == len(values)
