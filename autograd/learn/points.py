@@ -15,6 +15,7 @@ with: the point is dropped.
 from __future__ import annotations
 
 import math
+import numbers
 import random
 from collections.abc import Callable
 
@@ -24,21 +25,37 @@ LARGE = (-1000.0, -100.0, 100.0, 1000.0)
 
 
 def as_domain(domain: object, arity: int, where: str) -> Domain:
-    """``(lo, hi)`` for every input, or one ``(lo, hi)`` per input; checked."""
-    if (
-        isinstance(domain, (tuple, list))
-        and len(domain) == 2
-        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in domain)
-    ):
-        ranges = [tuple(domain)] * arity
+    """``(lo, hi)`` for every input, or one ``(lo, hi)`` per input; checked.
+
+    lo and hi are real numbers (not bools) with lo < hi, both finite and hi - lo finite too
+    (the points are spread over hi - lo): ValueError naming the range otherwise.
+    """
+    if isinstance(domain, (tuple, list)) and len(domain) == 2 and all(_bound(v) is not None for v in domain):
+        ranges: list[object] = [tuple(domain)] * arity
     elif isinstance(domain, (tuple, list)) and len(domain) == arity:
-        ranges = [tuple(r) if isinstance(r, (tuple, list)) else ("?",) for r in domain]
+        ranges = list(domain)
     else:
         raise ValueError(f"{where}: domain must be (lo, hi) or one (lo, hi) per input, got {domain!r}")
+    checked = []
     for r in ranges:
-        if len(r) != 2 or not all(isinstance(v, (int, float)) for v in r) or not r[0] < r[1]:
+        pair = tuple(r) if isinstance(r, (tuple, list)) and len(r) == 2 else (None, None)
+        lo, hi = _bound(pair[0]), _bound(pair[1])
+        if lo is None or hi is None or not lo < hi:
             raise ValueError(f"{where}: each domain must be (lo, hi) with lo < hi, got {r!r}")
-    return tuple((float(lo), float(hi)) for lo, hi in ranges)
+        if not math.isfinite(hi - lo):
+            raise ValueError(f"{where}: each domain must be finite, with a finite width hi - lo, got {r!r}")
+        checked.append((lo, hi))
+    return tuple(checked)
+
+
+def _bound(v: object) -> float | None:
+    """An end of a domain as a float (inf beyond the float range), or None if not a real number."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        return None
+    try:
+        return float(v)
+    except OverflowError:  # an int beyond the float range: infinitely far, for a domain
+        return -math.inf if v < 0 else math.inf
 
 
 def sample_points(domain: Domain, count: int, seed: int) -> list[Point]:
