@@ -27,10 +27,10 @@ from typing import Any
 from autograd import ops
 from autograd.custom_op import BUILT_IN_NAMES, arity_of, custom_op
 from autograd.learn.answers import read_answer
-from autograd.learn.grade import grade
+from autograd.learn.grade import Graded, grade
 from autograd.learn.in_graph import graph_checks
-from autograd.learn.micrograd_style import BackwardRunner
-from autograd.learn.points import Point, as_domain, names_for
+from autograd.learn.micrograd_style import UPSTREAM, BackwardRunner
+from autograd.learn.points import Point, as_domain, evaluate, names_for
 from autograd.learn.report import MISTAKE_KINDS, Check, Mistake, Report
 
 __all__ = ["MAX_POINTS", "MISTAKE_KINDS", "Check", "Mistake", "Report", "check_backward", "check_op"]
@@ -40,6 +40,12 @@ MAX_POINTS = 10_000
 
 # Mistakes after which there is no derivative to build graphs with.
 _NOTHING_TO_USE = frozenset({"blank", "raised", "count", "not_a_number"})
+
+# The note for a backward that adds nothing to an op whose derivative is 0 wherever it was tried.
+_ADDS_NOTHING = (
+    "your backward adds nothing to the inputs' grads: right here, since the derivative is 0 at "
+    "every point tried."
+)
 
 
 def check_op(
@@ -128,12 +134,36 @@ def check_backward(
             return Report(graded.name, graded.checks, graded.mistakes, graded.notes)
         if not runner.added:
             idle = runner.idle_reason(forward, graded.sample_points)
+            if idle.kind == "blank" and _right_by_adding_nothing(runner, forward, graded):
+                # adding nothing is right where the derivative is 0 (a constant op): not "blank"
+                return Report(graded.name, graded.checks, (), (*graded.notes, _ADDS_NOTHING))
             return Report(graded.name, graded.checks, (idle,), graded.notes)
         extra_checks, extra_mistakes = runner.usage(forward, graded.sample_points)
     mistakes = graded.mistakes
     if any(m.kind == "grad_for_data" for m in extra_mistakes):  # its numbers are not derivatives
         mistakes = tuple(m for m in mistakes if m.kind in _NOTHING_TO_USE)
     return _named(Report(graded.name, graded.checks + extra_checks, extra_mistakes + mistakes, graded.notes))
+
+
+def _right_by_adding_nothing(runner: BackwardRunner, forward: Callable[..., float], graded: Graded) -> bool:
+    """Whether a backward that added nothing onto zero grads is right: the derivative is 0.
+
+    That is so when every point-by-point check passed (the true d(out)/dx_i is 0 at every point)
+    and grads that already hold 1.0 keep it (1.0 + 0 * out.grad; an ``=`` would lose it).
+    """
+    if graded.mistakes or not all(c.ok for c in graded.checks):
+        return False
+    for point in graded.sample_points[:8]:
+        out = evaluate(forward, point)
+        if out is None:
+            continue
+        try:
+            run = runner.run(point, out, UPSTREAM, [1.0] * runner.arity)
+        except Exception:  # the learner's code
+            return False
+        if any(g != 1.0 for g in run.grads):
+            return False
+    return True
 
 
 def _named(report: Report) -> Report:

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from autograd.learn.answers import describe, read_answer, read_number, values_of
+from autograd.value import Value
 
 
 def test_numbers_beyond_the_float_range_keep_their_sign() -> None:
@@ -67,3 +68,30 @@ def test_a_container_that_is_not_a_tuple_of_numbers() -> None:
     assert read_answer((x for x in ()), 2, ("a", "b")).count == (
         "a generator (a ( ... for ... ) expression?), not a tuple of numbers, for an op of 2 inputs (a, b)"
     )
+
+
+def test_every_form_of_a_number_reads_with_no_problem() -> None:
+    assert read_number(Value(2.5)) == (2.5, "")  # a Value is read as its .data
+    assert read_number(1.5) == (1.5, "")
+    assert read_number(True) == (1.0, "")
+    assert read_number(decimal.Decimal("0.25")) == (0.25, "")
+    assert read_number(np.array(3)) == (3.0, "")  # 0-d arrays: int, unsigned, bool, float
+    assert read_number(np.array(7, dtype=np.uint8)) == (7.0, "")
+    assert read_number(np.array(True)) == (1.0, "")
+    assert read_number(np.array(0.5)) == (0.5, "")
+
+
+def test_a_complex_0d_array_is_called_complex() -> None:
+    assert read_number(np.array(1 + 2j)) == (None, "a complex number (1+2j), not a real one")
+    assert read_number(1 + 2j) == (None, "a complex number (1+2j), not a real one")
+
+
+def test_an_array_of_several_values_for_one_input_is_not_a_number() -> None:
+    answer = read_answer((np.array([1.0, 2.0]), 3.0), 2, ("a", "b"))
+    assert answer.values == (None, 3.0)
+    assert answer.problems == ("a ndarray (array([1., 2.])), not a number", "")
+
+
+def test_values_of_a_matrix_is_not_a_list_of_values() -> None:
+    assert values_of(np.ones((2, 2))) is None
+    assert values_of(np.array([[1.0, 2.0]])) is None

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import functools
+import linecache
 import math
 
-from autograd.learn.inner import _agrees, inner_functions
+from autograd.learn.inner import _agrees, _names_of, inner_functions
 
 SCALE = 5.0
 POINTS = [(0.25 * k - 1.0,) for k in range(8)]
@@ -73,3 +75,132 @@ def test_agrees_tries_every_quarter_of_the_points() -> None:
 
     assert _agrees(whole, lambda x: x, POINTS)
     assert not _agrees(whole, lambda x: x, POINTS[:3])
+
+
+def _texts(forward) -> list[str]:  # type: ignore[no-untyped-def]
+    return [i.text for i in inner_functions(forward, POINTS)]
+
+
+def _sin_2x(x: float) -> float:
+    return math.sin(2 * x)
+
+
+@functools.wraps(_sin_2x)
+def _decorated(x: float) -> float:  # its source (through __wrapped__) says sin(2x); it is 3 sin(2x)
+    return 3 * _sin_2x(x)
+
+
+def test_source_that_does_not_give_the_forward_rules_numbers_is_not_trusted() -> None:
+    assert _texts(_sin_2x) == ["2 * x"]
+    assert _texts(_decorated) == []
+
+
+def _lambda_in_a_def(x: float):  # type: ignore[no-untyped-def]  # the def has the lambda's inputs
+    return lambda x: math.sin(2 * x)
+
+
+def test_a_lambda_is_read_from_its_own_node_not_from_a_def_around_it() -> None:
+    assert _texts(_lambda_in_a_def(0.0)) == ["2 * x"]
+
+
+def test_a_docstring_is_skipped_and_constants_assigned_are_inlined() -> None:
+    def documented(x: float) -> float:
+        """sin(2x)."""
+        return math.sin(2 * x)
+
+    def named_constant(x: float) -> float:
+        k = 2.0
+        return math.sin(k * x)
+
+    assert _texts(documented) == ["2 * x"]
+    assert _texts(named_constant) == ["2.0 * x"]
+
+
+def test_a_name_assigned_again_inside_the_expression_is_left_alone() -> None:
+    def walrus(x: float) -> float:
+        k = 2 * x
+        return math.sin(k := 3 * x)  # noqa: F841  (k is assigned again, not read)
+
+    assert _texts(walrus) == ["(k := (3 * x))"]  # as ast.unparse writes it
+
+
+def test_a_stub_or_a_bare_return_has_no_inner_function() -> None:
+    def stub(x: float) -> float:
+        raise NotImplementedError
+
+    def bare(x: float) -> None:
+        return
+
+    def unreachable(x: float) -> float:
+        return math.sin(2 * x)
+        k = 1.0  # noqa: F841  (a body that is not assignments-then-return)
+
+    assert inner_functions(stub, POINTS) == ()
+    assert inner_functions(bare, POINTS) == ()
+    assert inner_functions(unreachable, POINTS) == ()
+
+
+def test_the_walk_goes_through_negation_and_down_every_level() -> None:
+    def bell(x: float) -> float:
+        return math.exp(-((2 * x) ** 2))
+
+    def nested(x: float) -> float:
+        return math.sin(math.cos(3 * x))
+
+    def plain(x: float) -> float:  # an input or a constant is not an inner function
+        return math.sin(x) ** 2
+
+    assert _texts(bell) == ["-(2 * x) ** 2", "2 * x"]
+    assert _texts(nested) == ["math.cos(3 * x)", "3 * x"]
+    assert _texts(plain) == ["math.sin(x)"]
+
+
+X = 0.5
+# each lambda on a line of its own, after the list's first line
+# fmt: off
+CUBES = [
+    lambda x: (2 * x) ** 3]
+WITH_A_NAME = [
+    lambda x: math.sin(2 * x), 2 * X]
+# fmt: on
+
+
+def test_a_lambda_on_a_line_of_a_list_is_trimmed_until_it_parses() -> None:
+    # the source of each is its line alone: "lambda x: (2 * x) ** 3]" parses once the ] is cut
+    assert _texts(CUBES[0]) == ["2 * x"]
+    assert _texts(WITH_A_NAME[0]) == ["2 * x"]  # ", 2 * X" parses as the tuple's second item
+
+
+def test_a_lambda_line_with_trailing_spaces_is_trimmed_too() -> None:
+    # source registered in linecache (as an editor or a notebook does), with spaces after the ]
+    name = "<test_inner_mutants trailing>"
+    text = "SPACED = [\n    lambda x: (3 * x) ** 2]   \n"
+    linecache.cache[name] = (len(text), None, text.splitlines(keepends=True), name)
+    try:
+        space: dict[str, object] = {}
+        exec(compile(text, name, "exec"), space)
+        forward = space["SPACED"][0]  # type: ignore[index]
+        assert _texts(forward) == ["3 * x"]
+    finally:
+        del linecache.cache[name]
+
+
+def _with_an_empty_cell():  # type: ignore[no-untyped-def]
+    a_spare = 1.0
+    k = 3.0
+
+    def f(x: float) -> float:
+        return k * x if x else a_spare  # noqa: F821  (ruff misses the del below)
+
+    del a_spare  # f's cell for a_spare is empty now; its cell for k (after it) holds 3.0
+    return f
+
+
+def test_an_empty_closure_cell_is_skipped_and_the_next_one_read() -> None:
+    forward = _with_an_empty_cell()
+    assert forward.__code__.co_freevars == ("a_spare", "k")
+    namespace = _names_of(forward)
+    assert "a_spare" not in namespace
+    assert namespace["k"] == 3.0
+    assert namespace["math"] is math  # the module's globals
+    assert namespace["abs"] is abs  # and the builtins
