@@ -3,7 +3,7 @@
 The reading path (value.py + ops.py + backward.py: the node, the ops, the backward pass) has a
 line budget, as tinygrad checks its own line count in CI: growth is then a decision (raise the
 budget in a reviewed commit), not an accident. It was set at the size of these three files when
-the budget came in (990 lines; micrograd's engine.py is 94).
+the budget came in (990 lines, raised to 1001 for a faster record(); micrograd's engine.py is 94).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ["value.py", "ops.py", "backward.py"]
-BUDGET = 990  # lines of the three files together
+BUDGET = 1001  # lines of the three files together: 990, then 1001 for record() without __init__ (docs/performance.md)
 
 
 def test_the_reading_path_stays_within_its_budget() -> None:
