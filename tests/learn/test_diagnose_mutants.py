@@ -677,3 +677,148 @@ def test_check_op_names_the_large_input_where_a_partial_is_wrong() -> None:
     assert report.mistakes[0].message == (
         "d/da: right on the domain but wrong at large |b|: at a=0.0, b=-1000.0: yours 0.0, true -1000.0."
     )
+
+
+# --- tolerances and thresholds ---------------------------------------------------------------
+
+
+def test_close_of_equal_numbers_with_no_tolerance() -> None:
+    assert close(0.0, 0.0, 0.0)
+    assert close(2.5, 2.5, 0.0)
+
+
+def test_digits_of_twelve() -> None:
+    # the same in 8 digits, different in 12: written in 12, not 13
+    assert _digits(1.000000001234, 1.000000002347) == ("1.00000000123", "1.00000000235")
+
+
+def test_the_text_of_a_sample_that_is_not_a_number_is_its_problem() -> None:
+    s = Sample((0.5,), 0.25, 1.0, None, TOL, problem="a str ('1'), not a number")
+    assert yours_text(s) == "a str ('1'), not a number"
+    assert sample_text(s, ["x"]) == "at x=0.5: yours a str ('1'), not a number, true 1.0"
+
+
+def chain_samples(d: float, error: float) -> list[Sample]:
+    """An inner function of constant slope d; yours × d is the true derivative plus ``error``.
+
+    The tolerance is 1e-3; out (100 + k) is far from everything, so no other pattern fits.
+    """
+    trues = (1.0, -1.5, 2.0, 0.75, -2.5)
+    return [Sample((k + 0.5,), 100.0 + k, t, (t + error) / d, 1e-3, slopes=(d,)) for k, t in enumerate(trues)]
+
+
+def test_the_chain_rule_tolerance_grows_with_the_inner_slope() -> None:
+    # yours × d carries d × your rounding: it is compared within d × the tolerance (d > 1)
+    assert only(diagnose(chain_samples(1.5, 0.9 * 1.5e-3), ["x"], inners=["u"])).kind == "chain_rule"
+    assert only(diagnose(chain_samples(1.5, 1.2 * 1.5e-3), ["x"], inners=["u"])).kind == "unexplained"
+    assert only(diagnose(chain_samples(10.0, 5e-3), ["x"], inners=["u"])).kind == "chain_rule"
+    assert only(diagnose(chain_samples(10.0, 12e-3), ["x"], inners=["u"])).kind == "unexplained"
+
+
+def test_an_inner_function_of_slope_one_within_rounding_is_not_the_chain_rule() -> None:
+    # x + 1's slope, measured as 1.00005 (within 1e-4 of 1): yours is 0.015% low at two points,
+    # exact elsewhere, which is imprecise; with that slope yours × slope is "right" everywhere,
+    # but forgetting a factor of 1 is no mistake
+    samples = [
+        Sample((x,), x * x, 2 * x, 2 * x * (0.99985 if x in (-2.0, 3.0) else 1.0), TOL, slopes=(1.00005,))
+        for x in SQUARE_POINTS
+    ]
+    assert only(diagnose(samples, ["x"], inners=["x + 1"])).kind == "imprecise"
+
+
+def test_one_point_only() -> None:
+    # a partial with one point where it has a true derivative: 0 there is the zero mistake
+    m = only(diagnose([square(0.0, 0.5)], ["x"]))
+    assert m.kind == "zero"
+
+
+def test_a_ratio_within_a_millionth_of_one_is_no_factor() -> None:
+    # yours is 1.0000009 × true at two points and 1.0001005 × true at a third (tolerance 0): the
+    # median ratio is 1 within 1e-6, so no factor is claimed; the third point is imprecise
+    samples = [
+        Sample((x,), 50.0, t, t * r, 0.0)
+        for x, t, r in ((0.5, 1.0, 1.0000009), (1.0, 2.0, 1.0000009), (2.0, 4.0, 1.0001005))
+    ]
+    assert not samples[2].right
+    assert _constant_factor(samples) is None
+    assert only(diagnose(samples, ["x"])).kind == "imprecise"
+
+
+def test_a_ratio_within_a_millionth_of_minus_one_is_no_factor() -> None:
+    samples = [Sample((x,), 50.0, t, -1.0000009 * t, 0.0) for x, t in ((0.5, 1.0), (1.0, 2.0), (2.0, 4.0))]
+    assert _constant_factor(samples) is None  # the sign, not a factor
+    samples = [Sample((x,), 50.0, t, -1.000002 * t, 0.0) for x, t in ((0.5, 1.0), (1.0, 2.0), (2.0, 4.0))]
+    assert _constant_factor(samples) == -1.000002  # 2e-6 off -1: a factor
+
+
+@pytest.mark.parametrize("c", [-2.0, -0.5, 1e-9])
+def test_constant_factors_near_the_excluded_ones(c: float) -> None:
+    # -2 and -1/2 are factors (only -1, 0 and 1 are not); 1e-9 is the smallest factor named
+    # (the true derivatives are powers of two, so each ratio is exactly c)
+    samples = [
+        Sample((x,), 50.0, t, c * t, TOL) for x, t in ((0.5, 1.0), (1.0, -2.0), (2.0, 4.0), (3.0, 0.5))
+    ]
+    assert _constant_factor(samples) == c
+    assert (
+        _constant_factor([Sample(s.point, 50.0, s.expected, 5e-10 * s.expected, TOL) for s in samples])
+        is None
+    )
+
+
+def test_the_factor_is_the_median_ratio_where_the_true_derivative_is_away_from_zero() -> None:
+    # ratios 3.0, 3.0001, 3.0002, 3.0003 where |true| > 1e-3: the median of an even count is the
+    # upper middle one, 3.0002; the point where the true derivative is exactly 1e-3 has no vote
+    samples = [
+        Sample((x,), 50.0, t, r * t, 1e-6)
+        for x, t, r in (
+            (0.5, 1.0, 3.0),
+            (1.0, 2.0, 3.0001),
+            (1.5, -1.0, 3.0002),
+            (2.0, 0.5, 3.0003),
+            (2.5, 1e-3, 2.9999),
+        )
+    ]
+    assert _constant_factor(samples) == 3.0002
+
+
+def test_a_factor_holds_within_the_factor_times_the_tolerance() -> None:
+    # yours = 3 × true + 1e-3, with the tolerance 1e-3: your error is within 3 × the tolerance
+    samples = [Sample((x,), 50.0, t, 3 * t + 1e-3, 1e-3) for x, t in ((0.5, 1.0), (1.0, -2.0), (2.0, 4.0))]
+    assert _constant_factor(samples) == pytest.approx(3.0, abs=1e-3)
+    assert only(diagnose(samples, ["x"])).kind == "factor"
+
+
+def test_factor_text_limits() -> None:
+    assert _factor_text(1e-6) == "1e-06"  # not 0
+    assert _factor_text(2000.001) == "2000"  # within a relative 1e-6 of 2000
+    assert _factor_text(1.0000015) == "1.0000015"  # 1.5e-6 off 1: not 1
+    assert _factor_text(3.5 + 2e-6) == "7/2"  # 7.000004 is within a relative 1e-6 of 7
+
+
+def test_two_finite_wrong_large_points_show_the_first() -> None:
+    samples = squares(lambda x: 2 * x) + [square(5.0, -1000.0, large=True), square(7.0, 100.0, large=True)]
+    m = only(diagnose(samples, ["x"]))
+    assert m.message == "right on the domain but wrong at large |x|: at x=-1000.0: yours 5.0, true -2000.0."
+
+
+def test_part_of_the_domain_where_x_and_out_are_swapped_names_no_pattern_there() -> None:
+    # tanh' written 1 - x**2 for x > 0 and 1 - out**2 elsewhere: handed (out, x), it is right
+    # where x > 0 only, so no swap holds on the whole domain; a swap is not named for a part
+    def rule(x: float, out: float) -> float:
+        return 1 - x**2 if x > 0 else 1 - out**2
+
+    samples = [
+        Sample(
+            (x,),
+            math.tanh(x),
+            1 - math.tanh(x) ** 2,
+            rule(x, math.tanh(x)),
+            TOL,
+            swapped=rule(math.tanh(x), x),
+        )
+        for x in TANH_POINTS
+    ]
+    m = only(diagnose(samples, ["x"], uses=Uses(True, True)))
+    assert m.message == (
+        "right at 2 of 5 points only; wrong for 0.25 <= x <= 2.0; e.g. at x=0.25: yours 0.9375, true 0.94."
+    )
