@@ -143,8 +143,10 @@ def diagnose(
     def mistake(kind: str, text: str) -> Diagnosis:
         return Diagnosis((Mistake(kind, prefix + text, which),))
 
-    regular = [s for s in samples if not s.large] or list(samples)
+    regular = [s for s in samples if not s.large]
     large = [s for s in samples if s.large]
+    if not regular:  # no ordinary point has a true derivative: the large ones are the domain
+        regular, large = large, []
     not_numbers = [s for s in regular + large if s.got is None]
     if not_numbers:
         return mistake("not_a_number", _not_a_number_text(not_numbers, len(regular + large), names))

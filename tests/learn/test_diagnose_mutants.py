@@ -9,6 +9,8 @@ mistake, or a sentence with a wrong number or a wrong name in it, is what these 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -35,13 +37,13 @@ TOL = 1e-6
 SQUARE_POINTS = (-2.0, -1.0, 0.5, 1.0, 3.0)  # f(x) = x**2: out = x**2, f'(x) = 2x
 
 
-def square(got: float | None, x: float, **extra: object) -> Sample:
+def square(got: float | None, x: float, **extra: Any) -> Sample:
     """A sample of f(x) = x**2 at x (out = x**2, true derivative 2x) with the learner's ``got``."""
-    return Sample((x,), x * x, 2 * x, got, TOL, **extra)  # type: ignore[arg-type]
+    return Sample((x,), x * x, 2 * x, got, TOL, **extra)
 
 
-def squares(rule: object, points: tuple[float, ...] = SQUARE_POINTS) -> list[Sample]:
-    return [square(rule(x), x) for x in points]  # type: ignore[operator]
+def squares(rule: Callable[[float], float], points: tuple[float, ...] = SQUARE_POINTS) -> list[Sample]:
+    return [square(rule(x), x) for x in points]
 
 
 def only(d: Diagnosis) -> Mistake:
@@ -296,9 +298,9 @@ def test_imprecise_is_measured_against_the_true_derivative() -> None:
 RELU_POINTS = (-3.0, -2.0, -1.0, 1.0, 2.0, 3.0)
 
 
-def relu_samples(rule: object) -> list[Sample]:
+def relu_samples(rule: Callable[[float], float]) -> list[Sample]:
     """relu: out = max(0, x), true derivative 0 for x < 0 and 1 for x > 0."""
-    return [Sample((x,), max(0.0, x), 1.0 if x > 0 else 0.0, rule(x), TOL) for x in RELU_POINTS]  # type: ignore[operator]
+    return [Sample((x,), max(0.0, x), 1.0 if x > 0 else 0.0, rule(x), TOL) for x in RELU_POINTS]
 
 
 def test_right_on_part_of_the_domain() -> None:
@@ -309,9 +311,9 @@ def test_right_on_part_of_the_domain() -> None:
     )
 
 
-def abs_samples(rule: object, points: tuple[float, ...] = RELU_POINTS) -> list[Sample]:
+def abs_samples(rule: Callable[[float], float], points: tuple[float, ...] = RELU_POINTS) -> list[Sample]:
     """abs: out = |x|, true derivative -1 for x < 0 and 1 for x > 0."""
-    return [Sample((x,), abs(x), 1.0 if x > 0 else -1.0, rule(x), TOL) for x in points]  # type: ignore[operator]
+    return [Sample((x,), abs(x), 1.0 if x > 0 else -1.0, rule(x), TOL) for x in points]
 
 
 def test_part_of_the_domain_says_the_sign_is_flipped_where_wrong() -> None:
@@ -379,6 +381,7 @@ def test_how_many_right_points_make_a_part_of_the_domain() -> None:
     assert only(diagnose(cube_like(12, 3), ["x"])).kind == "part_of_domain"
     assert only(diagnose(cube_like(4, 1), ["x"])).kind == "unexplained"  # a quarter, but not 2
     assert only(diagnose(cube_like(5, 2), ["x"])).kind == "part_of_domain"
+    assert only(diagnose(cube_like(13, 3), ["x"])).kind == "part_of_domain"  # 13 // 4 is 3
 
 
 def test_unexplained() -> None:
@@ -822,3 +825,30 @@ def test_part_of_the_domain_where_x_and_out_are_swapped_names_no_pattern_there()
     assert m.message == (
         "right at 2 of 5 points only; wrong for 0.25 <= x <= 2.0; e.g. at x=0.25: yours 0.9375, true 0.94."
     )
+
+
+def test_only_large_points_are_counted_once() -> None:
+    # None at x = 1000 only, of the 4 large points (no ordinary point has a true derivative)
+    samples = [square(-2 * x, x, large=True) for x in (-1000.0, -100.0, 100.0)]
+    samples.append(square(None, 1000.0, large=True, problem="None"))
+    m = only(diagnose(samples, ["x"]))
+    assert m.message == "yours is None at x = 1000.0 (a branch without a return?); a number elsewhere."
+    # right at 2 of the 4, wrong at the others: the large points are the domain, not also "large"
+    samples = [square(2 * x if x > 0 else -2 * x, x, large=True) for x in (-1000.0, -100.0, 100.0, 1000.0)]
+    m = only(diagnose(samples, ["x"]))
+    assert m.message == (
+        "right at 2 of 4 points only; wrong for -1000.0 <= x <= -100.0 (there the sign is flipped: yours "
+        "is -1 × the true derivative at every point); e.g. at x=-1000.0: yours 2000.0, true -2000.0."
+    )
+
+
+def test_check_op_of_a_forward_with_a_derivative_at_the_large_points_only() -> None:
+    # x + 0.01 sin(1e6 x) inside |x| < 50 (no derivative a central difference can find there), x
+    # outside: the derivative 1 is known at the large points only; yours is None at x = 1000
+    def noisy(x: float) -> float:
+        return x + (0.01 * math.sin(x * 1e6) if abs(x) < 50 else 0.0)
+
+    report = check_op(noisy, lambda x, out: None if x > 500 else 1.0)
+    assert [m.message for m in report.mistakes] == [
+        "yours is None at x = 1000.0 (a branch without a return?); a number elsewhere."
+    ]
