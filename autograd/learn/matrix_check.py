@@ -108,10 +108,8 @@ def _t(a: list[list[float]]) -> list[list[float]]:
 
 
 def _close(g: Nested, t: Nested, scale: float) -> bool:
-    try:
-        if shape(g) != shape(t):
-            return False
-    except ValueError:
+    """Same shape, and every entry within TOL·(1 + scale) of t's (g and t are never ragged here)."""
+    if shape(g) != shape(t):
         return False
     tol = TOL * (1.0 + scale)
     return all(abs(x - y) <= tol for x, y in zip(flat(g), flat(t)))
@@ -243,7 +241,7 @@ def check_matrix_backward(
             run.error = f"{type(e).__name__}: {text if len(text) <= 90 else text[:87] + '...'}"
         else:
             try:
-                run.answer = _answer(answer, graded, title)
+                run.answer = _answer(answer, graded)
             except _Count as e:
                 run.count = str(e)
         runs.append(run)
@@ -300,7 +298,7 @@ def _zero(x: Any) -> None:
         x.grad = 0.0
 
 
-def _answer(answer: object, graded: list[str], title: str) -> dict[str, Nested] | None:
+def _answer(answer: object, graded: list[str]) -> dict[str, Nested]:
     if len(graded) == 1 and not isinstance(answer, tuple):
         answer = (answer,)
     if not isinstance(answer, (tuple, list)) or len(answer) != len(graded):
@@ -384,7 +382,9 @@ def _judge(n: str, run: _Trial) -> tuple[bool, MatrixMistake | None, str]:
     if isinstance(g, _Bad):
         return False, MatrixMistake("not_a_matrix", f"{d}: {g.why}", d), g.why
     scale = max((abs(v) for v in flat(t)), default=0.0)
-    if _close(g, t, scale) or (shape(g) == () and len(flat(t)) == 1 and _close([g], flat(t), scale)):
+    if shape(g) == () and len(flat(t)) == 1:  # one number for a gradient of one entry, as numpy broadcasts it
+        g = _like(t, g)
+    if _close(g, t, scale):
         return True, None, ""
     sg, st = shape(g), shape(t)
     bad = [v for v in flat(g) if not math.isfinite(v)]
@@ -393,6 +393,11 @@ def _judge(n: str, run: _Trial) -> tuple[bool, MatrixMistake | None, str]:
         return False, MatrixMistake("non_finite", msg, d), msg
     ex = f"{d} at {at}: yours has shape {sg}" if sg != st else f"{d}{_first_diff(g, t, scale)} at {at}"
     return False, _explain(n, g, t, run, scale), ex
+
+
+def _like(t: Nested, v: float) -> Nested:
+    """Nested lists of t's shape holding v (t has one entry: [[v]] for t = [[x]])."""
+    return [_like(e, v) for e in t] if isinstance(t, list) else v
 
 
 def _first_diff(g: Nested, t: Nested, scale: float) -> str:

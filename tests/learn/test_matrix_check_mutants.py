@@ -90,6 +90,11 @@ def test_a_batch_of_two_is_a_batch() -> None:
         "batch_not_summed",
         f"dW: yours is the first example's gradient only; each of the 2 examples adds its own (at {at})",
     )
+    report = grade(dW_as(lambda X, W, dZ: np.einsum("mi,mk->mik", X, dZ)), shapes)
+    assert only_mistake(report) == (
+        "batch_not_summed",
+        "dW: yours has shape (2, 3, 4), one gradient per example; summed over the batch it is the right one (3, 4)",
+    )
 
 
 def test_the_sign_with_one_example() -> None:
@@ -198,6 +203,13 @@ def test_a_number_for_a_gradient_of_one_entry() -> None:
     assert grade_neuron(lambda d: float(np.sum(d) / 4)).ok
     assert grade_neuron(lambda d: np.sum(d) / 4).ok
     assert grade_neuron(lambda d: np.sum(d, axis=0) / 4).ok
+
+    # a wrong number is explained as a wrong gradient is (not as the wrong shape: () passes as (1,))
+    assert only_mistake(grade_neuron(lambda d: float(np.sum(d)))) == (
+        "missing_1_over_m",
+        "db: yours is m × the right gradient (m = 4 examples, at X (4, 2), W (2, 1), b (1,), y (4, 1))",
+    )
+    assert grade_neuron(lambda d: float(np.sum(d)) / 4 + 1e-3).kinds == ("unexplained",)
 
     # but one number for a bias of three entries is the wrong shape
     def linear_bias_backward(X: Any, W: Any, b: Any, dZ: Any) -> Any:
@@ -500,6 +512,7 @@ def test_raised_says_what_and_where(error: Exception, text: str) -> None:
 
     report = grade(linear_backward)
     assert only_mistake(report) == ("raised", f"your backward raised {text} at {AT}")
+    assert report.mistakes[0].partial == "dX"  # found first, for the first gradient asked for
     assert [c.example for c in report.checks] == [f"raised at {AT}"] * 2
 
 
@@ -574,7 +587,7 @@ def test_square_runs_and_runs_where_each_letter_has_its_own_size() -> None:
     drawn = set()
     for call in shapes_given(six)[1::2]:
         drawn |= {call["A"].shape[0], *(call[n].shape[1] for n in "ABCDE")}
-    assert drawn <= {2, 3, 4, 5, 6} and len(drawn) > 1
+    assert drawn == {2, 3, 4, 5, 6}  # 18 sizes drawn from 2 to 6, each its own draw
 
 
 def test_the_sizes_do_not_depend_on_the_letters_names() -> None:
@@ -626,6 +639,12 @@ def test_the_names_of_a_report() -> None:
     right = dW_as(lambda X, W, dZ: X.T @ dZ)
     assert str(grade(right)).startswith("linear_backward: all checks pass")
     assert str(grade(right, name="layer 1")).startswith("layer 1: all checks pass")
+    # the defaults: 6 runs, seed 0
+    wrong = dW_as(lambda X, W, dZ: X.T @ dZ + 0.5)
+    default = check_matrix_backward(linear, wrong, {"X": "m n", "W": "n k"})
+    assert [c.title for c in default.checks] == ["dX at 6 shapes", "dW at 6 shapes"]
+    assert default == check_matrix_backward(linear, wrong, {"X": "m n", "W": "n k"}, trials=6, seed=0)
+    assert default != check_matrix_backward(linear, wrong, {"X": "m n", "W": "n k"}, trials=6, seed=1)
 
     class Backward:
         def __call__(self, X: Any, W: Any, dZ: Any) -> Any:
@@ -789,3 +808,15 @@ def test_the_upstream_gradient_is_no_label() -> None:
     assert grade(linear_backward, trials=4).ok
     values = np.concatenate([d.ravel() for d in seen])
     assert np.all(np.abs(values) <= 1) and len(set(values.tolist())) == len(values)
+
+
+def test_one_example_is_no_batch_to_sum() -> None:
+    # m = 1: db kept 2-D (1, 3) is the wrong shape, not "one row per example" left to sum
+    shapes, at = {"X": "1 2", "W": "2 3", "b": "3"}, "X (1, 2), W (2, 3), b (3,), dZ (1, 3)"
+
+    def linear_bias_backward(X: Any, W: Any, b: Any, dZ: Any) -> Any:
+        return dZ @ W.T, X.T @ dZ, dZ.sum(axis=0, keepdims=True)
+
+    assert only_mistake(grade(linear_bias_backward, shapes, linear_bias)) == (
+        "shape", f"db: yours has shape (1, 3), the right one has shape (3,), the shape of b (at {at})"
+    )  # fmt: skip
