@@ -62,6 +62,7 @@ class Raised:
     text: str
     overflow: bool
     short: str = ""  # OverflowError (math range error)
+    what: str = ""  # what went wrong far out, for the note: "it overflows there only"
 
 
 def grade(
@@ -124,7 +125,25 @@ def _call(local: LocalRule, point: Point, out: float) -> Answer | Raised:
         return local(point, out)
     except Exception as err:  # the learner's code: any error is part of the grade
         overflow = isinstance(err, ArithmeticError) or (isinstance(err, ValueError) and "math" in str(err))
-        return Raised(f"{type(err).__name__}: {err}", overflow, f"{type(err).__name__} ({err})")
+        name = type(err).__name__
+        return Raised(f"{name}: {err}", overflow, f"{name} ({err})", _what_failed(err) if overflow else "")
+
+
+def _what_failed(err: Exception) -> str:
+    """What an error of the float range says happened, in words true of that error only.
+
+    Only an OverflowError (or numpy's "overflow encountered") is an overflow; a division by zero
+    far out is a number that underflowed to 0, and a math domain error a log or square root of 0
+    or less (an underflow, or a form that has no value for large negative x, such as sqrt(x)).
+    """
+    text = str(err)
+    if isinstance(err, OverflowError) or "overflow" in text:
+        return "it overflows there only"
+    if isinstance(err, ZeroDivisionError) or "divide by zero" in text:
+        return "it divides by zero there only (a number that underflowed to 0?)"
+    if isinstance(err, ValueError):
+        return "a math function gets a number outside its domain there only (a log or sqrt of 0 or less?)"
+    return "it fails there only"
 
 
 def _whole_rule(
@@ -184,7 +203,7 @@ def _whole_rule(
             else:
                 notes.append(
                     f"{who} raises {error.short} at {point_text(p, names, True)}, where the op's value is "
-                    f"finite: it overflows there only; {STABLE_FORM}."
+                    f"finite: {error.what}; {STABLE_FORM}."
                 )
             break
     return mistakes, notes, False
