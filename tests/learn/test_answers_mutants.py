@@ -6,6 +6,7 @@ float the returned object stands for (10**400 is beyond the float range, so +-in
 
 from __future__ import annotations
 
+import array
 import decimal
 import math
 
@@ -95,3 +96,7 @@ def test_an_array_of_several_values_for_one_input_is_not_a_number() -> None:
 def test_values_of_a_matrix_is_not_a_list_of_values() -> None:
     assert values_of(np.ones((2, 2))) is None
     assert values_of(np.array([[1.0, 2.0]])) is None
+    # array.array has tolist() but no shape: it is not taken for one value per input
+    assert read_answer(array.array("d", [1.0, 2.0]), 2, ("a", "b")).count == (
+        "a array (array('d', [1.0, 2.0])), not a tuple of numbers, for an op of 2 inputs (a, b)"
+    )

@@ -95,8 +95,8 @@ def test_source_that_does_not_give_the_forward_rules_numbers_is_not_trusted() ->
     assert _texts(_decorated) == []
 
 
-def _lambda_in_a_def(x: float):  # type: ignore[no-untyped-def]  # the def has the lambda's inputs
-    return lambda x: math.sin(2 * x)
+# the def has the lambda's inputs, and is on the lambda's line: the source read is the whole def
+def _lambda_in_a_def(x: float): return lambda x: math.sin(2 * x)  # type: ignore[no-untyped-def]  # fmt: skip
 
 
 def test_a_lambda_is_read_from_its_own_node_not_from_a_def_around_it() -> None:
