@@ -34,13 +34,10 @@ UPSTREAM = 2.5
 
 @dataclass(frozen=True)
 class Run:
-    """One call of the learner's backward: each input's grad after it, and what else changed."""
+    """One call of the learner's backward: each input's grad after it (the runner notes what else changed)."""
 
     grads: tuple[float | None, ...]  # None where a grad is not a number
-    problems: tuple[str, ...]
-    wrote_out: bool
-    changed_data: bool
-    returned: object
+    problems: tuple[str, ...]  # what each grad is instead of a number, or ""
 
 
 class BackwardRunner:
@@ -71,7 +68,7 @@ class BackwardRunner:
         if returned is not None and self.returned is None:
             self.returned = returned
         problems = tuple(f"{p} (in {n}.grad)" if p else "" for n, (_, p) in zip(self.names, read))
-        return Run(tuple(v for v, _ in read), problems, wrote_out, changed_data, returned)
+        return Run(tuple(v for v, _ in read), problems)
 
     def local(self, point: Point, out: float) -> Answer:
         """What the learner adds at upstream 1 onto a zero grad: their local derivatives."""
@@ -109,8 +106,12 @@ class BackwardRunner:
         )
 
     def _reads_grads(self, forward: Callable[..., float], points: Sequence[Point]) -> tuple[str, str] | None:
-        """(kind, sentence) when what is added depends on the grads held before (from 1.0 and 2.0)."""
-        for point in points[:8]:
+        """(kind, sentence) when what is added depends on the grads held before (from 1.0 and 2.0).
+
+        At most 8 points, spread over ``points`` (sorted for one input): a rule that reads a grad on
+        one side only (relu's ``x.grad *= (out.data > 0) * out.grad``) is met on that side too.
+        """
+        for point in points[:: max(1, len(points) // 8)][:8]:
             out = evaluate(forward, point)
             if out is None:
                 continue
@@ -218,8 +219,8 @@ class BackwardRunner:
             mistakes.append(
                 Mistake(
                     "assigned",
-                    f"`=` where `+=` is needed for {grads}: the 1.0 it already held is lost, so an input "
-                    "used twice keeps only the last share.",
+                    f"`=` where `+=` is needed for {grads}: the 1.0 {'each' if len(assigned) > 1 else 'it'} "
+                    "already held is lost, so an input used twice keeps only the last share.",
                 )
             )
         if self.wrote_out:
