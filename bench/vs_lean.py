@@ -1,21 +1,26 @@
-"""chainrule's node engine against the lean baseline: ``python -m bench.vs_lean [--quick]``.
+"""chainrule against the lean engine and the float floor: ``python -m bench.vs_lean [--quick]``.
 
 The same code (``bench/gpt.py``) runs on ``autograd.Value`` and on ``bench.lean.LeanValue``
-in this process, interleaved (chainrule, lean, chainrule, lean, ...), after a check that both
+in this process, and ``bench/floor.py`` does the same arithmetic by hand on plain floats (forward,
+a backward pass derived by hand, the update): the fastest plain Python for the workload. The three
+run interleaved (chainrule, lean, floor, chainrule, lean, floor, ...), after a check that they
 give the same numbers. Times are CPU seconds (``time.process_time``: the machines these run on
 are shared, and a wall clock counts the other users' work); every ratio is the median of the
-per-pair ratios chainrule / lean, so below 1.0 chainrule is faster. Garbage collection is on,
-as users run the code; the ``collector paused`` rows run chainrule inside
-``autograd.collector_paused()`` against the lean engine as it is (it has no such switch).
+per-round ratios (chainrule / lean, chainrule / floor, lean / floor), so below 1.0 the first is
+faster. Garbage collection is on, as users run the code, and each call is charged the collection
+of the cyclic garbage it leaves (``charged``), not the one before it; the ``collector paused`` rows run
+chainrule inside ``autograd.collector_paused()`` against the lean engine and the floor as they
+are (they have no such switch).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -26,21 +31,48 @@ from bench import floor, gpt, workloads
 from bench.lean import LeanValue
 
 CHAIN = (0.5, 1.0001, 1e-4)  # the deep chain's x0, scale, shift (bench/workloads.py's)
+Step = Callable[[], Any]
 
 
-def cpu_interleaved(ours: Callable[[], Any], lean: Callable[[], Any], repeats: int) -> dict[str, float]:
-    """Median CPU seconds of each and the median of the per-pair ratios ours / lean."""
-    pairs = []
+def charged(step: Step) -> float:
+    """CPU seconds of ``step()``, plus collecting the cyclic garbage it leaves, if any.
+
+    A full collection runs right after the step (so the next call starts with no one else's
+    garbage: the lean engine's graphs are reference cycles, 164,704 objects after a moons step,
+    which otherwise the cycle collector frees inside whichever call comes next). When it found
+    garbage, its cost less that of a second collection with nothing left (the walk over the live
+    heap alone) is added to the step's time. A step that leaves none, as chainrule's and the
+    floor's, is charged nothing more.
+    """
+    clock = time.process_time
+    start = clock()
+    step()
+    ran = clock()
+    found = gc.collect()
+    collected = clock()
+    if not found:
+        return ran - start
+    gc.collect()
+    return ran - start + max(0.0, (collected - ran) - (clock() - collected))
+
+
+def cpu_interleaved(ours: Step, lean: Step, floor_step: Step, repeats: int) -> dict[str, float]:
+    """Median CPU seconds of each and the medians of the per-round ratios.
+
+    Each of the ``repeats`` rounds runs ours, lean, floor one after the other, each timed by
+    ``charged``; ``ratio`` is chainrule / lean, ``floor_ratio`` chainrule / floor,
+    ``lean_floor_ratio`` lean / floor.
+    """
+    rounds = []
     for _ in range(repeats):
-        start = time.process_time()
-        ours()
-        middle = time.process_time()
-        lean()
-        pairs.append((middle - start, time.process_time() - middle))
+        rounds.append((charged(ours), charged(lean), max(charged(floor_step), 1e-9)))
     return {
-        "engine_s": statistics.median(a for a, _ in pairs),
-        "baseline_s": statistics.median(b for _, b in pairs),
-        "ratio": statistics.median(a / b for a, b in pairs),
+        "engine_s": statistics.median(a for a, _, _ in rounds),
+        "baseline_s": statistics.median(b for _, b, _ in rounds),
+        "floor_s": statistics.median(c for _, _, c in rounds),
+        "ratio": statistics.median(a / b for a, b, _ in rounds),
+        "floor_ratio": statistics.median(a / c for a, _, c in rounds),
+        "lean_floor_ratio": statistics.median(b / c for _, b, c in rounds),
     }
 
 
@@ -52,74 +84,96 @@ def paused(step: Callable[[], Any]) -> Callable[[], Any]:
     return run
 
 
-def agree(name: str, ours: Any, lean: Any, rel: float) -> None:
-    """Raise unless the two engines' results agree to ``rel`` (numbers or tuples of numbers)."""
-    pairs = zip(ours, lean) if isinstance(ours, tuple) else [(ours, lean)]
-    for a, b in pairs:
-        if abs(a - b) > rel * max(1.0, abs(b)):
-            raise AssertionError(f"{name}: chainrule {ours!r} != lean {lean!r}")
+def agree(name: str, ours: Any, theirs: Any, rel: float, baseline: str = "lean") -> None:
+    """Raise ``AssertionError`` unless chainrule's result and the baseline's agree: each number
+    |a - b| <= rel * max(1, |b|) (a NaN never agrees). Numbers, or sequences of the same length."""
+    many = isinstance(ours, (tuple, list))
+    ours_items: Sequence[float] = ours if many else [ours]
+    their_items: Sequence[float] = theirs if isinstance(theirs, (tuple, list)) else [theirs]
+    if len(ours_items) != len(their_items):
+        counts = f"chainrule gave {len(ours_items)} numbers, {baseline} {len(their_items)}"
+        raise AssertionError(f"{name}: {counts}")
+    for i, (a, b) in enumerate(zip(ours_items, their_items)):
+        if not abs(a - b) <= rel * max(1.0, abs(b)):
+            where = f" (number {i} of {len(ours_items)})" if many else ""
+            raise AssertionError(f"{name}{where}: chainrule {a!r} != {baseline} {b!r}")
 
 
-def moons_pair(n: int) -> tuple[Callable[[], float], Callable[[], float]]:
-    """The moons step on each engine, each with its own copy of the same weights."""
+def moons_trio(n: int) -> tuple[Step, Step, Step]:
+    """The moons step on each engine and on the floor, each with its own copy of the same weights."""
     X, y = workloads.moons_data(n)
     weights = workloads.weights_of(nn.MLP(2, [16, 16, 1], seed=0))
     ours_model = gpt.mlp_parameters(Value, weights)
     lean_model = gpt.mlp_parameters(LeanValue, weights)
-    expected = floor.moons_step([[list(r) for r in layer] for layer in weights], X, y, 0.05, workloads.ALPHA)
+    floor_weights = [[list(r) for r in layer] for layer in weights]
     ours = partial(gpt.moons_step, Value, ours_model, X, y, 0.05, workloads.ALPHA)
     lean = partial(gpt.moons_step, LeanValue, lean_model, X, y, 0.05, workloads.ALPHA)
+    floor_step = partial(floor.moons_step, floor_weights, X, y, 0.05, workloads.ALPHA)
     first = ours()
     agree("moons step", first, lean(), 1e-12)
-    agree("moons step against the floor", first, expected, 1e-9)
-    return ours, lean
+    agree("moons step", first, floor_step(), 1e-9, "floor")
+    after = [p.data for layer in ours_model for w, b in layer for p in (*w, b)]
+    agree("moons step, the weights after it", after, [p for layer in floor_weights for n in layer for p in n],
+          1e-9, "floor")  # fmt: skip
+    return ours, lean, floor_step
 
 
-def chain_pair(ops: int) -> tuple[Callable[[], Any], Callable[[], Any]]:
+def chain_trio(ops: int) -> tuple[Step, Step, Step]:
+    """The deep chain (y and dy/dx0) on each engine and on the floor."""
     x0, scale, shift = CHAIN
     ours = partial(gpt.chain, Value, x0, ops, scale, shift, Value.backward)
     lean = partial(gpt.chain, LeanValue, x0, ops, scale, shift, LeanValue.backward_iterative)
-    agree("deep chain", ours(), lean(), 1e-12)
-    agree("deep chain against the floor", ours(), floor.deep_chain(x0, ops, scale, shift), 1e-9)
-    return ours, lean
+    floor_step = partial(floor.deep_chain, x0, ops, scale, shift)
+    first = ours()
+    agree("deep chain", first, lean(), 1e-12)
+    agree("deep chain", first, floor_step(), 1e-9, "floor")
+    return ours, lean, floor_step
 
 
-def gpt_pair(length: int) -> tuple[Callable[[], float], Callable[[], float]]:
+def gpt_trio(length: int) -> tuple[Step, Step, Step]:
+    """The tiny GPT's step on each engine and on the floor (``floor.gpt_step``), same weights."""
     seq = gpt.sequence(length)
     ours_params, lean_params = gpt.gpt_parameters(Value), gpt.gpt_parameters(LeanValue)
+    floor_weights = {name: [[p.data for p in row] for row in m] for name, m in ours_params.items()}
     ours = partial(gpt.gpt_step, ours_params, seq)
     lean = partial(gpt.gpt_step, lean_params, seq)
-    agree("tiny GPT step", ours(), lean(), 1e-12)
-    return ours, lean
+    floor_step = partial(floor.gpt_step, floor_weights, seq)
+    first = ours()
+    agree("tiny GPT step", first, lean(), 1e-12)
+    agree("tiny GPT step", first, floor_step(), 1e-12, "floor")
+    agree("tiny GPT step, the 4,192 weights after it", [p.data for p in gpt.flat(ours_params)],
+          [p for m in floor_weights.values() for row in m for p in row], 1e-12, "floor")  # fmt: skip
+    return ours, lean, floor_step
 
 
 def rows(quick: bool = False, chain_ops: int = 1_000_000) -> list[dict[str, Any]]:
-    """The three workloads on both engines, GC on and (chainrule) inside collector_paused()."""
+    """The three workloads on both engines and the floor, GC on and (chainrule) inside collector_paused()."""
     ops = 30_000 if quick else chain_ops
     length = 4 if quick else gpt.BLOCK
     repeats = (3, 3, 3) if quick else (11, 5, 7)
     out = []
-    for (name, pair), n in zip(
-        [("moons step (100 points, MLP 2-16-16-1)", moons_pair(100)),
-         (f"deep chain, {ops:,} ops", chain_pair(ops)),
-         (f"tiny GPT step ({length} positions, 4,192 params)", gpt_pair(length))],
+    for (name, trio), n in zip(
+        [("moons step (100 points, MLP 2-16-16-1)", moons_trio(100)),
+         (f"deep chain, {ops:,} ops", chain_trio(ops)),
+         (f"tiny GPT step ({length} positions, 4,192 params)", gpt_trio(length))],
         repeats,
     ):  # fmt: skip
-        ours, lean = pair
-        out.append({"workload": name, **cpu_interleaved(ours, lean, n), "targets": "<= 1.0"})
-        out.append({"workload": name + ", collector paused", **cpu_interleaved(paused(ours), lean, n),
-                    "targets": "<= 0.8"})  # fmt: skip
+        ours, lean, floor_step = trio
+        out.append({"workload": name, **cpu_interleaved(ours, lean, floor_step, n), "targets": "<= 1.0"})
+        out.append({"workload": name + ", collector paused",
+                    **cpu_interleaved(paused(ours), lean, floor_step, n), "targets": "<= 0.8"})  # fmt: skip
     return out
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    """CPU ms of each engine and the median ratio chainrule / lean."""
-    head = f"{'workload (same code on both engines)':62s} {'chainrule':>10s} {'lean':>10s} {'ratio':>6s}"
-    head += "  target"
+    """CPU ms of chainrule, lean and the floor, and the median ratios (the target is chainrule / lean's)."""
+    head = f"{'workload (same arithmetic in all three)':58s} {'chainrule':>10s} {'lean':>10s} {'floor':>10s}"
+    head += f" {'ch/lean':>7s} {'ch/floor':>8s} {'lean/floor':>10s}  target"
     lines = [head, "-" * len(head)]
     for row in rows:
-        times = f"{row['engine_s'] * 1e3:7.1f} ms {row['baseline_s'] * 1e3:7.1f} ms"
-        lines.append(f"{row['workload']:62s} {times} {row['ratio']:6.2f}  {row['targets']}")
+        times = " ".join(f"{row[key] * 1e3:7.1f} ms" for key in ("engine_s", "baseline_s", "floor_s"))
+        ratios = f"{row['ratio']:7.2f} {row['floor_ratio']:8.2f} {row['lean_floor_ratio']:10.2f}"
+        lines.append(f"{row['workload']:58s} {times} {ratios}  {row['targets']}")
     return "\n".join(lines)
 
 
@@ -130,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="ops in the deep chain (default 1,000,000)")  # fmt: skip
     args = parser.parse_args(argv)
     print(table(rows(args.quick, args.chain_ops)))
-    print(f"Python {sys.version.split()[0]}; CPU time, medians of interleaved pairs")
+    print(f"Python {sys.version.split()[0]}; CPU time, medians of rounds of chainrule, lean, floor")
     return 0
 
 

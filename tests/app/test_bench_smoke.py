@@ -110,6 +110,9 @@ def test_quick_run_writes_json(tmp_path, capsys):
     assert results["commit"]
     lean = {row["workload"]: row for row in results["vs_lean"]}
     assert lean["tiny GPT step (4 positions, 4,192 params)"]["ratio"] > 0 and len(lean) == 6
+    assert all(
+        row["floor_s"] > 0 and row["floor_ratio"] > 0 and row["lean_floor_ratio"] > 0 for row in lean.values()
+    )
     assert "ratio" in capsys.readouterr().out
 
 

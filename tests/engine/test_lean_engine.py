@@ -11,7 +11,7 @@ import pytest
 
 import nn
 from autograd import Value
-from bench import floor, gpt, workloads
+from bench import floor, gpt, vs_lean, workloads
 from bench.lean import LeanValue
 
 
@@ -107,3 +107,113 @@ def test_tiny_gpt_grads_against_central_differences():
         p.data += h
         assert p.grad != 0.0
         assert p.grad == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-10), name
+
+
+# --- bench/vs_lean.py: the comparisons it makes before it times anything, and its accounting ----
+
+
+def wrong_by(f, factor):
+    """f, with its result (a number, or each number of a tuple) multiplied by factor."""
+
+    def wrong(*args):
+        out = f(*args)
+        return tuple(v * factor for v in out) if isinstance(out, tuple) else out * factor
+
+    return wrong
+
+
+def test_vs_lean_agree_refuses_nan_and_names_the_number():
+    vs_lean.agree("x", 1.0, 1.0 + 1e-13, 1e-12)  # within the tolerance: no error
+    with pytest.raises(AssertionError, match="x: chainrule nan != floor nan"):
+        vs_lean.agree("x", math.nan, math.nan, 1e-12, "floor")  # a NaN on both sides is no agreement
+    with pytest.raises(AssertionError, match=r"x \(number 1 of 2\): chainrule 2.0 != lean 2.5"):
+        vs_lean.agree("x", (1.0, 2.0), (1.0, 2.5), 1e-12)
+    with pytest.raises(AssertionError, match="chainrule gave 2 numbers, floor 3"):
+        vs_lean.agree("x", [1.0, 2.0], [1.0, 2.0, 3.0], 1e-12, "floor")
+
+
+def test_vs_lean_refuses_a_floor_that_disagrees(monkeypatch):
+    for name, f in [
+        ("gpt_step", floor.gpt_step),
+        ("deep_chain", floor.deep_chain),
+        ("moons_step", floor.moons_step),
+    ]:
+        monkeypatch.setattr(floor, name, wrong_by(f, 1.0 + 1e-8))
+    with pytest.raises(AssertionError, match=r"^tiny GPT step: chainrule \S+ != floor"):
+        vs_lean.gpt_trio(2)
+    with pytest.raises(AssertionError, match=r"^deep chain \(number 0 of 2\): chainrule \S+ != floor"):
+        vs_lean.chain_trio(300)
+    with pytest.raises(AssertionError, match=r"^moons step: chainrule \S+ != floor"):
+        vs_lean.moons_trio(10)
+
+
+def test_vs_lean_compares_every_weight_after_the_floors_gpt_step(monkeypatch):
+    real = floor.gpt_step
+
+    def one_weight_off(weights, seq, lr=0.01, n_head=4):
+        loss = real(weights, seq, lr, n_head)
+        weights["fc2"][3][5] += 1e-9  # the loss is right, one of the 4,192 updates is not
+        return loss
+
+    monkeypatch.setattr(floor, "gpt_step", one_weight_off)
+    number = 27 * 16 + 16 * 16 + 4 * 16 * 16 + 64 * 16 + 3 * 64 + 5  # fc2[3][5]: after wte, wpe, q k v o, fc1
+    with pytest.raises(AssertionError, match=rf"weights after it \(number {number} of 4192\)"):
+        vs_lean.gpt_trio(2)
+
+
+def test_vs_lean_trios_agree_and_the_floor_steps_in_place():
+    ours, lean, floor_step = vs_lean.gpt_trio(2)  # checked once inside; the second step agrees too
+    second = ours()
+    assert lean() == pytest.approx(second, rel=1e-12) and floor_step() == pytest.approx(second, rel=1e-12)
+    ours, lean, floor_step = vs_lean.chain_trio(300)
+    assert ours() == lean() and floor_step() == pytest.approx(ours(), rel=1e-12)
+
+
+def test_vs_lean_charges_each_call_its_own_cyclic_garbage(monkeypatch):
+    """A fake clock and collector: chainrule takes 10 ms, lean 20 ms and leaves garbage whose
+    collection takes 5 ms on top of the 2 ms walk over the live heap, the floor 1 ms."""
+    clock = [0.0]
+    pending = [False]
+    order = []
+
+    def step(name, seconds, garbage=False):
+        def run():
+            order.append(name)
+            clock[0] += seconds
+            pending[0] = pending[0] or garbage
+
+        return run
+
+    def collect():
+        found = 100 if pending[0] else 0
+        clock[0] += 0.002 + (0.005 if pending[0] else 0.0)
+        pending[0] = False
+        return found
+
+    monkeypatch.setattr(vs_lean.time, "process_time", lambda: clock[0])
+    monkeypatch.setattr(vs_lean.gc, "collect", collect)
+    row = vs_lean.cpu_interleaved(step("ours", 0.010), step("lean", 0.020, True), step("floor", 0.001), 3)
+    assert order == ["ours", "lean", "floor"] * 3
+    assert row == pytest.approx({"engine_s": 0.010, "baseline_s": 0.025, "floor_s": 0.001, "ratio": 0.4,
+                                 "floor_ratio": 10.0, "lean_floor_ratio": 25.0}, rel=1e-9)  # fmt: skip
+
+
+def test_vs_lean_table_shows_the_floor():
+    row = {"workload": "w", "engine_s": 0.01, "baseline_s": 0.025, "floor_s": 0.001, "ratio": 0.4,
+           "floor_ratio": 10.0, "lean_floor_ratio": 25.0, "targets": "<= 1.0"}  # fmt: skip
+    head, _, line = vs_lean.table([row]).splitlines()
+    assert head.split()[-4:] == ["ch/lean", "ch/floor", "lean/floor", "target"]
+    assert line.split() == [
+        "w",
+        "10.0",
+        "ms",
+        "25.0",
+        "ms",
+        "1.0",
+        "ms",
+        "0.40",
+        "10.00",
+        "25.00",
+        "<=",
+        "1.0",
+    ]
