@@ -118,7 +118,8 @@ class Share:
     """What one use of a node passed back: ``contribution = local_grad × upstream``.
 
     ``consumer`` is the node c that uses it (named ``consumer_name``), ``local_grad`` is ∂c/∂n
-    (from ``c.local_grads``) and ``upstream`` is d out/d c, complete by then.
+    (from ``c.local_grads``) and ``upstream`` is d out/d c, complete by then. ``input_names``
+    are the names the quiz shows for c's inputs, in order (``a_2`` where two nodes are ``a``).
     """
 
     consumer: Value
@@ -126,6 +127,7 @@ class Share:
     local_grad: float
     upstream: float
     contribution: float
+    input_names: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,8 @@ class Question:
         """For each product c = n·y using n once: the total with ∂c/∂n taken as n instead of y.
 
         The classic slip for d(x·y)/dx: "x". With upstream 1 and one use it is also n's value;
-        the name says both.
+        the name says both. The factors are named as the forward listing names them (``a_2``
+        where two nodes are labelled ``a``); a constant is shown as its number.
         """
         name = self.name
         for share in self.shares:
@@ -233,8 +236,9 @@ class Question:
             used = f"{name}'s own value ({fmt(self.node.data)}) used as {local(consumer, name)}"
             if share.upstream != 1.0:
                 used += f" (times {total(root_name, consumer)})"
-            factors = "·".join(name if n is self.node else n.label or fmt(n.data) for n in c.inputs)
-            value = f"{other.label} = {fmt(other.data)}" if other.label else fmt(other.data)
+            shown = dict(zip(c.inputs, share.input_names))  # a constant is shown as its number
+            factors = "·".join(shown[n] if n.inputs or n.label else fmt(n.data) for n in c.inputs)
+            value = f"{shown[other]} = {fmt(other.data)}" if other.inputs or other.label else fmt(other.data)
             advice = f"for the product {consumer} = {factors}, {local(consumer, name)} is the other factor"
             advice += f", {value}"
             yield "swapped", wrong, used, advice
@@ -255,10 +259,12 @@ def questions(root: Value) -> Iterator[Question]:
     why_nan: dict[Value, str] = {}
     for node in backward_order(root):
         upstream = grads[node]  # complete: every consumer of node came earlier
+        input_names = tuple(names[i] for i in node.inputs)
         for child, local_grad in zip(node.inputs, node.local_grads):
             contribution = local_grad * upstream
             grads[child] = grads.get(child, 0.0) + contribution  # the chain rule, as in backward()
-            shares.setdefault(child, []).append(Share(node, names[node], local_grad, upstream, contribution))
+            share = Share(node, names[node], local_grad, upstream, contribution, input_names)
+            shares.setdefault(child, []).append(share)
             waiting[child] -= 1
             if waiting[child]:
                 continue
@@ -278,8 +284,8 @@ def _why_nan(
         if not math.isnan(share.contribution):
             continue
         c, c_name = share.consumer, share.consumer_name
-        if math.isnan(share.upstream):
-            return known.get(c, f"the upstream gradient {total(root_name, c_name)} is nan")
+        if math.isnan(share.upstream):  # c's own gradient is nan: its reason was found when it was complete
+            return known[c]
         made = f"{c_name} = {c.op}({', '.join(names[i] for i in c.inputs)})"
         if math.isnan(share.local_grad):
             given = ", ".join(f"{names[i]} = {fmt(i.data)}" for i in c.inputs)
