@@ -110,15 +110,23 @@ def _inlined(body: list[ast.stmt]) -> ast.expr | None:
 
 
 def _parse(source: str) -> ast.Module | None:
-    """The source parsed; a lambda's line may hold more than the lambda: trim it until it parses."""
+    """The source parsed; a lambda's line may hold more than the lambda: trim it until it parses.
+
+    A lambda on a line of a call or a list ends with the brackets that close it
+    (``lambda x: math.sin(2 * x))``): they are cut one at a time until the text parses.
+    """
     lines = source.splitlines()
     for end in range(len(lines), 0, -1):
-        text = "\n".join(lines[:end])
-        for candidate in (text, text.rstrip().rstrip(",)]}")):
+        candidate = "\n".join(lines[:end])
+        while True:
             try:
                 return ast.parse(candidate)
             except SyntaxError:
-                continue
+                pass
+            trimmed = candidate.rstrip()
+            if not trimmed.endswith((",", ")", "]", "}")):
+                break
+            candidate = trimmed[:-1]
     return None
 
 

@@ -7,6 +7,9 @@ import functools
 import linecache
 import math
 
+import pytest
+
+from autograd.learn.check import check_op
 from autograd.learn.inner import _agrees, _names_of, inner_functions
 
 SCALE = 5.0
@@ -162,6 +165,10 @@ CUBES = [
     lambda x: (2 * x) ** 3]
 WITH_A_NAME = [
     lambda x: math.sin(2 * x), 2 * X]
+COS = dict(
+    f=lambda x: math.cos(3 * x))
+RULES = (  # as in check_op(\n    lambda ..., lambda ...)
+    lambda x: math.sin(2 * x), lambda x, out: math.cos(2 * x))
 # fmt: on
 
 
@@ -171,16 +178,37 @@ def test_a_lambda_on_a_line_of_a_list_is_trimmed_until_it_parses() -> None:
     assert _texts(WITH_A_NAME[0]) == ["2 * x"]  # ", 2 * X" parses as the tuple's second item
 
 
-def test_a_lambda_line_with_trailing_spaces_is_trimmed_too() -> None:
-    # source registered in linecache (as an editor or a notebook does), with spaces after the ]
-    name = "<test_inner_mutants trailing>"
-    text = "SPACED = [\n    lambda x: (3 * x) ** 2]   \n"
+def test_only_the_brackets_after_a_lambda_are_cut() -> None:
+    # "f=lambda x: math.cos(3 * x))": the call's ) is cut, not the cos( ... )'s (the old trim cut
+    # every ) at the end, so nothing parsed and no inner function was found)
+    assert _texts(COS["f"]) == ["3 * x"]
+
+
+def test_a_forward_rule_on_a_line_of_a_call_gets_the_chain_rule_named() -> None:
+    # d/dx sin(2x) = 2 cos(2x); cos(2x) forgot the inner derivative 2 (the old trim found no
+    # inner function here, and the report said only "off by a constant factor of 1/2")
+    report = check_op(*RULES)
+    assert report.kinds == ("chain_rule",)
+    assert "d(2 * x)/dx" in str(report.mistakes[0])
+
+
+@pytest.mark.parametrize(
+    "text, inner",
+    [
+        ("SPACED = [\n    lambda x: (3 * x) ** 2]   \n", "3 * x"),  # spaces after the ]
+        ("SPACED = {\n    lambda x: (4 * x) ** 2}\n", "4 * x"),  # a set's }
+        ("SPACED = [(\n    lambda x: (5 * x) ** 2),\n]\n", "5 * x"),  # a comma, then a )
+    ],
+)
+def test_a_lambda_line_is_trimmed_of_spaces_commas_and_braces(text: str, inner: str) -> None:
+    # source registered in linecache (as an editor or a notebook does)
+    name = "<test_inner_mutants trimmed>"
     linecache.cache[name] = (len(text), None, text.splitlines(keepends=True), name)
     try:
         space: dict[str, object] = {}
         exec(compile(text, name, "exec"), space)
-        forward = space["SPACED"][0]  # type: ignore[index]
-        assert _texts(forward) == ["3 * x"]
+        (forward,) = space["SPACED"]  # type: ignore[misc]
+        assert _texts(forward) == [inner]
     finally:
         del linecache.cache[name]
 
