@@ -141,6 +141,7 @@ def _outer_sum(douts: list[list[float]], ins: list[list[float]]) -> Matrix:
 
 
 def _check_gpt_input(weights: dict[str, Matrix], seq: Sequence[int], n_head: int) -> None:
+    """A ``ValueError`` naming the argument and its value when the model cannot take it."""
     missing = [name for name in GPT_MATRICES if name not in weights]
     if missing:
         raise ValueError(f"floor.gpt_grads: weights has no {', '.join(missing)}; it needs {GPT_MATRICES}")
