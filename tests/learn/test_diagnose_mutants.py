@@ -798,6 +798,16 @@ def test_factor_text_limits() -> None:
     assert _factor_text(3.5 + 2e-6) == "7/2"  # 7.000004 is within a relative 1e-6 of 7
 
 
+def test_factor_text_of_a_decimal_near_a_fraction_up_to_twelfths() -> None:
+    # 0.66667 in 4 digits is 0.6667, which reads as 2/3 rounded: it gets the digits that differ
+    assert _factor_text(0.66667) == "0.66667"
+    assert _factor_text(-0.66667) == "-0.66667"
+    # 1234.5678 in 4 digits is 1235, a whole number: written in full
+    assert _factor_text(1234.5678) == "1234.5678"
+    # thirteenths are not written as fractions, so a factor near 1/13 needs no more than 4 digits
+    assert _factor_text(1 / 13 + 5e-7) == "0.07692"
+
+
 def test_two_finite_wrong_large_points_show_the_first() -> None:
     samples = squares(lambda x: 2 * x) + [square(5.0, -1000.0, large=True), square(7.0, 100.0, large=True)]
     m = only(diagnose(samples, ["x"]))
