@@ -19,7 +19,8 @@ true derivative there (a central difference of the forward rule) and the learner
     unexplained     wrong, in none of these patterns: how often, and the first point
 
 A pattern must hold at every ordinary point (the large ones, |x| = 100 and 1000, may overflow
-in a formula that is otherwise right or wrong, and do not count against a pattern).
+in a formula that is otherwise right or wrong, and do not count against a pattern). Where no
+ordinary point has a true derivative, the large points are the domain.
 """
 
 from __future__ import annotations
