@@ -7,8 +7,8 @@ run interleaved (chainrule, lean, floor, chainrule, lean, floor, ...), after a c
 give the same numbers. Times are CPU seconds (``time.process_time``: the machines these run on
 are shared, and a wall clock counts the other users' work); every ratio is the median of the
 per-round ratios (chainrule / lean, chainrule / floor, lean / floor), so below 1.0 the first is
-faster. Garbage collection is on, as users run the code, and each call is charged the collection
-of the cyclic garbage it leaves (``charged``), not the one before it; the ``collector paused`` rows run
+faster. Garbage collection is on, as users run the code; each call starts after an untimed full
+collection, so it never pays for another's garbage (``timed``); the ``collector paused`` rows run
 chainrule inside ``autograd.collector_paused()`` against the lean engine and the floor as they
 are (they have no such switch).
 """
@@ -18,10 +18,12 @@ from __future__ import annotations
 import argparse
 import gc
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import autograd
@@ -34,40 +36,36 @@ CHAIN = (0.5, 1.0001, 1e-4)  # the deep chain's x0, scale, shift (bench/workload
 Step = Callable[[], Any]
 
 
-def charged(step: Step) -> float:
-    """CPU seconds of ``step()``, plus collecting the cyclic garbage it leaves, if any.
+def timed(step: Step) -> float:
+    """CPU seconds of ``step()``, after an untimed full collection.
 
-    A full collection runs right after the step, so the next call starts with no one else's
-    garbage. The lean engine leaves its whole graph as cyclic garbage (its recursive sort's
-    closure ``build`` refers to itself, and holds the list of every node: 164,704 objects after
-    a moons step of 100 points), which otherwise the collector frees inside whichever call comes
-    next (chainrule's, when the rounds were chainrule, lean, chainrule, lean). When it found
-    garbage, its cost less that of a second collection with nothing left (the walk over the live
-    heap alone) is added to the step's time. A step that leaves none, as chainrule's and the
-    floor's, is charged nothing more.
+    The collection first means no call pays for garbage an earlier call left. The lean engine leaves
+    its whole graph as cyclic garbage (its recursive sort's closure ``build`` refers to itself and
+    holds the list of every node: 164,704 objects after a moons step of 100 points); run alone, it
+    frees that garbage in its own collections, but interleaved, the collector would free it inside
+    whichever call comes next. That garbage is not timed here at all, so the lean engine's figures
+    are if anything low: run alone, each engine in its own process for ten steps, the tiny GPT
+    step's ratio was 1.3 (chainrule 680 to 780 ms, lean 520 to 560 ms); measured here, 1.34.
+    Charging the lean engine a forced full collection of its garbage instead (tried) made it 0.80:
+    a forced collection of 400,000 objects costs far more than the young collection that frees
+    the same cycle when the lean engine runs alone. The collector stays on during the call.
     """
-    clock = time.process_time
-    start = clock()
-    step()
-    ran = clock()
-    found = gc.collect()
-    collected = clock()
-    if not found:
-        return ran - start
     gc.collect()
-    return ran - start + max(0.0, (collected - ran) - (clock() - collected))
+    start = time.process_time()
+    step()
+    return time.process_time() - start
 
 
 def cpu_interleaved(ours: Step, lean: Step, floor_step: Step, repeats: int) -> dict[str, float]:
     """Median CPU seconds of each and the medians of the per-round ratios.
 
     Each of the ``repeats`` rounds runs ours, lean, floor one after the other, each timed by
-    ``charged``; ``ratio`` is chainrule / lean, ``floor_ratio`` chainrule / floor,
+    ``timed``; ``ratio`` is chainrule / lean, ``floor_ratio`` chainrule / floor,
     ``lean_floor_ratio`` lean / floor.
     """
     rounds = []
     for _ in range(repeats):
-        rounds.append((charged(ours), charged(lean), max(charged(floor_step), 1e-9)))
+        rounds.append((timed(ours), timed(lean), max(timed(floor_step), 1e-9)))
     return {
         "engine_s": statistics.median(a for a, _, _ in rounds),
         "baseline_s": statistics.median(b for _, b, _ in rounds),
@@ -179,12 +177,62 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+ENGINES = {"chainrule": 0, "lean": 1}
+ROOT = Path(__file__).resolve().parents[1]  # where ``python -m bench.vs_lean`` finds bench/
+
+
+def one_engine(engine: str, workload: str, steps: int, chain_ops: int) -> float:
+    """CPU seconds a step of one engine alone in this process (after one untimed step), GC on."""
+    trio = {"moons": lambda: moons_trio(100), "chain": lambda: chain_trio(chain_ops),
+            "gpt": lambda: gpt_trio(gpt.BLOCK)}[workload]()  # fmt: skip
+    step = trio[ENGINES[engine]]
+    step()
+    start = time.process_time()
+    for _ in range(steps):
+        step()
+    return (time.process_time() - start) / steps
+
+
+def alone(steps: int, pairs: int, chain_ops: int) -> str:
+    """Each engine in its own process, as users run one: ``pairs`` alternating pairs of processes
+    per workload, each running ``steps`` steps; the median of the per-pair ratios chainrule / lean.
+    This is the check on the interleaved figures: no garbage of one engine can land in the other's
+    time, because they never share a process."""
+    head = "workload, each engine alone in its process"
+    lines = [f"{head:44s} {'chainrule':>10s} {'lean':>10s} {'ratio':>6s}"]
+    for workload in ("moons", "chain", "gpt"):
+        runs = []
+        for _ in range(pairs):
+            pair = []
+            for engine in ENGINES:
+                command = [sys.executable, "-m", "bench.vs_lean", "--one", engine, workload,
+                           "--steps", str(steps), "--chain-ops", str(chain_ops)]  # fmt: skip
+                run = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+                pair.append(float(run.stdout))
+            runs.append(pair)
+        ours, lean = (statistics.median(run[i] for run in runs) for i in (0, 1))
+        ratio = statistics.median(a / b for a, b in runs)
+        lines.append(f"{workload:44s} {ours * 1e3:7.1f} ms {lean * 1e3:7.1f} ms {ratio:6.2f}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.vs_lean", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (a smoke run)")
     parser.add_argument("--chain-ops", type=int, default=1_000_000, metavar="N",
                         help="ops in the deep chain (default 1,000,000)")  # fmt: skip
+    parser.add_argument("--alone", action="store_true",
+                        help="each engine in its own process, alternating")  # fmt: skip
+    parser.add_argument("--steps", type=int, default=10, help="with --alone: steps per process (default 10)")
+    parser.add_argument("--one", nargs=2, metavar=("ENGINE", "WORKLOAD"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.one:  # a child of --alone: print CPU seconds per step
+        print(one_engine(args.one[0], args.one[1], args.steps, args.chain_ops))
+        return 0
+    if args.alone:
+        print(alone(args.steps, 3, args.chain_ops))
+        print(f"Python {sys.version.split()[0]}; CPU time per step, medians of 3 pairs of processes")
+        return 0
     print(table(rows(args.quick, args.chain_ops)))
     print(f"Python {sys.version.split()[0]}; CPU time, medians of rounds of chainrule, lean, floor")
     return 0
