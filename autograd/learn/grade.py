@@ -62,7 +62,7 @@ class Raised:
     text: str
     overflow: bool
     short: str = ""  # OverflowError (math range error)
-    what: str = ""  # what went wrong far out, for the note: "it overflows there only"
+    what: str = ""  # for the note when it is an overflow: "it overflows there only"
 
 
 def grade(
@@ -126,7 +126,7 @@ def _call(local: LocalRule, point: Point, out: float) -> Answer | Raised:
     except Exception as err:  # the learner's code: any error is part of the grade
         overflow = isinstance(err, ArithmeticError) or (isinstance(err, ValueError) and "math" in str(err))
         name = type(err).__name__
-        return Raised(f"{name}: {err}", overflow, f"{name} ({err})", _what_failed(err) if overflow else "")
+        return Raised(f"{name}: {err}", overflow, f"{name} ({err})", _what_failed(err))
 
 
 def _what_failed(err: Exception) -> str:
@@ -363,7 +363,8 @@ def _count(
     """How many partial derivatives at ``points`` are right; at large |x| overflows are left out.
 
     A point where the rule raised (or returned the wrong count) counts as wrong for every input;
-    at large |x| an overflow (inf, NaN, an OverflowError) is left out: it is a note, not a mistake.
+    at large |x| an overflow (inf, NaN, or an error of the float range: an OverflowError, a division by
+    zero, a math domain error) is left out: it is a note, not a mistake.
     """
     wanted = set(points)
     samples = [
