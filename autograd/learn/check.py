@@ -137,6 +137,9 @@ def check_backward(
             if idle.kind == "blank" and _right_by_adding_nothing(runner, forward, graded):
                 # adding nothing is right where the derivative is 0 (a constant op): not "blank"
                 return Report(graded.name, graded.checks, (), (*graded.notes, _ADDS_NOTHING))
+            if idle.kind == "blank" and {m.kind for m in graded.mistakes} == {"raised"}:
+                # right (0) wherever it ran: what is wrong is that it raised somewhere
+                return Report(graded.name, graded.checks, graded.mistakes, graded.notes)
             return Report(graded.name, graded.checks, (idle,), graded.notes)
         extra_checks, extra_mistakes = runner.usage(forward, graded.sample_points)
     mistakes = graded.mistakes
@@ -148,10 +151,11 @@ def check_backward(
 def _right_by_adding_nothing(runner: BackwardRunner, forward: Callable[..., float], graded: Graded) -> bool:
     """Whether a backward that added nothing onto zero grads is right: the derivative is 0.
 
-    That is so when every point-by-point check passed (the true d(out)/dx_i is 0 at every point)
-    and grads that already hold 1.0 keep it (1.0 + 0 * out.grad; an ``=`` would lose it).
+    That is so when grading found no mistake (the true d(out)/dx_i is 0 at every point; grade
+    names a mistake for every check that fails) and grads that already hold 1.0 keep it
+    (1.0 + 0 * out.grad; an ``=`` would lose it).
     """
-    if graded.mistakes or not all(c.ok for c in graded.checks):
+    if graded.mistakes:
         return False
     for point in graded.sample_points[:8]:
         out = evaluate(forward, point)

@@ -165,16 +165,19 @@ def test_a_report_that_stops_early_keeps_its_name_and_notes() -> None:
 
 
 def test_a_backward_that_adds_nothing_keeps_its_name_and_notes() -> None:
-    # f(x) = 5 has derivative 0; this backward raises near 0, overflows at large |x| (a note),
-    # and adds nothing anywhere
+    # f(x) = 5 has derivative 0; this backward writes into out.grad, adds nothing, and overflows
+    # at large |x| (a note)
     def constant(x: float) -> float:
         return 5.0
 
     def idle(x: Value, out: Value) -> None:
-        _overflows_or_fails_near_0(x.data, out.data)
+        out.grad = 0.0
+        if abs(x.data) >= 50:
+            raise OverflowError("big")
 
     report = check_backward(constant, idle)
     assert report.name == "check_backward(idle)"
+    assert report.kinds == ("wrote_out_grad",)
     assert len(report.notes) == 1
     assert report.notes[0].startswith("your backward raises OverflowError (big) at x = ")
 
@@ -243,3 +246,40 @@ def test_a_backward_that_adds_nothing_to_a_constant_op_is_right() -> None:
         x.grad = 0.0
 
     assert not check_backward(constant, assigns_zero).ok
+
+
+def _constant(x: float) -> float:
+    return 5.0
+
+
+def test_a_backward_that_adds_nothing_is_right_only_if_nothing_else_is_wrong() -> None:
+    # d/dx 5 = 0, so adding nothing is right, unless the backward does something else wrong
+    def raises_far_out(x: Value, out: Value) -> None:  # a ValueError at |x| = 100 and 1000
+        if abs(x.data) >= 50:
+            raise ValueError("far")
+
+    def touchy(x: Value, out: Value) -> None:  # fails once a grad holds something (used twice)
+        if x.grad:
+            raise RuntimeError("held")
+
+    def writes_out(x: Value, out: Value) -> None:  # and raises at large |x|: out.grad is named
+        out.grad = 0.0
+        raises_far_out(x, out)
+
+    far = check_backward(_constant, raises_far_out)  # the old check said "changes nothing" only
+    assert far.kinds == ("raised",)
+    assert str(far.mistakes[0]) == "your backward raised ValueError: far at x = -1000.0."
+    assert not check_backward(_constant, touchy).ok
+    assert check_backward(_constant, writes_out).kinds == ("wrote_out_grad",)
+
+
+def test_a_backward_right_by_adding_nothing_keeps_the_grades_notes() -> None:
+    def overflows_far_out(x: Value, out: Value) -> None:  # an overflow at large |x| only: a note
+        if abs(x.data) >= 50:
+            raise OverflowError("big")
+
+    report = check_backward(_constant, overflows_far_out)
+    assert report.ok
+    assert len(report.notes) == 2
+    assert report.notes[0].startswith("your backward raises OverflowError (big) at x = ")
+    assert report.notes[1].startswith("your backward adds nothing to the inputs' grads: right here")
