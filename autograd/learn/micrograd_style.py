@@ -108,10 +108,10 @@ class BackwardRunner:
     def _reads_grads(self, forward: Callable[..., float], points: Sequence[Point]) -> tuple[str, str] | None:
         """(kind, sentence) when what is added depends on the grads held before (from 1.0 and 2.0).
 
-        At most 8 points, spread over ``points`` (sorted for one input): a rule that reads a grad on
-        one side only (relu's ``x.grad *= (out.data > 0) * out.grad``) is met on that side too.
+        Every point is tried until one shows it: a rule may read a grad on one side only (relu's
+        ``x.grad *= (out.data > 0) * out.grad``), or in a narrow part of the domain.
         """
-        for point in points[:: max(1, len(points) // 8)][:8]:
+        for point in points:
             out = evaluate(forward, point)
             if out is None:
                 continue

@@ -58,6 +58,15 @@ def test_a_times_equals_on_one_side_only_is_named_not_called_blank() -> None:
     assert _by_kind(report) == {"multiplied_grad": TIMES.format(m="x")}
 
 
+def test_a_times_equals_in_a_narrow_part_of_the_domain_is_found() -> None:
+    # only for x > 2.5 (the grid of (-3, 3) has 2.625 and 2.875 there) does 1.0 become something else
+    def backward(x: V, out: V) -> None:
+        x.grad *= (x.data > 2.5) * out.grad
+
+    report = check_backward(_square, backward)
+    assert _by_kind(report) == {"multiplied_grad": TIMES.format(m="x")}
+
+
 def test_a_blank_backward_is_told_so_in_full() -> None:
     report = check_backward(_square, lambda x, out: None)
     assert _by_kind(report) == {
@@ -105,6 +114,15 @@ def test_an_affine_rule_on_the_old_grad_is_not_called_times_equals() -> None:
         x.grad = 100 * x.grad + 2 * x.data * out.grad
 
     report = check_backward(_square, backward, domain=(-0.003, 0.003))
+    assert _by_kind(report)["multiplied_grad"] == DEPENDS
+
+
+def test_halving_the_old_grad_is_not_taken_for_adding() -> None:
+    # x.grad = 0.5 x.grad + 2x out.grad: from 1.0 it leaves 0.5 more than from 0, not 1.0 more.
+    def backward(x: V, out: V) -> None:
+        x.grad = 0.5 * x.grad + 2 * x.data * out.grad
+
+    report = check_backward(_square, backward)
     assert _by_kind(report)["multiplied_grad"] == DEPENDS
 
 
@@ -209,6 +227,18 @@ def test_assigned_for_some_inputs_names_them_all() -> None:
     report = check_backward(lambda a, b, c: a * b * c, backward)
     assert _by_kind(report) == {
         "assigned": "`=` where `+=` is needed for a.grad and b.grad: the 1.0 each already held is lost, "
+        "so an input used twice keeps only the last share."
+    }
+
+
+def test_assigned_for_one_input_names_it() -> None:
+    def backward(a: V, b: V, out: V) -> None:
+        a.grad += b.data * out.grad
+        b.grad = a.data * out.grad
+
+    report = check_backward(lambda a, b: a * b, backward)
+    assert _by_kind(report) == {
+        "assigned": "`=` where `+=` is needed for b.grad: the 1.0 it already held is lost, "
         "so an input used twice keeps only the last share."
     }
 
