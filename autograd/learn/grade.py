@@ -99,6 +99,7 @@ def grade(
             notes = overflow_notes + notes  # an overflow is worth a note on a partial that is right
         mistakes += found
     each = f" ({arity} partial derivatives at each)" if arity > 1 else ""
+    large_inputs = " or ".join(f"|{n}|" for n in names)  # one input at a time is large
     checks = (
         _count(
             f"derivative at {len(regular)} points of the domain{each}",
@@ -108,7 +109,7 @@ def grade(
             regular,
             False,
         ),
-        _count("derivative at large |x| (100, 1000)", per_input, names, results, large, True),
+        _count(f"derivative at large {large_inputs} (100, 1000)", per_input, names, results, large, True),
     )
     return Graded(title, tuple(c for c in checks if c.total), tuple(mistakes), tuple(notes), covered)
 

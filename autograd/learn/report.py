@@ -84,6 +84,7 @@ class Report:
     """What ``check_op`` / ``check_backward`` found: ``ok``, each check, the mistakes, the notes.
 
     ``ok`` is True when no mistake was found and every check passed; notes never make it False.
+    With no check at all (no point where the derivative could be found) it is False: nothing passed.
     """
 
     name: str
@@ -93,7 +94,7 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.mistakes and all(c.ok for c in self.checks)
+        return not self.mistakes and bool(self.checks) and all(c.ok for c in self.checks)
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -104,7 +105,10 @@ class Report:
         return self.ok
 
     def __str__(self) -> str:
-        head = f"{self.name}: " + ("all checks pass" if self.ok else "wrong")
+        verdict = "all checks pass" if self.ok else "wrong"
+        if not self.checks and not self.mistakes:
+            verdict = "nothing checked"
+        head = f"{self.name}: {verdict}"
         lines = [head, *(f"  note: {n}" for n in self.notes), *(str(c) for c in self.checks)]
         lines += [f"  mistake: {m}" for m in self.mistakes]
         return "\n".join(lines)
