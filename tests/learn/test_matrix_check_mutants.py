@@ -820,3 +820,33 @@ def test_one_example_is_no_batch_to_sum() -> None:
     assert only_mistake(grade(linear_bias_backward, shapes, linear_bias)) == (
         "shape", f"db: yours has shape (1, 3), the right one has shape (3,), the shape of b (at {at})"
     )  # fmt: skip
+
+
+def test_two_slips_in_one_product_are_not_named_as_one() -> None:
+    """X·dHᵀ for Xᵀ·dP (a factor and both transposes wrong) and Hᵀ·dH (both factors wrong) are
+    neither "the same factors in the other order" nor "another matrix where a factor belongs"."""
+    square = {"X": "3 3", "W1": "3 3", "b1": "3", "W2": "3 3", "b2": "3"}
+    for dW1 in (lambda X, H, dH: X @ dH.T, lambda X, H, dH: H.T @ dH):
+
+        def mlp_backward(X: Any, W1: Any, b1: Any, W2: Any, b2: Any, dZ: Any, dW1: Any = dW1) -> Any:
+            H = np.tanh(X @ W1 + b1)
+            dH = dZ @ W2.T
+            dP = dH * (1 - H**2)
+            return dW1(X, H, dH), dP.sum(axis=0), H.T @ dZ, dZ.sum(axis=0)
+
+        report = check_matrix_backward(
+            check_matrices.mlp, mlp_backward, square, wrt=("W1", "b1", "W2", "b2"), trials=2
+        )
+        assert report.kinds == ("unexplained",), str(report)
+
+
+def test_both_factors_transposed() -> None:
+    assert only_mistake(grade(dW_as(lambda X, W, dZ: X.T @ dZ.T), SQUARE)) == (
+        "missing_transpose", f"dW: yours is Xᵀ·dZᵀ, the right one is Xᵀ·dZ (at {AT_SQUARE})"
+    )  # fmt: skip
+
+
+def test_an_empty_row() -> None:
+    assert only_mistake(grade(dW_as(lambda X, W, dZ: [[]]))) == (
+        "shape", f"dW: yours has shape (1, 0), the right one has shape (2, 3), the shape of W (at {AT})"
+    )  # fmt: skip
