@@ -211,6 +211,13 @@ def test_a_number_for_a_gradient_of_one_entry() -> None:
     )
     assert grade_neuron(lambda d: float(np.sum(d)) / 4 + 1e-3).kinds == ("unexplained",)
 
+    # a matrix (1, 1) for a gradient (1,) is no number: its shape is said as it is
+    assert only_mistake(grade_neuron(lambda d: np.sum(d, axis=0, keepdims=True) / 4)) == (
+        "shape",
+        "db: yours has shape (1, 1), the right one has shape (1,), the shape of b "
+        "(at X (4, 2), W (2, 1), b (1,), y (4, 1))",
+    )
+
     # but one number for a bias of three entries is the wrong shape
     def linear_bias_backward(X: Any, W: Any, b: Any, dZ: Any) -> Any:
         return dZ @ W.T, X.T @ dZ, float(dZ.sum())
@@ -424,6 +431,15 @@ def test_within_the_tolerance_exactly() -> None:
 
     assert grade(loss_backward, forward=loss).ok
     assert not grade(lambda X, W: (np.ones_like(X), np.full_like(W, 2e-9)), forward=loss).ok
+
+    def loss_backward_2(X: Any, W: Any) -> Any:  # right within 1e-9 at entry 0, wrong at entry 4
+        dW = np.zeros_like(W)
+        dW[0, 0], dW[1, 1] = 1e-9, 0.5
+        return np.ones_like(X), dW
+
+    assert only_mistake(grade(loss_backward_2, forward=loss)) == (
+        "unexplained", "dW: wrong in no pattern known; entry 4: yours 0.5, the engine's 0 (at X (4, 2), W (2, 3))"
+    )  # fmt: skip
     # and 1e-5 off is still close (imprecise), a little more is wrong in no pattern
     assert grade(lambda X, W: (np.ones_like(X), np.full_like(W, 1e-5)), forward=loss).kinds == ("imprecise",)
     assert grade(lambda X, W: (np.ones_like(X), np.full_like(W, 2e-5)), forward=loss).kinds == (
@@ -701,17 +717,17 @@ def test_without_numpy_the_learner_gets_lists(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_m_is_the_letter_m_wherever_it_stands() -> None:
-    seen: list[int] = []
+    seen: list[str] = []
 
     def forward(W: Any, X: Any) -> Any:
         return matmul(X, W)
 
     def backward(W: Any, X: Any, dZ: Any) -> Any:
-        seen.append(X.shape[0])
+        seen.append(f"(m = {X.shape[0]} examples, at W {W.shape}, X {X.shape}, dZ {dZ.shape})")
         return X.shape[0] * (X.T @ dZ), dZ @ W.T
 
-    kind, message = only_mistake(grade(backward, {"W": "n k", "X": "m n"}, forward))
-    assert kind == "missing_1_over_m" and f"(m = {seen[1]} examples, at W (" in message, message
+    report = grade(backward, {"W": "n k", "X": "m n"}, forward)
+    assert only_mistake(report) == ("missing_1_over_m", f"dW: yours is m × the right gradient {seen[1]}")
 
 
 def test_no_batch_no_1_over_m() -> None:
