@@ -22,8 +22,16 @@ def test_a_check_with_no_point_to_try_is_not_reported_as_passed() -> None:
     assert "0/0" not in text
     assert [c.title for c in report.checks] == ["derivative at large |x| (100, 1000)"]
     assert report.checks[0].right == report.checks[0].total == 4  # x = ±100, ±1000: d/dx = 1
-    assert any(n.startswith("not checked: 'with upstream gradient 2.5'") for n in report.notes)
-    assert report.ok  # right where it could be checked
+    assert any(n.startswith("not checked: 'derivative at 32 points of the domain', 'with upstream") for n in report.notes)
+    assert report.ok  # right where it could be checked, and it says so
+    assert text.splitlines()[0] == "check_op(noisy_inside): all checks that could run pass"
+
+
+def test_a_domain_where_no_central_difference_can_be_taken_is_not_reported_as_checked() -> None:
+    # sqrt on (0, 1e-4): the step h = 1e-5 crosses 0 at every point, so no point is tried there
+    report = check_op(math.sqrt, lambda x, out: 0.5 / out, domain=(0, 1e-4))
+    assert "0/0" not in str(report) and "points of the domain:" not in str(report)
+    assert "all checks pass" not in str(report)
 
 
 def test_a_report_with_nothing_checked_does_not_pass() -> None:
