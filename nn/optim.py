@@ -32,6 +32,7 @@ Call ``zero_grad()`` before each ``backward()``: leaves accumulate gradients.
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -89,7 +90,7 @@ class Optimizer:
         if type(p.data) is not float:
             raise TypeError(f"{name}.step: parameter {i} has data {p.data!r}, not a float")
         grad = p.grad.data if isinstance(p.grad, Value) else p.grad
-        if isinstance(grad, bool) or not isinstance(grad, (int, float)):
+        if not _is_real(grad):
             raise TypeError(f"{name}.step: parameter {i} has grad {grad!r}, not a number")
         return float(grad)
 
@@ -242,13 +243,24 @@ class LambdaLR:
         return self.optimizer.lr
 
     def _apply(self) -> None:
+        """lr = base_lr * lr_lambda(last_epoch); the factor must be a real number (not a bool)."""
         factor = self.lr_lambda(self.last_epoch)
-        self.optimizer.lr = _hyper(self.base_lr * factor, "lr (from lr_lambda)", "LambdaLR")
+        if not _is_real(factor):
+            raise TypeError(
+                f"LambdaLR: lr_lambda({self.last_epoch}) must return a number, "
+                f"got {type(factor).__name__} {factor!r}"
+            )
+        self.optimizer.lr = _hyper(self.base_lr * float(factor), "lr (from lr_lambda)", "LambdaLR")
+
+
+def _is_real(x: object) -> bool:
+    """True for a real number that is not a bool: int, float, Fraction, numpy's float32 or int64, ..."""
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
 def _hyper(x: object, what: str, where: str) -> float:
-    """A hyperparameter as a float; it must be a finite number >= 0."""
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
+    """A hyperparameter as a float; it must be a finite real number >= 0 (a bool is refused)."""
+    if not isinstance(x, numbers.Real) or isinstance(x, bool):
         raise TypeError(f"{where}: {what} must be a number, got {type(x).__name__} {x!r}")
     value = float(x)
     if not (math.isfinite(value) and value >= 0.0):

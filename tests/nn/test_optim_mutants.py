@@ -72,7 +72,10 @@ def test_step_count_counts_the_steps_taken(make):
 HYPER_ERRORS = [
     (lambda p: nn.SGD(p, lr=0.1, momentum=-0.5), "SGD: momentum must be a finite number >= 0, got -0.5"),
     (lambda p: nn.SGD(p, lr=0.1, dampening=-0.5), "SGD: dampening must be a finite number >= 0, got -0.5"),
-    (lambda p: nn.SGD(p, lr=0.1, weight_decay=-0.5), "SGD: weight_decay must be a finite number >= 0, got -0.5"),
+    (
+        lambda p: nn.SGD(p, lr=0.1, weight_decay=-0.5),
+        "SGD: weight_decay must be a finite number >= 0, got -0.5",
+    ),
     (
         lambda p: nn.SGD(p, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
         "SGD: nesterov=True needs momentum > 0 and dampening = 0",
@@ -80,7 +83,10 @@ HYPER_ERRORS = [
     (lambda p: nn.Adam(p, eps=-1e-8), "Adam: eps must be a finite number >= 0, got -1e-08"),
     (lambda p: nn.Adam(p, weight_decay=-0.5), "Adam: weight_decay must be a finite number >= 0, got -0.5"),
     (lambda p: nn.RMSprop(p, eps=-1e-8), "RMSprop: eps must be a finite number >= 0, got -1e-08"),
-    (lambda p: nn.RMSprop(p, weight_decay=-0.5), "RMSprop: weight_decay must be a finite number >= 0, got -0.5"),
+    (
+        lambda p: nn.RMSprop(p, weight_decay=-0.5),
+        "RMSprop: weight_decay must be a finite number >= 0, got -0.5",
+    ),
     (lambda p: nn.RMSprop(p, momentum=-0.5), "RMSprop: momentum must be a finite number >= 0, got -0.5"),
     (lambda p: nn.Adam(p, betas=(0.9, -0.1)), "Adam: betas[1] must be in [0, 1), got -0.1"),
 ]
@@ -122,3 +128,56 @@ def test_lambda_lr_refuses_a_factor_that_makes_lr_negative():
     with pytest.raises(ValueError) as caught:
         sched.step()
     assert str(caught.value) == "LambdaLR: lr (from lr_lambda) must be a finite number >= 0, got -0.5"
+
+
+# Defects found beside the mutants: a numpy number was called "not a number", and what lr_lambda
+# returned reached Python's own multiplication error (or passed as a bool) instead of being named.
+
+
+def test_a_numpy_number_is_a_number_for_lr_and_grad():
+    np = pytest.importorskip("numpy")
+    # lr 0.25 and grad 2.0 are exact in float32: p = 1.0 - 0.25 * 2.0 = 0.5.
+    p = one_param(1.0, 2.0)
+    opt = nn.SGD([p], lr=np.float32(0.25))
+    assert opt.lr == 0.25 and type(opt.lr) is float
+    opt.step()
+    assert p.data == 0.5
+    p.grad = np.float32(2.0)  # not a float subclass: takes the checked path
+    opt.step()
+    assert p.data == 0.0
+    assert nn.Adam([Value(1.0)], betas=(np.float32(0.5), 0.999)).betas == (0.5, 0.999)
+    with pytest.raises(ValueError) as caught:
+        nn.SGD([Value(1.0)], lr=np.int64(-2))
+    assert str(caught.value) == "SGD: lr must be a finite number >= 0, got -2.0"
+
+
+def test_lambda_lr_takes_a_numpy_factor():
+    np = pytest.importorskip("numpy")
+    opt = nn.SGD([Value(1.0)], lr=1.0)
+    sched = nn.LambdaLR(opt, lambda epoch: np.float32(0.5) ** epoch)
+    assert opt.lr == 1.0
+    sched.step()
+    sched.step()
+    assert opt.lr == 0.25 and type(opt.lr) is float
+
+
+@pytest.mark.parametrize(
+    "returned, message",
+    [
+        (None, "LambdaLR: lr_lambda(0) must return a number, got NoneType None"),
+        ("0.5", "LambdaLR: lr_lambda(0) must return a number, got str '0.5'"),
+        (True, "LambdaLR: lr_lambda(0) must return a number, got bool True"),
+    ],
+)
+def test_lambda_lr_names_a_factor_that_is_not_a_number(returned, message):
+    with pytest.raises(TypeError) as caught:
+        nn.LambdaLR(nn.SGD([Value(1.0)], lr=0.1), lambda epoch: returned)
+    assert str(caught.value) == message
+
+
+def test_lambda_lr_names_the_epoch_whose_factor_is_not_a_number():
+    sched = nn.LambdaLR(nn.SGD([Value(1.0)], lr=0.1), lambda epoch: 1.0 if epoch < 2 else None)
+    sched.step()
+    with pytest.raises(TypeError) as caught:
+        sched.step()
+    assert str(caught.value) == "LambdaLR: lr_lambda(2) must return a number, got NoneType None"
