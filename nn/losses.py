@@ -19,8 +19,10 @@ then divides by the number of elements (of rows, for ``cross_entropy``), ``'sum'
 
 from __future__ import annotations
 
+import numbers
+import operator
 from collections.abc import Sequence
-from typing import Union
+from typing import TypeGuard, Union
 
 import autograd
 from autograd import Value
@@ -108,7 +110,7 @@ def cross_entropy(
     exact, because the loss does not depend on the shift at all.
     """
     _check_reduction(reduction, "cross_entropy")
-    if isinstance(targets, int) and not isinstance(targets, bool):
+    if _is_class(targets):
         rows, classes = [logits], [targets]
     elif isinstance(targets, Sequence) and not isinstance(targets, (str, bytes)):
         rows, classes = list(logits), list(targets)  # type: ignore[arg-type]
@@ -125,8 +127,9 @@ def cross_entropy(
         if width is not None and len(zs) != width:
             raise ValueError(f"cross_entropy: rows of logits differ in length ({width} and {len(zs)})")
         width = len(zs)
-        if isinstance(t, bool) or not isinstance(t, int):
+        if not _is_class(t):
             raise TypeError(f"cross_entropy: each target must be an int class, got {t!r}")
+        t = operator.index(t)  # a numpy int64 class becomes a Python int
         if not 0 <= t < width:
             raise ValueError(f"cross_entropy: target {t} is out of range for {width} classes")
         m = max(z.data for z in zs)
@@ -171,6 +174,11 @@ def _is_list(x: object) -> bool:
 
 def _scalar(x: object, where: str) -> Value:
     return x if isinstance(x, Value) else Value(to_float(x, where))
+
+
+def _is_class(t: object) -> TypeGuard[int]:
+    """An int class index: Python's int or any ``numbers.Integral`` (numpy's int64), never a bool."""
+    return isinstance(t, numbers.Integral) and not isinstance(t, bool)
 
 
 def _row(row: object, where: str) -> list[Value]:

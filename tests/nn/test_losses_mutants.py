@@ -3,6 +3,7 @@ loss they called and the value they gave, and the clamp of ``binary_cross_entrop
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -87,3 +88,20 @@ def test_bce_at_the_clamp_edges_still_passes_the_gradient() -> None:
     q = Value(eps)
     nn.binary_cross_entropy(q, 1.0, eps=eps).backward()
     assert q.grad == pytest.approx(-1.0 / eps, rel=1e-9)
+
+
+# A defect found beside the mutants: a numpy integer class (what ``list(labels_array)`` gives) was
+# refused with "must be an int class", which it is.
+def test_a_numpy_integer_class_is_an_int_class() -> None:
+    np = pytest.importorskip("numpy")
+    z = [1.0, 2.0, 0.5]
+    expected = math.log(math.exp(1.0) + math.exp(2.0) + math.exp(0.5)) - 2.0  # log sum e**z - z[t], t = 1
+    assert nn.cross_entropy(z, np.int64(1)).data == pytest.approx(expected, rel=1e-12)
+    assert nn.cross_entropy([z, z], [np.int64(1), np.uint8(1)]).data == pytest.approx(expected, rel=1e-12)
+    text = message(ValueError, lambda: nn.cross_entropy(z, np.int64(3)))
+    assert text == "cross_entropy: target 3 is out of range for 3 classes"
+    # bools stay refused, Python's and numpy's
+    text = message(TypeError, lambda: loose.cross_entropy([z], [np.True_]))
+    assert text == "cross_entropy: each target must be an int class, got np.True_"
+    text = message(TypeError, lambda: loose.cross_entropy(z, True))
+    assert text == "cross_entropy: targets must be an int class or a list of them, got True"
