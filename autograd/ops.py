@@ -47,8 +47,8 @@ def record(data: float, op: str, inputs: tuple[Value, ...], local_grads: tuple[f
     """Make the output node of ``op``; under ``no_grad()`` a bare leaf instead.
 
     Under ``detect_anomaly()`` the new node is also handed to the anomaly checks. The node is
-    made without ``Value.__init__`` (whose checks are for what users pass): its six slots are
-    set here, which makes every op about a tenth faster (docs/performance.md).
+    made without ``Value.__init__`` (whose checks are for what users pass) and its six slots set
+    here: a class call with a Python ``__init__`` is CPython's slowest call (docs/performance.md).
     """
     mode = recording.get()  # False under no_grad(), True, or the anomaly checks (grad_mode.py)
     if mode:
