@@ -44,8 +44,8 @@ def timed(step: Step) -> float:
     holds the list of every node: 164,704 objects after a moons step of 100 points); run alone, it
     frees that garbage in its own collections, but interleaved, the collector would free it inside
     whichever call comes next. That garbage is not timed here at all, so the lean engine's figures
-    are if anything low: run alone, each engine in its own process for ten steps, the tiny GPT
-    step's ratio was 1.3 (chainrule 680 to 780 ms, lean 520 to 560 ms); measured here, 1.34.
+    are if anything low: with each engine alone in its own process (``--alone``) the tiny GPT step's
+    ratio was 1.05 to 1.35 on Python 3.10 to 3.13, and 1.27 to 1.33 measured here (docs/performance.md).
     Charging the lean engine a forced full collection of its garbage instead (tried) made it 0.80:
     a forced collection of 400,000 objects costs far more than the young collection that frees
     the same cycle when the lean engine runs alone. The collector stays on during the call.
