@@ -36,6 +36,7 @@ import numbers
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import TypeGuard
 
 from autograd import Value
 
@@ -253,14 +254,14 @@ class LambdaLR:
         self.optimizer.lr = _hyper(self.base_lr * float(factor), "lr (from lr_lambda)", "LambdaLR")
 
 
-def _is_real(x: object) -> bool:
+def _is_real(x: object) -> TypeGuard[numbers.Real]:
     """True for a real number that is not a bool: int, float, Fraction, numpy's float32 or int64, ..."""
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
 def _hyper(x: object, what: str, where: str) -> float:
     """A hyperparameter as a float; it must be a finite real number >= 0 (a bool is refused)."""
-    if not isinstance(x, numbers.Real) or isinstance(x, bool):
+    if not _is_real(x):
         raise TypeError(f"{where}: {what} must be a number, got {type(x).__name__} {x!r}")
     value = float(x)
     if not (math.isfinite(value) and value >= 0.0):
