@@ -302,7 +302,7 @@ def _answer(answer: object, graded: list[str]) -> dict[str, Nested]:
     if len(graded) == 1 and not isinstance(answer, tuple):
         answer = (answer,)
     if not isinstance(answer, (tuple, list)) or len(answer) != len(graded):
-        raise _Count(answer, len(graded))
+        raise _Count(answer, graded)
     out: dict[str, Nested] = {}
     for name, a in zip(graded, answer):
         try:
@@ -314,14 +314,25 @@ def _answer(answer: object, graded: list[str]) -> dict[str, Nested]:
 
 
 class _Count(Exception):
-    """The wrong number of gradients: "1 gradient, 2 needed"; "None, 2 gradients needed" (no return)."""
+    """The wrong number of gradients: "1 gradient, 2 needed"; "None, 2 gradients needed" (no return).
 
-    def __init__(self, answer: object, want: int) -> None:
-        if answer is None:
+    With one gradient graded, a tuple is read as the tuple of gradients (as ``(dW,)`` is), so a
+    matrix written as a tuple of rows counts as several: the message says so, true either way."""
+
+    def __init__(self, answer: object, graded: list[str]) -> None:
+        want = len(graded)
+        if answer is None:  # with one graded, None is read as that gradient (not a number)
             super().__init__(f"None, {want} gradients needed")
             return
         got = len(answer) if isinstance(answer, (tuple, list)) else 1
-        super().__init__(f"{got} gradient{'' if got == 1 else 's'}, {want} needed")
+        text = f"{got} gradient{'' if got == 1 else 's'}, {want} needed"
+        if want == 1 and isinstance(answer, tuple):
+            d = f"d{graded[0]}"
+            text += (
+                ": a tuple is read as the gradients, one per entry; "
+                f"return {d} alone as a list or an array, or ({d},)"
+            )
+        super().__init__(text)
 
 
 @dataclass(frozen=True)

@@ -191,3 +191,22 @@ def test_unusual_answers_infinity_bool_float32() -> None:
         lambda X, W, dZ: (dZ @ W.T).astype(np.int64).astype(float) * 0 + dZ @ W.T, lambda X, W, dZ: X.T @ dZ
     )
     assert check_matrices.check(exact).ok
+
+
+def _dW_only(backward):  # type: ignore[no-untyped-def]
+    return check_matrix_backward(check_matrices.linear, backward, {"X": "m n", "W": "n k"}, wrt=("W",))
+
+
+def test_one_graded_gradient_as_a_tuple_of_rows_is_not_called_several_gradients_alone() -> None:
+    # dW = X^T dZ, written as a tuple of row tuples: the learner returned ONE gradient; the
+    # message must not say only "N gradients" (untrue in that reading), and must say how to return it
+    rows = lambda X, W, dZ: tuple(tuple(float(v) for v in row) for row in X.T @ dZ)
+    report = _dW_only(rows)
+    assert report.kinds == ("count",)
+    message = report.mistakes[0].message
+    assert "a tuple is read as the gradients, one per entry" in message
+    assert "return dW alone as a list or an array, or (dW,)" in message
+    # and what it says to do works: the same rows as a list, as an array, or as (dW,)
+    assert _dW_only(lambda X, W, dZ: [list(r) for r in rows(X, W, dZ)]).ok
+    assert _dW_only(lambda X, W, dZ: X.T @ dZ).ok
+    assert _dW_only(lambda X, W, dZ: (X.T @ dZ,)).ok
