@@ -26,12 +26,13 @@ dL/dW = Xᵀ·dL/dZ are what ``backward()`` adds up edge by edge.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from typing import Any
 
 from autograd.ops import dot
 from autograd.ops import sum as value_sum
-from autograd.value import Value, to_float
+from autograd.value import Value, clip, to_float
 
 Matrix = list[list[Value]]
 Shape = tuple[int, int]
@@ -58,12 +59,15 @@ def _rows(a: Any, op: str, name: str, vector_ok: bool = False) -> list[list[Any]
 
     ``vector_ok``: a flat list (numpy shape (n,)) is read as one row, as numpy broadcasts it.
     """
+    given = a
     if hasattr(a, "tolist") and not isinstance(a, Value):  # a numpy array, without importing numpy
         a = a.tolist()
     if isinstance(a, Value) or not isinstance(a, (list, tuple)):
-        raise TypeError(f"{op}: {name} must be a matrix (a list of rows), got {type(a).__name__}")
+        got = f"{type(given).__name__} {clip(repr(given))}"
+        raise TypeError(f"{op}: {name} must be a matrix (a list of rows), got {got}")
     if len(a) == 0:
-        raise ValueError(f"{op}: {name} is empty (shape (0,)); a matrix needs at least one row and column")
+        shape = tuple(getattr(given, "shape", (0,)))  # numpy's (0, n) is (0, n), a list's is (0,)
+        raise ValueError(f"{op}: {name} is empty (shape {shape}); a matrix needs at least one row and column")
     a = [r.tolist() if hasattr(r, "tolist") and not isinstance(r, Value) else r for r in a]  # numpy rows
     if all(not isinstance(r, (list, tuple)) for r in a):
         if vector_ok:
@@ -72,15 +76,19 @@ def _rows(a: Any, op: str, name: str, vector_ok: bool = False) -> list[list[Any]
             raise ValueError(
                 f"{op}: {name} is a flat list (shape ({len(a)},)), not a matrix: write a row as [[...]]"
             )
-    rows = [list(r) if isinstance(r, (list, tuple)) else None for r in a]
-    if any(r is None for r in rows):
-        raise ValueError(f"{op}: {name} mixes rows and single numbers: each row must be a list")
-    lengths = [len(r) for r in rows if r is not None]
+    for i, r in enumerate(a):
+        if not isinstance(r, (list, tuple)):
+            got = f"{type(r).__name__} {clip(repr(r))}"
+            raise ValueError(
+                f"{op}: {name} mixes rows and single numbers: {name}[{i}] is {got}, not a row (a list)"
+            )
+    rows = [list(r) for r in a]
+    lengths = [len(r) for r in rows]
     if len(set(lengths)) > 1:
         raise ValueError(f"{op}: {name} is ragged: its rows have lengths {lengths}")
     if lengths[0] == 0:
         raise ValueError(f"{op}: {name} is empty (shape ({len(rows)}, 0))")
-    return [r for r in rows if r is not None]
+    return rows
 
 
 def _values(rows: list[list[Any]], op: str, name: str) -> Matrix:
@@ -99,8 +107,9 @@ def _values(rows: list[list[Any]], op: str, name: str) -> Matrix:
     return out
 
 
-def _matrix(a: Any, op: str, name: str, vector_ok: bool = False) -> Matrix:
-    return _values(_rows(a, op, name, vector_ok), op, name)
+def _matrix(a: Any, op: str, name: str) -> Matrix:
+    """``a`` checked as ``_rows`` checks it (a flat list refused), each entry as a Value."""
+    return _values(_rows(a, op, name), op, name)
 
 
 def shape_of(a: Any) -> Shape:
@@ -130,10 +139,8 @@ def matrix_data(a: Any) -> list[list[float]]:
 
 def matrix_grad(a: Any) -> list[list[float]]:
     """The grads of a matrix of Values after ``backward()``: ``[[A[i][j].grad ...] ...]``."""
-    out = []
-    for row in _matrix(a, "matrix_grad", "the matrix"):
-        out.append([float(v.grad.data if isinstance(v.grad, Value) else v.grad) for v in row])
-    return out
+    # after backward(create_graph=True) a grad is a Value: float() of it is its number
+    return [[float(v.grad) for v in row] for row in _matrix(a, "matrix_grad", "the matrix")]
 
 
 def transpose(a: Any) -> Matrix:
@@ -172,9 +179,10 @@ def _broadcast(sa: Shape, sb: Shape, op: str) -> Shape:
 
 
 def _elementwise(a: Any, b: Any, op: str, f: Callable[[Value, Value], Value]) -> Matrix:
-    scalar_a, scalar_b = not _is_matrix_like(a), not _is_matrix_like(b)
-    ra = [[a]] if scalar_a else _rows(a, op, "A", vector_ok=True)
-    rb = [[b]] if scalar_b else _rows(b, op, "B", vector_ok=True)
+    """f(A[i][j], B[i][j]) with numpy's broadcasting: a dimension of size 1 (or a bare number,
+    shape (1, 1); a flat list, one row) is stretched to the other's, the same Value reused."""
+    ra = _rows(a, op, "A", vector_ok=True) if _is_matrix_like(a) else _one_number(a, op, "A")
+    rb = _rows(b, op, "B", vector_ok=True) if _is_matrix_like(b) else _one_number(b, op, "B")
     sa, sb = (len(ra), len(ra[0])), (len(rb), len(rb[0]))
     m, n = _broadcast(sa, sb, op)
     ma, mb = _values(ra, op, "A"), _values(rb, op, "B")
@@ -183,6 +191,23 @@ def _elementwise(a: Any, b: Any, op: str, f: Callable[[Value, Value], Value]) ->
          for j in range(n)]
         for i in range(m)
     ]  # fmt: skip
+
+
+def _one_number(x: Any, op: str, name: str) -> list[list[Any]]:
+    """A bare number (or a Value) as a (1, 1) matrix; anything else a TypeError naming it.
+
+    A numpy scalar or 0-d array (``ndim`` 0) is read through its ``.tolist()``, a Python number.
+    """
+    if not isinstance(x, Value):
+        x = x.tolist() if hasattr(x, "tolist") else x
+        try:
+            to_float(x, f"{op}: {name}")  # an int beyond 1.8e308 is its OverflowError
+        except TypeError:
+            got = f"{type(x).__name__} {clip(repr(x))}"
+            raise TypeError(
+                f"{op}: {name} must be a matrix (a list of rows) or one number, got {got}"
+            ) from None
+    return [[x]]
 
 
 def _is_matrix_like(x: Any) -> bool:
@@ -211,22 +236,26 @@ def matrix_mul(a: Any, b: Any) -> Matrix:
 def matrix_map(f: Callable[[Value], Value], a: Any) -> Matrix:
     """f(A[i][j]) for every entry, ``f`` a one-argument op such as ``autograd.sigmoid``."""
     if not callable(f):
-        raise TypeError(f"matrix_map: f must be a function of one Value, got {type(f).__name__}")
+        got = f"{type(f).__name__} {clip(repr(f))}"
+        raise TypeError(f"matrix_map: f must be a function of one Value, got {got}")
     m = _matrix(a, "matrix_map", "A")
     out: Matrix = []
-    for row in m:
+    for i, row in enumerate(m):
         new = []
-        for v in row:
+        for j, v in enumerate(row):
             r = f(v)
             if not isinstance(r, Value):
-                raise TypeError(f"matrix_map: f must return a Value, got {type(r).__name__}")
+                got = f"{type(r).__name__} {clip(repr(r))}"
+                raise TypeError(f"matrix_map: f must return a Value, got {got} from f(A[{i}][{j}])")
             new.append(r)
         out.append(new)
     return out
 
 
 def _check_axis(axis: object, op: str) -> None:
-    if axis is not None and (isinstance(axis, bool) or axis not in (0, 1)):
+    if axis is not None and (
+        isinstance(axis, bool) or not isinstance(axis, numbers.Integral) or axis not in (0, 1)
+    ):
         raise ValueError(f"{op}: axis must be 0 (down each column), 1 (along each row) or None, got {axis!r}")
 
 
@@ -246,9 +275,9 @@ def matrix_mean(a: Any, axis: int | None = None) -> Any:
     """The mean: ``matrix_sum`` then times 1/count (count = rows for axis 0, columns for axis 1,
     all entries for None), one ``mul`` node each: d/dA[i][j] = 1/count."""
     _check_axis(axis, "matrix_mean")
-    rows = _rows(a, "matrix_mean", "A")
-    count = {None: len(rows) * len(rows[0]), 0: len(rows), 1: len(rows[0])}[axis]
-    s = matrix_sum(rows, axis)
+    m = _matrix(a, "matrix_mean", "A")  # its own name on a bad entry, not matrix_sum's
+    count = {None: len(m) * len(m[0]), 0: len(m), 1: len(m[0])}[axis]
+    s = matrix_sum(m, axis)
     if axis is None:
         return _scale(s, count)
     return [[_scale(v, count) for v in row] for row in s]
