@@ -82,14 +82,17 @@ def custom_op(forward: Forward, derivative: Derivative, name: str | None = None)
     d(out)/d(x1) (a number) for one input, or the tuple (d(out)/d(x1), ..., d(out)/d(xn)) for
     several. The number of inputs is read from ``forward``'s signature.
 
-    ``name`` is the op's name on its nodes and in pictures (default: ``forward.__name__``).
+    ``name`` is the op's name on its nodes and in pictures (default: ``forward.__name__``; a
+    lambda's is ``'<lambda>'``, not an identifier, so a lambda needs ``name=``).
     It must not be a built-in op's name: the create_graph pass would take the built-in rule.
     """
     if not callable(forward) or not callable(derivative):
         raise TypeError("custom_op: forward and derivative must be functions")
-    name = name if name is not None else getattr(forward, "__name__", "custom")
+    given = name is not None
+    name = name if given else getattr(forward, "__name__", "custom")
     if not isinstance(name, str) or not name.isidentifier():
-        raise ValueError(f"custom_op: name must be an identifier such as 'cube', got {name!r}")
+        whence = "" if given else " (the forward rule's __name__: pass name='...')"
+        raise ValueError(f"custom_op: name must be an identifier such as 'cube', got {name!r}{whence}")
     if name in ops.LOCAL_GRAD_RULES or name in BUILT_IN_NAMES:
         raise ValueError(f"custom_op: {name!r} is the name of a built-in op; choose another")
     return CustomOp(forward, derivative, name, arity_of(forward, "custom_op"))
