@@ -18,6 +18,7 @@ local derivatives along the path. That is exponential in general, so only the fi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -146,8 +147,18 @@ class Explanation:
 
     @property
     def matches_grad(self) -> bool:
-        """Whether the total agrees with ``x.grad`` to rounding (relative 1e-9)."""
-        return abs(self.total - self.x_grad) <= 1e-12 + 1e-9 * max(abs(self.total), abs(self.x_grad))
+        """Whether the total agrees with ``x.grad`` to rounding (relative 1e-9).
+
+        Equal infinities agree (sqrt at 0: both are +inf), and so do two NaNs: both ways of
+        summing the paths met the same 0 × inf. An infinity agrees with nothing else (the
+        relative bound alone would take inf as close to 0: 1e-9 × inf is inf).
+        """
+        total, grad = self.total, self.x_grad
+        if total == grad or (math.isnan(total) and math.isnan(grad)):
+            return True
+        if math.isinf(total) or math.isinf(grad):
+            return False
+        return abs(total - grad) <= 1e-12 + 1e-9 * max(abs(total), abs(grad))
 
     def __str__(self) -> str:
         r, x = self.names[self.root], self.names[self.x]
@@ -158,14 +169,17 @@ class Explanation:
         if left_out:
             rest = fmt(self.total - self.listed_sum)
             lines.append(f"  ... and {left_out} more path(s) not listed (they sum to {rest})")
-        terms = [fmt(p.product) for p in self.paths[:8]]
-        more = self.path_count - len(terms)
-        sum_text = " + ".join(terms) + (f" + ({more} more)" if more else "")
-        lines.append(f"  total = {sum_text} = {fmt(self.total)}")
+        if self.path_count:
+            terms = [fmt(p.product) for p in self.paths[:8]]
+            more = self.path_count - len(terms)
+            sum_text = " + ".join(terms + ([f"({more} more)"] if more else []))
+            lines.append(f"  total = {sum_text} = {fmt(self.total)}")
+        else:
+            lines.append(f"  total = {fmt(self.total)}: no path leads from {r} down to {x}")
         verdict = (
             "matches"
             if self.matches_grad
-            else "does NOT match (has backward been run, once, since zero_grad?)"
+            else f"does NOT match (it holds d{r}/d{x} after one backward pass from {r}, on zeroed grads)"
         )
         lines.append(f"  {x}.grad = {fmt(self.x_grad)}: {verdict}")
         return "\n".join(lines)
