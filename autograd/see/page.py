@@ -419,6 +419,11 @@ def live_page(
             f"render_steps: the graph has {len(order)} nodes, more than max_nodes={max_nodes}; "
             "a page that large cannot be read. Step through a smaller piece (one neuron), or raise max_nodes."
         )
+    if options.get("params") is not None:  # read once: a generator is drawn as it is coloured
+        options["params"] = list(options["params"])
+        for p in options["params"]:
+            if not isinstance(p, Value):
+                raise TypeError(f"render_steps: params must hold Values, got {type(p).__name__} {p!r}")
     params = set(options.get("params") or [])
     model: Any = options.get("model")
     named = getattr(model, "named_parameters", None)
