@@ -27,7 +27,8 @@ def refuse_bad_data(op: str, operands: Sequence[object]) -> None:
     arithmetic fails with a TypeError, ``guard`` calls this to say why: a ``.data`` assigned by
     hand, such as ``v.data = "2"`` or ``p.data -= lr * p.grad`` after
     ``backward(create_graph=True)``, where ``p.grad`` is a Value. ``operands`` are the op's
-    arguments as given (lists of them, for ``sum`` and ``dot``, are read in order). If every
+    arguments as given, the positional ones then the keyword ones (lists of them, for ``sum`` and
+    ``dot``, are read in order): in ``dot([w], [x], bias=b)``, ``b`` is input 2. If every
     ``.data`` is a number the TypeError came from elsewhere, and the op lets it go on.
     """
     inputs = [
@@ -145,8 +146,8 @@ def guard(name: str, forward: F, swap: bool = False) -> F:
         def guarded(*operands: Any, **options: Any) -> Value:
             try:
                 return forward(*operands, **options)
-            except TypeError:
-                refuse_bad_data(name, operands)
+            except TypeError:  # dot(ws, xs, bias=b): b is read too, after the positional ones
+                refuse_bad_data(name, (*operands, *options.values()))
                 raise
 
     functools.update_wrapper(guarded, forward)
