@@ -22,6 +22,7 @@ Text only; it reads the graph and changes nothing.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,27 @@ from autograd.value import Value, fmt
 
 __all__ = ["MatrixView", "NamedMatrix", "matrix_view"]
 
-TOL = 1e-12  # relative: a regrouped sum in another order differs by rounding only
+TOL = 1e-12  # relative to Σ|term|: a sum added in another order differs by rounding only
+
+
+def _fsum(xs: Iterable[float]) -> float:
+    """Σ xs correctly rounded (``math.fsum``); where finite terms add up past the largest float,
+    ±inf, as ``backward()``'s own ``+=`` gives (``fsum`` raises OverflowError there)."""
+    terms = list(xs)
+    try:
+        return math.fsum(terms)
+    except OverflowError:
+        return sum(terms, 0.0)
+
+
+def _agrees(total: float, grad: float, scale: float) -> bool:
+    """Whether ``total`` and ``grad`` are the same sum added in two orders: they may differ by
+    rounding, at most about n·2⁻⁵³·Σ|term| for n terms (not relative to the sum, which terms of
+    1e4 that cancel to 0.5 make small), so within ``TOL·(1 + Σ|term|)``, ``scale`` = Σ|term|.
+    The same infinity, or NaN on both sides, agrees too (``inf - inf`` is NaN)."""
+    if total == grad or (math.isnan(total) and math.isnan(grad)):
+        return True
+    return abs(total - grad) <= TOL * (1.0 + scale)
 
 
 @dataclass(frozen=True)
@@ -62,19 +83,26 @@ class NamedMatrix:
     def entry_text(self, i: int, j: int) -> str:
         ts = self.terms[i][j]
         d = f"d{self.name}[{i}][{j}]"
-        if not ts:
-            return f"{d} = 0 (no edge out of {self.name}[{i}][{j}] reaches the result)"
-        names = " + ".join(f"{t.factor}·{t.upstream_name}" for t in ts)
-        nums = " + ".join(f"{fmt(t.local)}·{_paren(t.upstream)}" for t in ts)
-        total = math.fsum(t.local * t.upstream for t in ts)
-        text = f"{d} = {names}\n{' ' * len(d)} = {nums} = {fmt(total)}"
         grad = self.grads[i][j]
-        if abs(total - grad) > TOL * (1.0 + abs(grad)):
+        if not ts:
+            text = f"{d} = 0 (no edge out of {self.name}[{i}][{j}] reaches the result)"
+            total = scale = 0.0
+        else:
+            names = " + ".join(f"{t.factor}·{t.upstream_name}" for t in ts)
+            nums = " + ".join(f"{fmt(t.local)}·{_paren(t.upstream)}" for t in ts)
+            total = _fsum(t.local * t.upstream for t in ts)
+            scale = self.scale(i, j)
+            text = f"{d} = {names}\n{' ' * len(d)} = {nums} = {fmt(total)}"
+        if not _agrees(total, grad, scale):
             text += (
                 f"\n{' ' * len(d)}   but {self.name}[{i}][{j}].grad holds {fmt(grad)}: "
                 "backward() ran more than once, or the grads were not reset"
             )
         return text
+
+    def scale(self, i: int, j: int) -> float:
+        """Σ|local·upstream| over entry (i, j)'s terms: what its rounding is measured against."""
+        return _fsum(abs(t.local * t.upstream) for t in self.terms[i][j])
 
 
 def _paren(x: float) -> str:
@@ -254,9 +282,7 @@ def _regroup(
         dz = [[grid[(i, j)] for j in range(k)] for i in range(m)]
         prod = f"d({left}·{right})"
         if nm.name == right:  # dB = Aᵀ · dZ
-            vals = [
-                [math.fsum(A[i][t].data * dz[i][j] for i in range(m)) for j in range(k)] for t in range(r)
-            ]
+            vals = [[_fsum(A[i][t].data * dz[i][j] for i in range(m)) for j in range(k)] for t in range(r)]
             nm.product = f"d{right} = {left}ᵀ · {prod}"
             nm.factors = [
                 (f"{left}ᵀ", [[A[i][t].data for i in range(m)] for t in range(len(A[0]))]),
@@ -264,9 +290,7 @@ def _regroup(
             ]
             nm.product_shapes = f"({len(A[0])}×{m})·({m}×{k}) = ({r}×{c})"
         else:  # dA = dZ · Bᵀ
-            vals = [
-                [math.fsum(dz[i][j] * B[t][j].data for j in range(k)) for t in range(c)] for i in range(r)
-            ]
+            vals = [[_fsum(dz[i][j] * B[t][j].data for j in range(k)) for t in range(c)] for i in range(r)]
             nm.product = f"d{left} = {prod} · {right}ᵀ"
             nm.factors = [
                 (prod, dz),
@@ -274,14 +298,14 @@ def _regroup(
             ]
             nm.product_shapes = f"({m}×{k})·({k}×{len(B)}) = ({r}×{c})"
         nm.product_values = vals
-        nm.product_matches = _same(vals, nm.grads) and left != right
+        nm.product_matches = _same(vals, nm) and left != right
         if left == right:
             nm.product += " (and the other factor's term: the matrix is used on both sides)"
         return
     # a broadcast bias: every edge out of its entries has local derivative 1, into several nodes
     ts = [t for row in nm.terms for e in row for t in e]
     if ts and all(t.local == 1.0 for t in ts) and all(len(e) > 1 for row in nm.terms for e in row):
-        sums = [[math.fsum(t.upstream for t in e) for e in row] for row in nm.terms]
+        sums = [[_fsum(t.upstream for t in e) for e in row] for row in nm.terms]
         n = len(nm.terms[0][0])
         nm.product = f"d{nm.name} = Σ over the {n} rows it is added to of their grads"
         nm.product_shapes = f"{n} rows of ({r}×{c}) summed"
@@ -289,10 +313,13 @@ def _regroup(
         if r == 1:
             column = [[t.upstream for t in e] for e in nm.terms[0]]  # column c: the grads added into entry c
             nm.factors = [(nm.terms[0][0][0].upstream_name.split("[")[0], [list(x) for x in zip(*column)])]
-        nm.product_matches = _same(sums, nm.grads)
+        nm.product_matches = _same(sums, nm)
 
 
-def _same(a: list[list[float]], b: list[list[float]]) -> bool:
-    return all(abs(x - y) <= TOL * (1.0 + abs(y)) for ra, rb in zip(a, b) for x, y in zip(ra, rb)) and len(
-        a
-    ) == len(b)
+def _same(values: list[list[float]], nm: NamedMatrix) -> bool:
+    """Whether the regrouped ``values`` equal ``nm``'s grads entry by entry, up to the rounding of
+    adding each entry's terms in another order (``_agrees``)."""
+    r, c = nm.shape
+    if len(values) != r or any(len(row) != c for row in values):
+        return False
+    return all(_agrees(values[i][j], nm.grads[i][j], nm.scale(i, j)) for i in range(r) for j in range(c))

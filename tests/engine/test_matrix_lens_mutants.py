@@ -1,0 +1,200 @@
+"""The matrix lens (autograd.matrix_view) as a learner reads it, line by line: the holes that
+mutation testing found in tests/engine/test_matrix_lens.py.
+
+Every number below is derived by hand from the graph's definition (dW = Xᵀ·dZ, dX = dZ·Wᵀ,
+db = Σᵢ dZ[i]), and every text from the layout ``MatrixView.__str__`` documents."""
+
+from __future__ import annotations
+
+import math
+
+import autograd
+from autograd import as_matrix, matmul, matrix_add, matrix_view
+
+
+def product_loss():  # type: ignore[no-untyped-def]
+    """X (2×2) · W (2×1), loss = 2·Z[0][0] + 3·Z[1][0], so dZ = [[2], [3]]."""
+    X = as_matrix([[1.0, 2.0], [3.0, 4.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    Z = matmul(X, W)
+    loss = autograd.sum([Z[0][0] * 2.0, Z[1][0] * 3.0])
+    loss.backward()
+    return loss, X, W, Z
+
+
+def bias_loss():  # type: ignore[no-untyped-def]
+    """Z = X·W + b (X 2×1, W 1×2, b 1×2), loss = Σ c[i][j]·Z[i][j] with c = [[1, 2], [3, 4]]: dZ = c."""
+    X = as_matrix([[1.0], [2.0]], "X")
+    W = as_matrix([[3.0, -1.0]], "W")
+    b = as_matrix([[0.5, 0.25]], "b")
+    Z = matrix_add(matmul(X, W), b[0])
+    c = [[1.0, 2.0], [3.0, 4.0]]
+    loss = autograd.sum([Z[i][j] * c[i][j] for i in range(2) for j in range(2)])
+    loss.backward()
+    return loss, X, W, b
+
+
+# by hand, for product_loss: dX = dZ·Wᵀ = [[2·0.5, 2·-1], [3·0.5, 3·-1]], dW = Xᵀ·dZ = [[1·2 + 3·3], [2·2 + 4·3]]
+PRODUCT_TEXT = """\
+X (2×2): dX =
+  [ +1.000000  -2.000000 ]
+  [ +1.500000  -3.000000 ]
+each entry, from the graph's edges (local derivative · the grad of the node it leads to):
+  dX[0][0] = W[0][0]·d(X·W)[0][0]
+           = 0.5·2.0 = 1.0
+  dX[0][1] = W[1][0]·d(X·W)[0][0]
+           = -1.0·2.0 = -2.0
+  dX[1][0] = W[0][0]·d(X·W)[1][0]
+           = 0.5·3.0 = 1.5
+  dX[1][1] = W[1][0]·d(X·W)[1][0]
+           = -1.0·3.0 = -3.0
+regrouped: dX = d(X·W) · Wᵀ   shapes (2×1)·(1×2) = (2×2): equal to the grads, entry by entry
+
+W (2×1): dW =
+  [ +11.000000 ]
+  [ +16.000000 ]
+each entry, from the graph's edges (local derivative · the grad of the node it leads to):
+  dW[0][0] = X[0][0]·d(X·W)[0][0] + X[1][0]·d(X·W)[1][0]
+           = 1.0·2.0 + 3.0·3.0 = 11.0
+  dW[1][0] = X[0][1]·d(X·W)[0][0] + X[1][1]·d(X·W)[1][0]
+           = 2.0·2.0 + 4.0·3.0 = 16.0
+regrouped: dW = Xᵀ · d(X·W)   shapes (2×2)·(2×1) = (2×1): equal to the grads, entry by entry
+"""
+
+
+def test_the_whole_text_of_a_product() -> None:
+    loss, X, W, _ = product_loss()
+    assert str(matrix_view(loss, {"X": X, "W": W})) == PRODUCT_TEXT
+
+
+# by hand, for bias_loss: dZ = c; dX = dZ·Wᵀ = [[1·3 + 2·-1], [3·3 + 4·-1]] = [[1], [5]];
+# dW = Xᵀ·dZ = [[1·1 + 2·3, 1·2 + 2·4]] = [[7, 10]]; db = column sums of dZ = [[4, 6]]
+BIAS_TEXT = """\
+X (2×1): dX =
+  [ +1.000000 ]
+  [ +5.000000 ]
+each entry, from the graph's edges (local derivative · the grad of the node it leads to):
+  dX[0][0] = W[0][0]·d(X·W)[0][0] + W[0][1]·d(X·W)[0][1]
+           = 3.0·1.0 + -1.0·2.0 = 1.0
+  dX[1][0] = W[0][0]·d(X·W)[1][0] + W[0][1]·d(X·W)[1][1]
+           = 3.0·3.0 + -1.0·4.0 = 5.0
+regrouped: dX = d(X·W) · Wᵀ   shapes (2×2)·(2×1) = (2×1): equal to the grads, entry by entry
+
+W (1×2): dW =
+  [ +7.000000  +10.000000 ]
+each entry, from the graph's edges (local derivative · the grad of the node it leads to):
+  dW[0][0] = X[0][0]·d(X·W)[0][0] + X[1][0]·d(X·W)[1][0]
+           = 1.0·1.0 + 2.0·3.0 = 7.0
+  dW[0][1] = X[0][0]·d(X·W)[0][1] + X[1][0]·d(X·W)[1][1]
+           = 1.0·2.0 + 2.0·4.0 = 10.0
+regrouped: dW = Xᵀ · d(X·W)   shapes (1×2)·(2×2) = (1×2): equal to the grads, entry by entry
+
+b (1×2): db =
+  [ +4.000000  +6.000000 ]
+each entry, from the graph's edges (local derivative · the grad of the node it leads to):
+  db[0][0] = 1·d(X·W + b)[0][0] + 1·d(X·W + b)[1][0]
+           = 1.0·1.0 + 1.0·3.0 = 4.0
+  db[0][1] = 1·d(X·W + b)[0][1] + 1·d(X·W + b)[1][1]
+           = 1.0·2.0 + 1.0·4.0 = 6.0
+regrouped: db = Σ over the 2 rows it is added to of their grads   shapes 2 rows of (1×2) summed: equal to the grads, entry by entry
+"""
+
+
+def test_the_whole_text_of_a_layer_with_a_bias() -> None:
+    loss, X, W, b = bias_loss()
+    view = matrix_view(loss, {"X": X, "W": W, "b": b})
+    assert str(view) == BIAS_TEXT
+    x, w, bias = view.matrices
+    # the factors the page shows beside each gradient: entry (r, c) = row r of the first · column c of the second
+    assert x.factors == [("d(X·W)", [[1.0, 2.0], [3.0, 4.0]]), ("Wᵀ", [[3.0], [-1.0]])]
+    assert w.factors == [("Xᵀ", [[1.0, 2.0]]), ("d(X·W)", [[1.0, 2.0], [3.0, 4.0]])]
+    # the bias: entry c is the sum of column c of the grads it was added into
+    assert bias.factors == [("d(X·W + b)", [[1.0, 2.0], [3.0, 4.0]])]
+    assert x.product_values == [[1.0], [5.0]] and w.product_values == [[7.0, 10.0]]
+    assert bias.product_values == [[4.0, 6.0]]
+    assert x.shape == (2, 1) and w.shape == (1, 2) and bias.shape == (1, 2)
+
+
+def test_a_second_backward_is_named_on_each_entry() -> None:
+    """loss = X·W (1×2 · 2×1) twice backward: the leaves' grads are twice the edge sums
+    (dX = 2·Wᵀ, dW = 2·Xᵀ), the computed nodes' grads are recomputed (dZ = 1)."""
+    X = as_matrix([[1.0, 2.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    loss = matmul(X, W)[0][0]
+    loss.backward()
+    loss.backward()
+    text = str(matrix_view(loss, {"X": X, "W": W}))
+    assert text.splitlines()[3:7] == [
+        "  dX[0][0] = W[0][0]·d(X·W)[0][0]",
+        "           = 0.5·1.0 = 0.5",
+        "             but X[0][0].grad holds 1.0: backward() ran more than once, or the grads were not reset",
+        "  dX[0][1] = W[1][0]·d(X·W)[0][0]",
+    ]
+    assert "regrouped: dX = d(X·W) · Wᵀ   shapes (1×1)·(1×2) = (1×2): NOT equal to the grads\n" in text
+    assert "  [ +2.000000 ]\n  [ +4.000000 ]\n" in text
+    assert "but W[1][0].grad holds 4.0:" in text and text.count("but ") == 4
+
+
+def test_an_entry_no_edge_reaches() -> None:
+    """loss = 2·Z[0][0]: X[1][*] feed only Z[1][0], which the loss never reads."""
+    X = as_matrix([[1.0, 2.0], [3.0, 4.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    Z = matmul(X, W)
+    loss = Z[0][0] * 2.0
+    loss.backward()
+    view = matrix_view(loss, {"X": X, "W": W})
+    text = str(view)
+    assert "  dX[1][0] = 0 (no edge out of X[1][0] reaches the result)\n" in text
+    assert "  dX[1][1] = 0 (no edge out of X[1][1] reaches the result)\n" in text
+    # only half of the product X·W reaches the loss: no regrouping is claimed
+    assert "regrouped" not in text and all(nm.product == "" for nm in view.matrices)
+    assert view.matrices[1].grads == [[2.0], [4.0]]  # dW = X[0]ᵀ·2
+
+
+def test_an_entry_no_edge_reaches_but_whose_grad_is_stale() -> None:
+    """A grad left from another backward() is said, not hidden behind "= 0"."""
+    X = as_matrix([[1.0, 2.0], [3.0, 4.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    Z = matmul(X, W)
+    (Z[1][0] * 1.0).backward()  # dX[1] = Wᵀ = [0.5, -1]
+    loss = Z[0][0] * 2.0
+    loss.backward()
+    text = str(matrix_view(loss, {"X": X, "W": W}))
+    assert (
+        "  dX[1][0] = 0 (no edge out of X[1][0] reaches the result)\n"
+        "             but X[1][0].grad holds 0.5: backward() ran more than once, or the grads were not reset\n"
+    ) in text
+
+
+def test_rounding_is_not_called_a_second_backward() -> None:
+    """dW = Σ X[i][0] with X's column -8602.89, -8185.74, 16789.13: the terms cancel to 0.5, and
+    backward()'s one-by-one sum rounds differently from math.fsum, by about 2⁻⁵³·|terms|."""
+    col = [-8602.89, -8185.74, 16789.13]
+    X = as_matrix([[v] for v in col], "X")
+    W = as_matrix([[1.0]], "W")
+    Z = matmul(X, W)
+    loss = autograd.sum([z for (z,) in Z])
+    loss.backward()
+    grad, exact = W[0][0].grad, math.fsum(col)
+    assert grad != exact and abs(grad - exact) < 4 * 2**-53 * sum(abs(v) for v in col)  # the case exists
+    view = matrix_view(loss, {"X": X, "W": W})
+    text = str(view)
+    assert "ran more than once" not in text
+    assert (
+        "regrouped: dW = Xᵀ · d(X·W)   shapes (1×3)·(3×1) = (1×1): equal to the grads, entry by entry" in text
+    )
+    assert view.matrices[1].product_matches
+
+
+def test_infinite_grads_agree_with_their_sums() -> None:
+    """X·W with entries near the largest float: Z overflows to inf, dW[0][0] = 1e308 + 1e308 = inf."""
+    X = as_matrix([[1e308], [1e308]], "X")
+    W = as_matrix([[1.0]], "W")
+    Z = matmul(X, W)
+    loss = Z[0][0] + Z[1][0]
+    loss.backward()
+    assert W[0][0].grad == math.inf
+    text = str(matrix_view(loss, {"X": X, "W": W}))
+    assert "  dW[0][0] = X[0][0]·(X·W)[0][0] + X[1][0]·(X·W)[1][0]" not in text  # names say d(X·W)
+    assert "= 1e+308·1.0 + 1e+308·1.0 = inf\n" in text and "ran more than once" not in text
+    assert "[ +inf ]" in text and "NOT equal" not in text
