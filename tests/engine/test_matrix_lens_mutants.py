@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import pytest
+
 import autograd
-from autograd import as_matrix, matmul, matrix_add, matrix_view
+from autograd import Value, as_matrix, matmul, matrix_add, matrix_view
 
 
 def product_loss():  # type: ignore[no-untyped-def]
@@ -198,3 +201,167 @@ def test_infinite_grads_agree_with_their_sums() -> None:
     assert "  dW[0][0] = X[0][0]·(X·W)[0][0] + X[1][0]·(X·W)[1][0]" not in text  # names say d(X·W)
     assert "= 1e+308·1.0 + 1e+308·1.0 = inf\n" in text and "ran more than once" not in text
     assert "[ +inf ]" in text and "NOT equal" not in text
+
+
+def test_negative_and_zero_grads_in_a_sum() -> None:
+    """loss = -2·Z[0][0] + 0·Z[1][0] + 0.5·Z[2][0], Z = X·W, X = [[1], [2], [3]], W = [[4]]:
+    dW = 1·(-2) + 2·0 + 3·0.5 = -0.5; a negative upstream grad is bracketed, 0 and 0.5 are not."""
+    X = as_matrix([[1.0], [2.0], [3.0]], "X")
+    W = as_matrix([[4.0]], "W")
+    Z = matmul(X, W)
+    loss = autograd.sum([Z[0][0] * -2.0, Z[1][0] * 0.0, Z[2][0] * 0.5])
+    loss.backward()
+    text = str(matrix_view(loss, {"W": W}))
+    assert (
+        "  dW[0][0] = 1.0·d[dot node] + 2.0·d[dot node] + 3.0·d[dot node]\n"
+        "           = 1.0·(-2.0) + 2.0·0.0 + 3.0·0.5 = -0.5\n"
+    ) in text
+    # X is not named: its entries are the dots' other factors, written as numbers
+
+
+def test_naming_the_product_too() -> None:
+    """named Z = X·W as well: Z's entries feed Z + 1 (an add whose other input has no name)."""
+    X = as_matrix([[1.0, 2.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    Z = matmul(X, W)
+    shifted = Z[0][0] + 1.0
+    loss = shifted * 3.0
+    loss.backward()
+    text = str(matrix_view(loss, {"X": X, "W": W, "Z": Z}))
+    # dZ = d(Z + 1)·1 = 3: the add node is named by its op, not as "(X·W + ...)"
+    assert "  dZ[0][0] = 1·d[add node]\n           = 1.0·3.0 = 3.0\n" in text
+    shifted.label = "s"
+    assert "  dZ[0][0] = 1·d(s)\n" in str(matrix_view(loss, {"X": X, "W": W, "Z": Z}))
+
+
+def test_factors_of_other_ops_are_their_local_derivatives() -> None:
+    """W[0][0] feeds 3·W (local 3), W + 1 (local 1) and tanh (local 1 - tanh² = 1 - tanh(0)² = 1 at 0)."""
+    W = as_matrix([[0.0, 2.0]], "W")
+    loss = W[0][0] * 3.0 + (W[0][0] + 1.0) + autograd.tanh(W[0][0]) + W[0][1] * W[0][1]
+    loss.backward()
+    text = str(matrix_view(loss, {"W": W}))
+    # dW[0][0] = 3 + 1 + 1 = 5; dW[0][1] = 2·W[0][1] = 4, one edge per use of W[0][1] in the product
+    assert "           = 3.0·1.0 + 1.0·1.0 + 1.0·1.0 = 5.0\n" in text
+    assert "  dW[0][0] = 3.0·d[mul node] + 1·d[add node] + 1·d[tanh node]\n" in text
+    assert "  dW[0][1] = 2.0·d[mul node] + 2.0·d[mul node]\n           = 2.0·1.0 + 2.0·1.0 = 4.0\n" in text
+
+
+def test_a_dots_named_factors_and_its_bias() -> None:
+    """z = dot(w, x, bias=c) with w, c named and x not: dw[0][t] = x[t]·dz, dc = 1·dz, dz = 5."""
+    w = as_matrix([[0.5, -1.0]], "w")
+    c = as_matrix([[2.0]], "c")
+    z = autograd.dot(w[0], [3.0, 4.0], c[0][0])
+    loss = z * 5.0
+    loss.backward()
+    text = str(matrix_view(loss, {"w": w, "c": c}))
+    assert "  dw[0][0] = 3.0·d[dot node]\n           = 3.0·5.0 = 15.0\n" in text
+    assert "  dw[0][1] = 4.0·d[dot node]\n           = 4.0·5.0 = 20.0\n" in text
+    assert "  dc[0][0] = 1·d[dot node]\n           = 1.0·5.0 = 5.0\n" in text
+    # x named too: w's factors are x's entries by name, and x's are w's
+    x = as_matrix([[3.0, 4.0]], "x")
+    z = autograd.dot(w[0], x[0], c[0][0])
+    (z * 5.0).backward()
+    text = str(matrix_view(z * 5.0, {"w": w, "x": x}))
+    assert "  dw[0][1] = x[0][1]·d[dot node]\n" in text and "  dx[0][0] = w[0][0]·d[dot node]\n" in text
+
+
+def test_a_matrix_times_itself_says_both_sides() -> None:
+    """Z = X·X: dX = dZ·Xᵀ + Xᵀ·dZ, so either product alone is not dX, and the lens says so."""
+    X = as_matrix([[1.0, 2.0], [3.0, 4.0]], "X")
+    Z = matmul(X, X)
+    loss = autograd.sum([z for row in Z for z in row])
+    loss.backward()
+    view = matrix_view(loss, {"X": X})
+    (x,) = view.matrices
+    # dZ = ones: (dZ·Xᵀ)[i][j] = Σₜ X[j][t] (row sums 3, 7), (Xᵀ·dZ)[i][j] = Σₜ X[t][i] (column sums 4, 6)
+    assert x.grads == [[3.0 + 4.0, 7.0 + 4.0], [3.0 + 6.0, 7.0 + 6.0]]
+    assert x.product_values == [[4.0, 4.0], [6.0, 6.0]]  # Xᵀ·dZ alone
+    assert x.product == "dX = Xᵀ · d(X·X) (and the other factor's term: the matrix is used on both sides)"
+    assert not x.product_matches
+    assert (
+        "regrouped: dX = Xᵀ · d(X·X) (and the other factor's term: the matrix is used on both sides)   shapes (2×2)·(2×2) = (2×2): NOT equal to the grads"
+        in str(view)
+    )
+
+
+def test_what_a_matrix_may_be() -> None:
+    """A list of rows, a tuple of tuples, a numpy array of Values, a flat list (one row), one Value."""
+    loss, X, W, b = bias_loss()
+    ref = matrix_view(loss, {"X": X, "W": W, "b": b})
+    as_numpy = matrix_view(loss, {"X": np.array(X, dtype=object), "W": tuple(map(tuple, W)), "b": b[0]})
+    assert str(as_numpy) == str(ref) == BIAS_TEXT
+    one = matrix_view(loss, {"w": W[0][1]})
+    assert one.matrices[0].shape == (1, 1) and one.matrices[0].grads == [[10.0]]
+    assert str(one).startswith("w (1×1): dw =\n  [ +10.000000 ]\n")
+
+
+A, C = Value(1.0), Value(2.0)
+
+
+@pytest.mark.parametrize(
+    "bad, error, message",
+    [
+        (3.0, TypeError, "matrix_view: X must be a matrix of Values (a list of rows), got float"),
+        ([], TypeError, "matrix_view: X must be a matrix of Values (a list of rows), got list"),
+        ("ab", TypeError, "matrix_view: X must be a matrix of Values (a list of rows), got str"),
+        ([[]], ValueError, "matrix_view: X is ragged or empty: row lengths [0]"),
+        ([[A, C], [A]], ValueError, "matrix_view: X is ragged or empty: row lengths [2, 1]"),
+        ([[A, C], A], ValueError, "matrix_view: X is ragged or empty: row lengths [2, 1]"),
+        ([[A, 1.0]], TypeError, "matrix_view: X holds float, not Values"),
+        ([[A], [np.float64(1.0)]], TypeError, "matrix_view: X holds float64, not Values"),
+    ],
+)
+def test_what_a_matrix_may_not_be(bad: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error) as info:
+        matrix_view(A * C, {"X": bad})
+    assert str(info.value) == message
+
+
+def test_what_the_result_may_not_be() -> None:
+    with pytest.raises(TypeError) as info:
+        matrix_view([[Value(1.0)]], {"X": [[Value(1.0)]]})  # type: ignore[arg-type]
+    assert str(info.value) == "matrix_view: result must be a Value (the root backward() ran from), got list"
+    with pytest.raises(ValueError) as err:
+        matrix_view(Value(1.0), {})
+    assert str(err.value) == "matrix_view: name at least one matrix: named={'W': W}"
+
+
+def test_a_bias_is_a_matrix_added_into_several_nodes() -> None:
+    """B (2×2) added to P and to Q: dB[i][j] = dP'[i][j] + dQ'[i][j], each entry two edges of
+    local derivative 1; a matrix whose entries are added once, or times 2, is no such sum."""
+    B = as_matrix([[1.0, 2.0], [3.0, 4.0]], "B")
+    P = [[B[i][j] + 1.0 for j in range(2)] for i in range(2)]
+    Q = [[B[i][j] + 2.0 for j in range(2)] for i in range(2)]
+    loss = autograd.sum([P[i][j] * float(i + 1) + Q[i][j] * float(j + 3) for i in range(2) for j in range(2)])
+    loss.backward()
+    (b,) = matrix_view(loss, {"B": B}).matrices
+    # by hand: dB[i][j] = (i + 1) + (j + 3)
+    assert b.grads == [[4.0, 5.0], [5.0, 6.0]] and b.product_values == b.grads and b.product_matches
+    assert b.product == "dB = Σ over the 2 rows it is added to of their grads"
+    assert b.product_shapes == "2 rows of (2×2) summed"
+    assert b.factors == []  # only a one-row bias is drawn as a sum of rows
+    # added once each: no sum claimed
+    W = as_matrix([[1.0, 2.0]], "W")
+    loss = (W[0][0] + 1.0) * 2.0 + (W[0][1] + 1.0) * 3.0
+    loss.backward()
+    (w,) = matrix_view(loss, {"W": W}).matrices
+    assert w.product == "" and w.product_values == [] and w.factors == []
+    # used twice each, but times 2: local derivative 2, no bias
+    V = as_matrix([[1.0, 2.0]], "V")
+    loss = autograd.sum([V[0][0] * 2.0, V[0][0] * 2.0, V[0][1] * 2.0, V[0][1] * 2.0])
+    loss.backward()
+    (v,) = matrix_view(loss, {"V": V}).matrices
+    assert v.product == "" and v.grads == [[4.0, 4.0]]
+
+
+def test_grads_that_are_values_after_create_graph() -> None:
+    """backward(create_graph=True) leaves Values in .grad: the lens reads their numbers."""
+    X = as_matrix([[1.0, 2.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    z = matmul(X, W)[0][0]
+    loss = z * z  # dz = 2z = 2·(0.5 - 2) = -3
+    loss.backward(create_graph=True)
+    assert isinstance(W[0][0].grad, Value)
+    (w,) = matrix_view(loss, {"W": W}).matrices
+    assert w.grads == [[-3.0], [-6.0]]  # dW = Xᵀ·dz
+    assert w.entry_text(1, 0) == "dW[1][0] = 2.0·d[dot node]\n         = 2.0·(-3.0) = -6.0"
