@@ -18,8 +18,11 @@ Its nodes are ordinary Values: ``backward``, ``backward_steps``, ``explain`` and
 read their ``op`` and ``local_grads`` like those of a built-in op. For
 ``backward(create_graph=True)`` the same derivative is called again with the node's input
 Values and the node itself, so second derivatives are right when the derivative is written
-with operations that also work on Values (``+ - * / **``, ``autograd.exp``, ...). Functions
-of ``math`` turn a Value into a plain float, and a float is a constant to the second pass.
+with operations that work on floats and on Values alike (``+ - * / **``). The first call
+gives it floats, which ``autograd.exp`` and the other op functions do not take: choose by
+type (``exp(x) if isinstance(x, Value) else math.exp(x)``), or write the derivative with
+``out`` (``out * (1 - out)`` for a sigmoid). Functions of ``math`` turn a Value into a plain
+float, and a float is a constant to the second pass.
 """
 
 from __future__ import annotations
@@ -90,11 +93,11 @@ def custom_op(forward: Forward, derivative: Derivative, name: str | None = None)
         raise TypeError("custom_op: forward and derivative must be functions")
     given = name is not None
     name = name if given else getattr(forward, "__name__", "custom")
+    whence = "" if given else " (the forward rule's __name__: pass name='...')"
     if not isinstance(name, str) or not name.isidentifier():
-        whence = "" if given else " (the forward rule's __name__: pass name='...')"
         raise ValueError(f"custom_op: name must be an identifier such as 'cube', got {name!r}{whence}")
     if name in ops.LOCAL_GRAD_RULES or name in BUILT_IN_NAMES:
-        raise ValueError(f"custom_op: {name!r} is the name of a built-in op; choose another")
+        raise ValueError(f"custom_op: {name!r} is the name of a built-in op; choose another{whence}")
     return CustomOp(forward, derivative, name, arity_of(forward, "custom_op"))
 
 

@@ -219,6 +219,32 @@ def test_refusals_say_what_is_wrong(make, error, message) -> None:
     assert str(caught.value) == message
 
 
+def test_a_forward_named_like_a_built_in_op_is_told_to_pass_a_name() -> None:
+    def relu(x):  # the learner's own relu: its __name__ is a built-in op's
+        return max(x, 0.0)
+
+    with pytest.raises(ValueError) as caught:
+        custom_op(relu, lambda x, out: float(x > 0))
+    assert str(caught.value) == (
+        "custom_op: 'relu' is the name of a built-in op; choose another (the forward rule's __name__: pass name='...')"
+    )
+    assert custom_op(relu, lambda x, out: float(x > 0), name="my_relu")(Value(-2.0)).data == 0.0
+
+
+def test_a_derivative_written_with_out_gives_second_derivatives() -> None:
+    # as the module docstring advises: sigmoid' = out (1 - out), on floats and on Values alike;
+    # sigmoid'' = s (1 - s) (1 - 2 s), hand-derived
+    sigmoid = custom_op(lambda x: 1 / (1 + math.exp(-x)), lambda x, out: out * (1 - out), name="my_sigmoid")
+    s = 1 / (1 + math.exp(-0.3))
+    x = Value(0.3)
+    sigmoid(x).backward(create_graph=True)
+    assert isinstance(x.grad, Value) and math.isclose(x.grad.data, s * (1 - s), rel_tol=1e-15)
+    slope = x.grad
+    x.grad = 0.0
+    slope.backward()
+    assert math.isclose(x.grad, s * (1 - s) * (1 - 2 * s), rel_tol=1e-12)
+
+
 def test_a_data_set_by_hand_to_text_is_refused_before_the_forward_runs() -> None:
     calls = []
     op = custom_op(lambda x: calls.append(x) or 1.0, lambda x, out: 0.0, name="spy")
