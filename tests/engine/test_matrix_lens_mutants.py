@@ -365,3 +365,60 @@ def test_grads_that_are_values_after_create_graph() -> None:
     (w,) = matrix_view(loss, {"W": W}).matrices
     assert w.grads == [[-3.0], [-6.0]]  # dW = Xᵀ·dz
     assert w.entry_text(1, 0) == "dW[1][0] = 2.0·d[dot node]\n         = 2.0·(-3.0) = -6.0"
+
+
+def test_a_layer_of_dots_with_their_bias_inside() -> None:
+    """Z[i][j] = dot(X[i], column j of W, bias=b[0][j]) (X 2×1, W 1×2): each dot's inputs are the
+    row, the column, then the bias, so the product is still X·W and db sums the dots' grads.
+    With loss = Σ c[i][j]·Z[i][j], c = [[1, 2], [3, 4]], the numbers are bias_loss's."""
+    X = as_matrix([[1.0], [2.0]], "X")
+    W = as_matrix([[3.0, -1.0]], "W")
+    b = as_matrix([[0.5, 0.25]], "b")
+    Z = [[autograd.dot(X[i], [W[0][j]], b[0][j]) for j in range(2)] for i in range(2)]
+    c = [[1.0, 2.0], [3.0, 4.0]]
+    loss = autograd.sum([Z[i][j] * c[i][j] for i in range(2) for j in range(2)])
+    loss.backward()
+    x, w, bias = matrix_view(loss, {"X": X, "W": W, "b": b}).matrices
+    assert w.product == "dW = Xᵀ · d(X·W)" and w.product_matches and w.product_values == [[7.0, 10.0]]
+    assert x.product == "dX = d(X·W) · Wᵀ" and x.product_values == [[1.0], [5.0]]
+    assert bias.entry_text(0, 1) == (
+        "db[0][1] = 1·d(X·W)[0][1] + 1·d(X·W)[1][1]\n         = 1.0·2.0 + 1.0·4.0 = 6.0"
+    )
+    assert bias.product == "db = Σ over the 2 rows it is added to of their grads" and bias.product_matches
+
+
+@pytest.mark.parametrize("first", ["X·W", "V·U"])
+def test_two_products_in_one_loss(first: str) -> None:
+    """loss = Σ(X·W) + Σ(V·U), in either order: each factor is regrouped with its own product.
+    dZ = ones, so dW = Xᵀ·1 (X's column sums), dX = 1·Wᵀ (each row W's column), and so on."""
+    X = as_matrix([[1.0, 2.0], [3.0, 4.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    V = as_matrix([[2.0, -3.0]], "V")
+    U = as_matrix([[1.0, 0.0], [5.0, 1.0]], "U")
+    zs = [[z for row in matmul(X, W) for z in row], [z for row in matmul(V, U) for z in row]]
+    loss = autograd.sum(zs[0] + zs[1] if first == "X·W" else zs[1] + zs[0])
+    loss.backward()
+    x, w, v, u = matrix_view(loss, {"X": X, "W": W, "V": V, "U": U}).matrices
+    assert (x.product, w.product) == ("dX = d(X·W) · Wᵀ", "dW = Xᵀ · d(X·W)")
+    assert (v.product, u.product) == ("dV = d(V·U) · Uᵀ", "dU = Vᵀ · d(V·U)")
+    assert w.product_values == [[4.0], [6.0]] and x.product_values == [[0.5, -1.0], [0.5, -1.0]]
+    assert v.product_values == [[1.0, 6.0]] and u.product_values == [[2.0, 2.0], [-3.0, -3.0]]
+    assert all(nm.product_matches for nm in (x, w, v, u))
+
+
+@pytest.mark.parametrize("first", ["part", "whole"])
+def test_a_product_read_in_part_does_not_hide_a_whole_one(first: str) -> None:
+    """W is in X·W (every entry read) and in V·W (only (V·W)[0][0] read): its product is X·W's, and
+    since W's grads also hold V's edges, that product alone is not equal to them."""
+    X = as_matrix([[1.0, 2.0], [3.0, 4.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    V = as_matrix([[2.0, -3.0], [1.0, 1.0]], "V")
+    whole = [z for row in matmul(X, W) for z in row]
+    part = [matmul(V, W)[0][0]]
+    loss = autograd.sum(part + whole if first == "part" else whole + part)
+    loss.backward()
+    x, w, v = matrix_view(loss, {"X": X, "W": W, "V": V}).matrices
+    assert w.product == "dW = Xᵀ · d(X·W)" and w.product_values == [[4.0], [6.0]]
+    assert x.product == "dX = d(X·W) · Wᵀ" and x.product_matches  # X is only in X·W
+    assert w.grads == [[4.0 + 2.0], [6.0 - 3.0]] and not w.product_matches  # + V[0]ᵀ·1
+    assert v.product == ""
