@@ -79,11 +79,16 @@ class NamedMatrix:
     # the regrouped product's factors as shown: (name, numbers); entry (r, c) of the grads is row r
     # of the first times column c of the second, or (a bias) the sum of column c of the only one
     factors: list[tuple[str, list[list[float]]]] = field(default_factory=list)
+    # the entry that is the result itself, if one is: its grad is backward()'s seed, not a sum
+    result_at: tuple[int, int] | None = None
 
     def entry_text(self, i: int, j: int) -> str:
         ts = self.terms[i][j]
         d = f"d{self.name}[{i}][{j}]"
         grad = self.grads[i][j]
+        if (i, j) == self.result_at:
+            said = "is the result: backward() starts here with this grad"
+            return f"{d} = {fmt(grad)} ({self.name}[{i}][{j}] {said})"
         if not ts:
             text = f"{d} = 0 (no edge out of {self.name}[{i}][{j}] reaches the result)"
             total = scale = 0.0
@@ -196,6 +201,9 @@ def matrix_view(result: Value, named: dict[str, Any]) -> MatrixView:
             terms.append(trow)
         grads = [[_grad(v) for v in row] for row in rows]
         nm = NamedMatrix(name, (len(rows), len(rows[0])), grads, terms)
+        nm.result_at = next(
+            ((i, j) for i, row in enumerate(rows) for j, v in enumerate(row) if v is result), None
+        )
         _regroup(nm, rows, mats, products, consumers)
         out.append(nm)
     return MatrixView(out, result, mats)

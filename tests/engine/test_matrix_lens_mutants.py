@@ -422,3 +422,18 @@ def test_a_product_read_in_part_does_not_hide_a_whole_one(first: str) -> None:
     assert x.product == "dX = d(X·W) · Wᵀ" and x.product_matches  # X is only in X·W
     assert w.grads == [[4.0 + 2.0], [6.0 - 3.0]] and not w.product_matches  # + V[0]ᵀ·1
     assert v.product == ""
+
+
+def test_the_result_itself_named() -> None:
+    """d(result)/d(result) = 1, or whatever grad backward() was started with: not "0, no edge"."""
+    X = as_matrix([[1.0, 2.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    Z = matmul(X, W)
+    Z[0][0].backward()
+    text = str(matrix_view(Z[0][0], {"Z": Z, "W": W}))
+    assert "  dZ[0][0] = 1.0 (Z[0][0] is the result: backward() starts here with this grad)\n" in text
+    Z[0][0].backward(2.5)  # the seed, recomputed: W's grads accumulate, the result's is 2.5
+    text = str(matrix_view(Z[0][0], {"Z": Z, "W": W}))
+    assert "  dZ[0][0] = 2.5 (Z[0][0] is the result: backward() starts here with this grad)\n" in text
+    assert "but W[0][0].grad holds 3.5:" in text  # 1·1 + 1·2.5, the terms say 1·2.5
+    assert "but Z[0][0]" not in text

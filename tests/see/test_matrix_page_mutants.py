@@ -424,3 +424,33 @@ def test_without_graphviz_the_page_says_why(monkeypatch: pytest.MonkeyPatch) -> 
             '<div class="graph" id="graph"><p class="note">No graph drawing: Graphviz is not available here '
             "(no dot program on the PATH &lt;here&gt;). The matrices are complete without it.</p></div>"
         ) in page
+
+
+def test_the_page_is_utf8_whatever_the_locale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a machine whose locale is not UTF-8 (Windows' cp1252, a C locale) the page's ᵀ and ·
+    must still be written: the file is UTF-8, as its <meta charset=utf-8> says."""
+    import locale
+
+    monkeypatch.setattr(matrix_page, "to_svg", FakeGraphviz())
+    loss, X, W, _ = small_product()
+    view = matrix_view(loss, {"X": X, "W": W})
+    saved = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, "C")  # ASCII
+        out = render_matrix_view(view, tmp_path / "lens.html")
+    finally:
+        locale.setlocale(locale.LC_CTYPE, saved)
+    assert out.read_bytes().decode("utf-8") == matrix_view_html(view)
+
+
+def test_the_result_itself_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Z = X·W named, loss = Z[0][0]: the root feeds nothing, so it has no edges to mark, only its box."""
+    monkeypatch.setattr(matrix_page, "to_svg", FakeGraphviz())
+    X = as_matrix([[1.0, 2.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    Z = matmul(X, W)
+    Z[0][0].backward()
+    page = matrix_view_html(matrix_view(Z[0][0], {"Z": Z, "W": W}))
+    a = cell_attrs(page, "m0g-0-0")
+    assert json.loads(a["edges"]) == [] and json.loads(a["nodes"]) == ["node-v0"]
+    assert a["sum"] == "dZ[0][0] = 1.0 (Z[0][0] is the result: backward() starts here with this grad)"
