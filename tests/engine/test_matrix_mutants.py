@@ -212,6 +212,7 @@ def test_every_pair_of_small_shapes_broadcasts_as_numpy_does() -> None:
 
 def test_a_flat_list_is_one_row_and_its_shape_is_named_as_one() -> None:
     assert matrix_data(matrix_add([[1.0, 2.0], [3.0, 4.0]], [10.0, 20.0])) == [[11.0, 22.0], [13.0, 24.0]]
+    assert matrix_data(matrix_sub([10.0, 20.0], [[1.0, 2.0], [3.0, 4.0]])) == [[9.0, 18.0], [7.0, 16.0]]
     assert error_of(ValueError, lambda: matrix_add([[1.0, 2.0]], [1.0, 2.0, 3.0])) == (
         "matrix_add: shapes (1, 2) and (1, 3) do not broadcast: each dimension must be equal or 1"
     )
@@ -245,6 +246,17 @@ def test_a_sequence_with_tolist_and_no_ndim_is_a_row() -> None:
         [11.0, 21.0],
         [12.0, 22.0],
     ]
+
+
+def test_a_list_of_numpy_rows_is_a_matrix() -> None:
+    """Each row read through its ``.tolist()``: [[1, 2]]·[[1], [10]] = [[21]]; two such rows are
+    (2, 2), a flat list of numpy numbers is one row where a row may stand, refused elsewhere."""
+    rows = [np.array([1.0, 2.0]), np.array([3.0, 4.0])]
+    assert matrix_data(matmul(rows[:1], [[1.0], [10.0]])) == [[21.0]]
+    assert matrix_data(transpose(rows)) == [[1.0, 3.0], [2.0, 4.0]]
+    flat = [np.float64(1.0), np.float64(2.0)]
+    assert matrix_data(matrix_add([[0.5, 0.5]], flat)) == [[1.5, 2.5]]
+    assert error_of(ValueError, lambda: transpose(flat)) == FLAT[3].format(n="transpose: A")
 
 
 # --- as_matrix, transpose, matrix_data, matrix_grad, matrix_map --------------------------------
