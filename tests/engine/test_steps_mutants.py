@@ -238,3 +238,12 @@ def test_explain_max_paths_zero_and_one_are_accepted():
     assert (none_listed.paths, none_listed.path_count, none_listed.total) == ((), 2, 6.0)
     one = explain(x, y, max_paths=1)
     assert len(one.paths) == 1 and one.paths[0].product == 3.0 and one.total == 6.0
+
+
+def test_explain_lists_twenty_paths_by_default():
+    # s = x*1 + ... + x*25: 25 paths; the docs (debugging.md) promise a default of 20 listed.
+    x = Value(1.0, label="x")
+    s = autograd.sum([x * float(k) for k in range(1, 26)])
+    e = explain(x, s)
+    assert (len(e.paths), e.path_count, e.total) == (20, 25, 325.0)  # 1 + ... + 25 = 325
+    assert "  ... and 5 more path(s) not listed (they sum to 115.0)" in str(e)  # 21 + ... + 25
