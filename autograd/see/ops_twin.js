@@ -55,7 +55,7 @@ function fsum(values) {
     }
     if (!Number.isFinite(x)) throw OverflowError("intermediate overflow in fsum");
     partials.length = kept;
-    partials.push(x);
+    if (x !== 0) partials.push(x);  // a zero is never kept, as in math.fsum: fsum([-0.0]) is 0.0
   }
   if (special !== 0 || Number.isNaN(special)) {
     if (Number.isNaN(infSum)) throw new OpError("ValueError", "-inf + inf in fsum");

@@ -175,3 +175,90 @@ def test_a_second_pass_on_the_same_page_starts_clean():
     got = run_node({"graphs": [request]})["graphs"][0]
     assert got["errors"] == [] and got["steps"] == 2
     assert float(got["grads"][int(where)]) == 0.75
+
+
+# --- the full run of the rest (mutants 124 to 540 of --list, issue 23): the holes it found ---------
+
+
+def test_the_twins_sigmoid_is_the_engines_bit_for_bit_where_their_exps_agree():
+    """sigmoid(x) is 1/(1 + e**-x) for x >= 0 and e**x/(1 + e**x) below, in the engine
+    (``ops.float_sigmoid``) and in the twin; both forms agree to 1e-12, so a twin switching forms
+    at 1 instead of 0 passed. V8's Math.exp and the C library's exp differ in the last bit at some
+    points; where they agree (the twin's own exp op at the same argument), the twin's sigmoid is
+    the engine's to the last bit (mutant: ``x >= 0`` as ``x >= 1``)."""
+    from autograd.ops import float_sigmoid
+
+    xs = [k / 500 for k in range(-500, 500)]
+    got = run_node({"ops": [["sigmoid", [x], None] for x in xs] + [["exp", [-abs(x)], None] for x in xs]})
+    sigmoids, exps = got["ops"][: len(xs)], got["ops"][len(xs) :]
+    same_exp = [x for x, e in zip(xs, exps) if float(e["out"]) == math.exp(-abs(x))]
+    assert len(same_exp) > 700  # most points are compared
+    wrong = [x for x, s in zip(xs, sigmoids) if x in same_exp and float(s["out"]) != float_sigmoid(x)]
+    assert wrong == []
+
+
+def test_relu_of_minus_zero_is_plus_zero_as_the_engine_says_in_its_error():
+    """relu(-0.0) is 0.0 (``0.0 if x <= 0.0``), not -0.0: the sign shows when the page writes the
+    number, as in log's error for log(relu(x)) at a typed x = -0 ("got 0.0", the engine's words)
+    (mutant: ``x <= 0`` as ``x < 0``, which passes -0 through)."""
+    from autograd import Value
+    from autograd.backward import topological_order
+    from autograd.see.page import graph_data
+
+    got = run_node({"ops": [["relu", ["-0"], None]]})["ops"][0]
+    assert got["out"] == "0" and Value(-0.0).relu().data == 0.0
+    x = Value(2.0, "x")
+    order = topological_order(x.relu().log())
+    request = {"G": graph_data(order), "leaves": {str(order.index(x)): "-0"}}
+    page = run_node({"graphs": [request]})["graphs"][0]
+    with pytest.raises(ValueError) as engine:
+        Value(-0.0).relu().log()
+    assert str(engine.value) == "log: input must be > 0, got 0.0"
+    assert [(kind, message) for _, kind, message in page["errors"]] == [("ValueError", str(engine.value))]
+
+
+ZERO_SUMS = [[-0.0], [-0.0, -0.0], [0.0, -0.0], [-0.0, 0.0], [1.0, -1.0], [-1.0, 1.0], [-0.0, 2.0, -2.0]]
+
+
+def test_the_twins_sum_of_negative_zeros_is_plus_zero_as_math_fsum():
+    """math.fsum keeps no zero among its partial sums, so the sum of -0.0 alone is 0.0; the twin
+    kept it and answered -0.0, which the page writes when it names the number: log(sum of [x]) at a
+    typed x = -0 said "got -0.0" where the engine says "got 0.0" (found by the mutant that
+    deletes ``hi = partials[--n]``, whose sum starts at +0)."""
+    from autograd import Value
+    from autograd.backward import topological_order
+    from autograd.ops import sum as value_sum
+    from autograd.see.page import graph_data
+
+    got = run_node({"ops": [["sum", [js_number(x) for x in xs], None] for xs in ZERO_SUMS]})["ops"]
+    signs = [math.copysign(1.0, float(g["out"])) for g in got]
+    assert signs == [math.copysign(1.0, math.fsum(xs)) for xs in ZERO_SUMS] == [1.0] * len(ZERO_SUMS)
+    x = Value(2.0, "x")
+    order = topological_order(value_sum([x]).log())
+    request = {"G": graph_data(order), "leaves": {str(order.index(x)): "-0"}}
+    page = run_node({"graphs": [request]})["graphs"][0]
+    with pytest.raises(ValueError) as engine:
+        value_sum([Value(-0.0)]).log()
+    assert str(engine.value) == "log: input must be > 0, got 0.0"
+    assert [(kind, message) for _, kind, message in page["errors"]] == [("ValueError", str(engine.value))]
+
+
+def test_an_op_without_a_twin_is_named_when_the_learner_changes_a_leaf():
+    """A custom op (``autograd.custom_op``) has no JavaScript twin: when the learner types a new
+    number under it, the page's forward pass records the twin's ValueError, naming the op, and runs
+    no backward pass; it does not throw (mutants: the unknown-op test deleted, so ``rule(...)``
+    throws a TypeError; the op's name subtracted from the message)."""
+    from autograd import Value, custom_op
+    from autograd.backward import topological_order
+    from autograd.see.page import graph_data
+
+    cube = custom_op(lambda a: a**3, lambda a, out: 3 * a**2, name="cube")
+    x = Value(2.0, "x")
+    order = topological_order(cube(x) * 2.0)
+    request = {"G": graph_data(order), "leaves": {str(order.index(x)): 3.0}}
+    got = run_node({"graphs": [request], "ops": [["cube", [3.0], None]]})
+    expected = ("ValueError", "cube: this page has no JavaScript twin of this op")
+    assert (got["ops"][0]["error"], got["ops"][0]["message"]) == expected
+    page = got["graphs"][0]
+    assert [(order[k].op, kind, message) for k, kind, message in page["errors"]] == [("cube", *expected)]
+    assert page["steps"] == 0
