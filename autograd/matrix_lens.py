@@ -318,9 +318,11 @@ def _regroup(
         nm.product = f"d{nm.name} = Σ over the {n} rows it is added to of their grads"
         nm.product_shapes = f"{n} rows of ({r}×{c}) summed"
         nm.product_values = sums
-        if r == 1:
+        # drawn as the rows of one matrix when a one-row bias is added into the rows of one sum only
+        sums_into = {t.upstream_name.split("[")[0] for e in nm.terms[0] for t in e}
+        if r == 1 and len(sums_into) == 1:
             column = [[t.upstream for t in e] for e in nm.terms[0]]  # column c: the grads added into entry c
-            nm.factors = [(nm.terms[0][0][0].upstream_name.split("[")[0], [list(x) for x in zip(*column)])]
+            nm.factors = [(sums_into.pop(), [list(x) for x in zip(*column)])]
         nm.product_matches = _same(sums, nm)
 
 

@@ -13,6 +13,7 @@ import pytest
 
 import autograd
 from autograd import Value, as_matrix, matmul, matrix_add, matrix_view
+from autograd.matrix_lens import NamedMatrix, Term
 
 
 def product_loss():  # type: ignore[no-untyped-def]
@@ -149,6 +150,7 @@ def test_an_entry_no_edge_reaches() -> None:
     text = str(view)
     assert "  dX[1][0] = 0 (no edge out of X[1][0] reaches the result)\n" in text
     assert "  dX[1][1] = 0 (no edge out of X[1][1] reaches the result)\n" in text
+    assert "but" not in text  # their grads are 0, as the text says
     # only half of the product X·W reaches the loss: no regrouping is claimed
     assert "regrouped" not in text and all(nm.product == "" for nm in view.matrices)
     assert view.matrices[1].grads == [[2.0], [4.0]]  # dW = X[0]ᵀ·2
@@ -437,3 +439,50 @@ def test_the_result_itself_named() -> None:
     assert "  dZ[0][0] = 2.5 (Z[0][0] is the result: backward() starts here with this grad)\n" in text
     assert "but W[0][0].grad holds 3.5:" in text  # 1·1 + 1·2.5, the terms say 1·2.5
     assert "but Z[0][0]" not in text
+
+
+def test_the_tolerance_is_measured_against_the_terms() -> None:
+    """An entry's grad agrees with its edge sum within 1e-12·(1 + Σ|local·upstream|), NaN only with
+    NaN (read from NamedMatrix directly: no graph gives these grads, a stale one could)."""
+    nan = float("nan")
+
+    def said(grad: float, terms: list[Term]) -> str:
+        return NamedMatrix("W", (1, 1), [[grad]], [[terms]]).entry_text(0, 0)
+
+    t = [Term("X[0][0]", 2.0, "dZ[0][0]", 3.0)]  # 2·3 = 6, Σ|term| = 6
+    assert said(6.0 + 6e-12, t) == "dW[0][0] = X[0][0]·dZ[0][0]\n         = 2.0·3.0 = 6.0"
+    assert said(6.0 + 7.5e-12, t).endswith(
+        "but W[0][0].grad holds 6.0: backward() ran more than once, or the grads were not reset"
+    )
+    # no edge: the bound is 1e-12·(1 + 0)
+    assert "but" not in said(0.9e-12, []) and said(1.5e-12, []).endswith(
+        "but W[0][0].grad holds 1.5e-12: backward() ran more than once, or the grads were not reset"
+    )
+    assert said(nan, t).endswith(
+        "but W[0][0].grad holds nan: backward() ran more than once, or the grads were not reset"
+    )
+    nan_term = [Term("X[0][0]", nan, "dZ[0][0]", 3.0)]
+    assert said(nan, nan_term) == "dW[0][0] = X[0][0]·dZ[0][0]\n         = nan·3.0 = nan"
+    assert said(1.0, nan_term).endswith(
+        "but W[0][0].grad holds 1.0: backward() ran more than once, or the grads were not reset"
+    )
+
+
+def test_a_bias_added_into_two_sums_is_not_drawn_as_one() -> None:
+    """b (1×2) added into X·W + b (2 rows) and into b + 1 (one more): db is still the sum of the
+    3 grads each entry is added into, but they are not the rows of one matrix d(X·W + b)."""
+    X = as_matrix([[1.0], [2.0]], "X")
+    W = as_matrix([[3.0, -1.0]], "W")
+    b = as_matrix([[0.5, 0.25]], "b")
+    Z = matrix_add(matmul(X, W), b[0])
+    loss = autograd.sum(
+        [Z[i][j] * float(i + 1) for i in range(2) for j in range(2)]
+        + [(b[0][j] + 1.0) * 5.0 for j in range(2)]
+    )
+    loss.backward()
+    bias = matrix_view(loss, {"X": X, "W": W, "b": b}).matrices[2]
+    # by hand: db[0][j] = 1 + 2 + 5 = 8
+    assert bias.product == "db = Σ over the 3 rows it is added to of their grads" and bias.product_values == [
+        [8.0, 8.0]
+    ]
+    assert bias.product_matches and bias.factors == []

@@ -209,6 +209,11 @@ def test_a_big_graph_draws_each_entrys_neighbourhood(monkeypatch: pytest.MonkeyP
     assert page.count(f'<g id="f15-node-{w}" class="node">') == 1
     assert f'<g id="f13-node-{v[id(W[0][1])]}" class="node">' in page
     assert len(order) == 46
+    # the pictures one after another, each in its own hidden block
+    assert (
+        '</svg>\n</div><div class="focus" id="focus1" hidden><p class="note">X[0][1] and the nodes it feeds'
+        in page
+    )
     assert "The graph has 46 values, too many to read in one picture" in page
 
 
@@ -277,8 +282,9 @@ def test_a_view_without_its_graph_says_so(monkeypatch: pytest.MonkeyPatch) -> No
     for bare in (MatrixView(view.matrices), MatrixView(view.matrices, None, view.values),
                  MatrixView(view.matrices, loss, {})):  # fmt: skip
         page = matrix_view_html(bare)
-        assert note in page and "<svg" not in page
+        assert f'<div class="graph" id="graph">{note}</div>' in page and "<svg" not in page
         assert json.loads(cell_attrs(page, "m1g-1-0")["edges"]) == []
+        assert cell_attrs(page, "m1g-1-0")["focus"] == ""
     assert note not in matrix_view_html(view)
 
 
@@ -454,3 +460,35 @@ def test_the_result_itself_named(monkeypatch: pytest.MonkeyPatch) -> None:
     a = cell_attrs(page, "m0g-0-0")
     assert json.loads(a["edges"]) == [] and json.loads(a["nodes"]) == ["node-v0"]
     assert a["sum"] == "dZ[0][0] = 1.0 (Z[0][0] is the result: backward() starts here with this grad)"
+
+
+def test_a_page_says_when_the_product_is_not_the_grads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """backward() twice: the leaves' grads are twice the edge sums, so dW = Xᵀ·dZ is not them."""
+    monkeypatch.setattr(matrix_page, "to_svg", FakeGraphviz())
+    X = as_matrix([[1.0, 2.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    loss = matmul(X, W)[0][0]
+    loss.backward()
+    loss.backward()
+    page = matrix_view_html(matrix_view(loss, {"X": X, "W": W}))
+    assert (
+        '<p class="verdict">dW = Xᵀ · d(X·W) · shapes (2×1)·(1×1) = (2×1): NOT equal to the grads</p>'
+        '<pre class="sum" id="m1p">point at an entry of dW</pre>'
+    ) in page
+    assert "entry by entry" not in page
+
+
+def test_the_pages_title_its_sections_and_what_it_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(matrix_page, "to_svg", FakeGraphviz())
+    loss, X, W, _ = small_product()
+    view = matrix_view(loss, {"X": X, "W": W})
+    page = matrix_view_html(view)
+    assert page.startswith("<!doctype html><html><head><meta charset=utf-8><title>matrix lens</title><style>")
+    assert "<title>W &amp; X</title>" in matrix_view_html(view, title="W & X")
+    # the sections one after another in the matrices' panel
+    assert "<div class=page><div class=mats><h2>X</h2>" in page
+    assert "point at an entry of dX</pre><h2>W</h2><div class=row>" in page
+    assert 'point at an entry of dW</pre></div><div class="graph" id="graph">' in page
+    with pytest.raises(TypeError) as info:
+        matrix_view_html("not a view")  # type: ignore[arg-type]
+    assert str(info.value) == "matrix_view_html: expected what autograd.matrix_view returns, got str"
