@@ -254,6 +254,12 @@ def test_a_numpy_bias_is_a_list_of_values() -> None:
             "render_steps: matrices['L']['bias'][0] must be a Value of the graph, got float 2.0",
         ),
         (
+            lambda a, b: {"L": {"weight": [[a]], "bias": [Value(0.25, "stray")]}},
+            ValueError,
+            "render_steps: matrices['L']['bias'][0] (stray, data 0.25) is not a node of the graph of out: "
+            "every cell must be a Value the root was computed from",
+        ),
+        (
             lambda a, b: {"L": {"weight": [[a, b]], "columns": "pq"}},
             TypeError,
             "render_steps: matrices['L']['columns'] must be a list of str, got 'pq'",
@@ -505,6 +511,11 @@ def test_render_steps_writes_the_page(layouts: Drawn, tmp_path: Path) -> None:
         written = path.read_text(encoding="utf-8")
         assert written == live_page(out, 2.0, matrices={"M": [[a, b]]})
         assert steps_data(written)["seed"] == 2.0 and steps_data(written)["matrices"][0]["name"] == "M"
+    layouts.calls.clear()
+    plain = render_steps(out, tmp_path / "plain.html").read_text(encoding="utf-8")  # the defaults
+    assert steps_data(plain)["seed"] == 1.0 and steps_data(plain)["matrices"] == []
+    assert layouts.calls[0][1]["max_nodes"] == MAX_NODES and layouts.calls[0][1]["rankdir"] == "auto"
+    assert steps_data(live_page(out))["seed"] == 1.0
 
 
 def test_title_counts_steps_and_stays_text(layouts: Drawn) -> None:

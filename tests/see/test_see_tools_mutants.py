@@ -231,6 +231,11 @@ def test_focus_shows_the_neighbourhood_both_ways() -> None:
     assert select(g["loss"], focus=g["h"], radius=1).shown == {g["h"], g["z"], g["q"]}
     two = select(g["loss"], focus=g["h"]).shown  # radius 2 by default
     assert two == {g["h"], g["z"], g["q"], g["s"], g["bk"], g["w1"], g["out"]}
+    assert select(g["loss"], focus=g["loss"], radius=1).shown == {
+        g["loss"],
+        g["out"],
+        g["half"],
+    }  # the root: no consumer
     consumers = _consumers(g)
     assert neighbourhood(g["k"], 3, consumers) == {g["k"], g["bk"], g["b0"], g["z"], g["s"], g["h"]}
 
