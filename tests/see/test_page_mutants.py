@@ -69,7 +69,8 @@ class Drawn:
 
 @pytest.fixture
 def layouts(monkeypatch: pytest.MonkeyPatch) -> Drawn:
-    drawn = Drawn(['<?xml version="1.0"?>\n<svg id="first"></svg>', "<svg id='second'></svg>"])
+    first = '<?xml version="1.0"?>\n<!-- Title: g -->\n<svg id="first"><svg id="inner"></svg></svg>'
+    drawn = Drawn([first, "<svg id='second'></svg>", "<svg id='third'></svg>"])
     monkeypatch.setattr(page, "page_layouts", drawn)
     return drawn
 
@@ -345,7 +346,8 @@ def test_the_drawing_is_of_the_twin_with_the_pages_grads(layouts: Drawn) -> None
     assert (a.grad, b.grad, c.grad, out.grad, c.label) == (-2.0, 2.0, 1.0, 1.0, "")
     # the SVG goes in without its XML declaration, the other layouts as templates
     assert (
-        '<div id="canvas"><svg id="first"></svg><template class="cr-layout"><svg id=\'second\'></svg></template>'
+        '<div id="canvas"><svg id="first"><svg id="inner"></svg></svg><template class="cr-layout">'
+        "<svg id='second'></svg></template><template class=\"cr-layout\"><svg id='third'></svg></template></div>"
         in text
     )
     assert "<?xml" not in text and WASM not in text and text.count(CSP) == 1
@@ -516,6 +518,9 @@ def test_render_steps_writes_the_page(layouts: Drawn, tmp_path: Path) -> None:
     assert steps_data(plain)["seed"] == 1.0 and steps_data(plain)["matrices"] == []
     assert layouts.calls[0][1]["max_nodes"] == MAX_NODES and layouts.calls[0][1]["rankdir"] == "auto"
     assert steps_data(live_page(out))["seed"] == 1.0
+    layouts.calls.clear()
+    browser = render_steps(out, tmp_path / "b.html", layout="browser").read_text(encoding="utf-8")
+    assert layouts.calls == [] and browser.count(WASM) == 1 and '<script id="cr-dot"' in browser
 
 
 def test_title_counts_steps_and_stays_text(layouts: Drawn) -> None:

@@ -212,6 +212,12 @@ def test_a_model_with_top_level_parameters_is_its_own_neuron() -> None:
     assert select(act, model=Flat()).neuron_of == {w: "", s: "", act: ""}
 
 
+def test_a_lone_constant_belongs_to_no_neuron() -> None:
+    k = Value(2.0)  # the whole graph: an unlabelled leaf nothing consumes
+    assert neurons([k], {}, []) == {}
+    assert select(k, model=Model([], [])).neuron_of == {}
+
+
 def test_select_refuses_what_is_not_in_the_graph() -> None:
     g = two_neurons()
     with pytest.raises(TypeError) as caught:
@@ -565,6 +571,7 @@ def test_default_parameter_is_the_one_moved_most() -> None:
         return {"names": ["a", "b", "c"], "runs": [{"params": r} for r in runs]}
 
     assert default_parameter(comp([[0, 0, 0], [9, 9, 9], [1, -3, 2]])) == 1  # first to last: |-3| is largest
+    assert default_parameter(comp([[5, 1, -2], [5.5, -1, -1.5]])) == 1  # moved 0.5, 2, 0.5
     assert default_parameter(comp([[0, 0, 0], [1, 2, 0]], [[0, 0, 0], [2, 0, 0]])) == 0  # 3 against 2
     assert default_parameter(comp([[0, 0, 0], [0, 1, 1]])) == 1  # a tie: the first
     assert default_parameter(comp([[0, math.nan, 0], [0, 5, 1]], [[math.inf, 0, 0], [0, 0, 0]])) == 2
