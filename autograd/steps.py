@@ -216,7 +216,8 @@ def explain(x: Value, root: Value, max_paths: int = 20) -> Explanation:
     order = topological_order(root)
     names = {node: node.label or f"v{k}" for k, node in enumerate(order)}
 
-    # Inputs before consumers: how many paths lead from each node down to x, and d(node)/d(x).
+    # Inputs before consumers (so every input is counted when its consumer comes): how many
+    # paths lead from each node down to x, and d(node)/d(x).
     count: dict[Value, int] = {}
     derivative: dict[Value, float] = {}
     for node in reversed(order):
@@ -225,7 +226,7 @@ def explain(x: Value, root: Value, max_paths: int = 20) -> Explanation:
             continue
         n, d = 0, 0.0
         for child, local_grad in zip(node.inputs, node.local_grads):
-            if count.get(child, 0):
+            if count[child]:
                 n += count[child]
                 d += local_grad * derivative[child]
         count[node], derivative[node] = n, d
@@ -233,17 +234,17 @@ def explain(x: Value, root: Value, max_paths: int = 20) -> Explanation:
     # Depth first, with an explicit stack of path ends; each end links back to the one before,
     # so extending a path costs O(1) however long it is.
     paths: list[Path] = []
-    stack = [_PathEnd(root, 1.0, 1.0, None)] if count.get(root, 0) else []
+    stack = [_PathEnd(root, 1.0, 1.0, None)] if count[root] else []
     while stack and len(paths) < max_paths:
         end = stack.pop()
         if end.node is x:
             paths.append(end.unwind())
             continue
-        steps = [(c, g) for c, g in zip(end.node.inputs, end.node.local_grads) if count.get(c, 0)]
+        steps = [(c, g) for c, g in zip(end.node.inputs, end.node.local_grads) if count[c]]
         for child, local_grad in reversed(steps):  # reversed: the first input is explored first
             stack.append(_PathEnd(child, local_grad, end.product * local_grad, end))
     names.setdefault(x, x.label or "x")
-    return Explanation(x, root, names, tuple(paths), count.get(root, 0), derivative.get(root, 0.0), x.grad)
+    return Explanation(x, root, names, tuple(paths), count[root], derivative[root], x.grad)
 
 
 @dataclass(frozen=True)
