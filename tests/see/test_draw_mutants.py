@@ -496,6 +496,48 @@ def test_beyond_150_boxes_the_page_gets_one_left_to_right_picture():
     assert len(page_dots(chain(150), rankdir="auto")) == 5
 
 
+@needs_dot
+def test_page_layouts_measures_up_to_150_boxes_and_draws_one_picture_beyond():
+    y = chain(151)
+    assert page_layouts(y, rankdir="auto") == [to_svg(y, rankdir="auto")]
+    assert len(page_layouts(chain(150), rankdir="auto")) == 5
+
+
+def wide_neuron() -> tuple[Value, Named]:
+    """One neuron of 160 weights on the same x: 163 boxes (160 w, x, dot, tanh), collapsed 2."""
+    x = Value(0.5, label="x")
+    ws = [Value(0.01 * k, label=f"w{k}") for k in range(160)]
+    out = autograd.dot(ws, [x] * 160).tanh()
+    return out, Named([(f"layers.0.neurons.0.w.{k}", w) for k, w in enumerate(ws)])
+
+
+def test_the_page_counts_only_the_boxes_it_will_draw():
+    """What decides 'more than 150' is the picture asked for: a focus and its radius, a model
+    collapsed to one box per neuron (the colours of params= change no count)."""
+    y = chain(200)
+    assert len(page_dots(y, rankdir="auto", focus=y, radius=2)) == 5  # 3 boxes
+    assert len(page_dots(y, rankdir="auto", focus=y, radius=160)) == 1  # 161 boxes
+    assert len(page_dots(y, rankdir="auto", params=[y])) == 1
+    out, model = wide_neuron()
+    assert len(page_dots(out, rankdir="auto", model=model)) == 1
+    assert len(page_dots(out, rankdir="auto", model=model, collapse=True)) == 5
+
+
+@needs_dot
+def test_page_layouts_counts_only_the_boxes_it_will_draw():
+    y = chain(200)
+    assert len(page_layouts(y, rankdir="auto", focus=y, radius=2)) == 5
+    assert len(page_layouts(y, rankdir="auto", focus=y, radius=160)) == 1
+    out, model = wide_neuron()
+    assert len(page_layouts(out, rankdir="auto", model=model, collapse=True)) == 5
+
+
+def test_page_dots_ignores_the_screen_it_is_given():
+    """The page measures its own panel: a screen passed along is dropped, never checked."""
+    *_, d = product()
+    assert page_dots(d, rankdir="LR", screen=(0, 0)) == [draw_dot(d).source]
+
+
 # --- Graphviz missing or failing -----------------------------------------------------------------
 
 
@@ -566,3 +608,27 @@ def test_without_dot_auto_falls_back_to_left_to_right_with_ovals(tmp_path, monke
     monkeypatch.setenv("PATH", str(tmp_path))
     graph = draw_dot(d, rankdir="auto", screen=(300, 900))
     assert graph.source == draw_dot(d, rankdir="LR", screen=(300, 900)).source
+
+
+def picked(svgs: list[str]) -> tuple[str, bool, str]:
+    """The layout of the first SVG page_layouts gives, read from its data-layout mark."""
+    return AUTO_LAYOUTS[int(re.search(r'<svg data-layout="(\d)" ', svgs[0]).group(1))]
+
+
+@needs_dot
+@pytest.mark.parametrize("screen", [(1295, 1032), (1920, 1080), (260, 180), (180, 900)])
+def test_page_layouts_picks_first_what_auto_picks_for_the_screen(screen):
+    """The first picture is the one ``rankdir='auto'`` draws for the same screen: the first
+    readable, else the best (the page's nearly square panel, 1295 x 1032, takes the lecture
+    neuron top to bottom; on a 260 x 180 or 180 x 900 screen nothing is readable)."""
+    from tests.see.test_draw import neuron
+
+    o, _ = neuron()
+    o.backward()
+    rankdir, compact, fields = picked(page_layouts(o, rankdir="auto", screen=screen, edge_labels=True))
+    chosen = draw_dot(o, rankdir="auto", screen=screen, edge_labels=True)
+    assert (
+        chosen.source == draw_dot(o, rankdir=rankdir, compact=compact, fields=fields, edge_labels=True).source
+    )
+    if screen == (1295, 1032):
+        assert rankdir == "TB"
