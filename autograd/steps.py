@@ -179,7 +179,8 @@ class Explanation:
         verdict = (
             "matches"
             if self.matches_grad
-            else f"does NOT match (it holds d{r}/d{x} after one backward pass from {r}, on zeroed grads)"
+            else f"does NOT match ({x}.grad holds d{r}/d{x} only after exactly one backward pass from {r}, "
+            "on zeroed grads)"
         )
         lines.append(f"  {x}.grad = {fmt(self.x_grad)}: {verdict}")
         return "\n".join(lines)

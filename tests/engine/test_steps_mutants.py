@@ -183,7 +183,7 @@ def test_a_stale_grad_is_told_what_it_should_hold():
     y.backward()
     y.backward()  # twice, no zero_grad: x.grad = 3 + 3
     assert str(explain(x, y)).splitlines()[-1] == (
-        "  x.grad = 6.0: does NOT match (it holds dy/dx after one backward pass from y, on zeroed grads)"
+        "  x.grad = 6.0: does NOT match (x.grad holds dy/dx only after exactly one backward pass from y, on zeroed grads)"
     )
 
 
@@ -210,7 +210,7 @@ def test_an_infinite_total_does_not_match_a_finite_grad():
     e = explain(x, r)
     assert not e.matches_grad  # was "matches": 1e-9 × inf made every gap look like rounding
     assert str(e).splitlines()[-1] == (
-        "  x.grad = 0.0: does NOT match (it holds dr/dx after one backward pass from r, on zeroed grads)"
+        "  x.grad = 0.0: does NOT match (x.grad holds dr/dx only after exactly one backward pass from r, on zeroed grads)"
     )
 
 
