@@ -280,7 +280,7 @@ const OPS = {
 
 // Run the op a node records: [out, localGrads], or an OpError.
 function applyOp(op, args, slope) {
-  const rule = OPS[op];
+  const rule = Object.hasOwn(OPS, op) ? OPS[op] : undefined;  // not Object's own toString, constructor ...
   if (rule === undefined) throw new OpError("ValueError", op + ": this page has no JavaScript twin of this op");
   return op === "leaky_relu" ? rule(args[0], slope) : rule(...args);
 }

@@ -24,6 +24,7 @@ Run from the repository root (minutes: about two seconds a mutant on one core)::
     python tests/js/mutate_page.py --json out.json  # every mutant's verdict, for docs/testing.md
     python tests/js/mutate_page.py --rerun out.json # only the survivors of an earlier run
     python tests/js/mutate_page.py --sample 100     # a seeded random sample (--seed, default 23)
+    python tests/js/mutate_page.py --start 124 --stop 200  # mutants 124 to 199 of --list
 
 The score and the survivors judged equivalent are in docs/testing.md.
 """
@@ -263,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every mutant's verdict here")
     parser.add_argument("--rerun", type=Path, help="only the mutants that survived in this --json file")
     parser.add_argument("--start", type=int, default=0, help="skip the first START mutants (in --list order)")
+    parser.add_argument("--stop", type=int, help="only the mutants before this one (in --list order)")
     parser.add_argument("--sample", type=int, help="a seeded random sample of this many of the mutants")
     parser.add_argument("--seed", type=int, default=23, help="the sample's seed")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a mutant's tests may take")
@@ -277,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             if v["verdict"] == "survived"
         }
         mutants = [m for m in mutants if (m.path, m.line, m.description) in survived]
-    mutants = mutants[args.start :]
+    mutants = mutants[args.start : args.stop]
     if args.sample is not None and args.sample < len(mutants):
         chosen = set(random.Random(args.seed).sample(range(len(mutants)), args.sample))
         mutants = [m for k, m in enumerate(mutants) if k in chosen]

@@ -10,8 +10,10 @@
 // digits], ...] (pyFixed and pyExp, Python's f"{x:.{digits}f}" and "e"), "typed": [text, ...]
 // (typedNumber: a predicted answer as read, null when it is not one), "graphs": [{"G": data,
 // "leaves": {index: x}, "edits": [{index: x}, ...]}, ...]} (edits: the learner changing leaves
-// again on the same page, a forward and backward pass after each); numbers that JSON cannot hold travel as strings Number() reads
-// ("NaN", "-Infinity", "-0"), and come back the same way.
+// again on the same page, a forward and backward pass after each; each graph's answer has its
+// steps' deps: {up, after}, the steps the upstream grad and each input's new grad come from);
+// numbers that JSON cannot hold travel as strings Number() reads ("NaN", "-Infinity", "-0"), and
+// come back the same way.
 "use strict";
 const fs = require("fs");
 const vm = require("vm");
@@ -94,7 +96,10 @@ results.graphs = (requests.graphs || []).map(({ G: data, leaves, edits }) => {
   }
   const state = vm.runInContext("state", context);
   const errors = [...state.errors].map(([k, err]) => [k, err.type, err.message]);
+  // each step's deps (predict mode's record of which steps a number comes from), as sorted lists
+  const sorted = (deps) => [...deps].sort((a, b) => a - b);
+  const deps = state.steps.map((s) => ({ up: sorted(s.upDeps), after: s.terms.map((t) => sorted(t.afterDeps)) }));
   return { data: state.data.map(encode), grads: (state.final || []).map(encode), errors,
-           steps: state.steps.length };
+           steps: state.steps.length, deps };
 });
 process.stdout.write(JSON.stringify(results));

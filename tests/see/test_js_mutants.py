@@ -5,6 +5,11 @@ The twin's ``fsum`` was compared with the engine to a relative 1e-12 only, so it
 (the last bit, which is what makes it ``math.fsum``) and its infinities went unchecked; ``pyRepr``
 was never asked for a number at its switch to the exponent form (1e16). Each case here has an
 independent answer: Python's ``math.fsum`` and ``repr``.
+
+The full run of the other mutants (``--start 124``) found more, below: the sum of -0.0 (the
+twin's was -0.0, math.fsum's is 0.0) and an op named as an Object method (``toString``) were bugs
+of the twin, fixed; the rest were checks missing (sigmoid's branch, relu(-0), the unknown op's
+message, short's infinity, pyExp with little to round, predict mode's deps).
 """
 
 from __future__ import annotations
@@ -261,4 +266,68 @@ def test_an_op_without_a_twin_is_named_when_the_learner_changes_a_leaf():
     assert (got["ops"][0]["error"], got["ops"][0]["message"]) == expected
     page = got["graphs"][0]
     assert [(order[k].op, kind, message) for k, kind, message in page["errors"]] == [("cube", *expected)]
+    assert page["steps"] == 0
+
+
+def test_python_formats_where_the_exact_decimal_has_about_as_many_digits_as_asked():
+    """pyExp and pyFixed round the double's exact decimal D / 10**s; when D has no more digits
+    than asked (drop = 0) or one more (drop = 1), the rounding step is (almost) nothing, a branch
+    the page's own 3 and 4 digits never reach and the random doubles of test_js_page rarely do.
+    Python's f"{x:.{d}e}" and f"{x:.{d}f}" are the answer (mutant: ``drop > 0`` as ``drop > 1``,
+    which raised 10n to the power -1)."""
+    xs = [(2.0**52 + j) * 2.0**e for e in range(-8, 3) for j in (0, 1, 12345, 2**51)]
+    requests = [[x, kind, d] for x in xs + [-x for x in xs] for kind in ("e", "f") for d in range(12, 26)]
+    got = run_node({"pyformat": requests})["pyformat"]
+    expected = [format(x, f".{d}{kind}") for x, kind, d in requests]
+    assert [(r, g) for r, g, e in zip(requests, got, expected) if g != e] == []
+
+
+def test_short_writes_an_infinity_as_python_does_not_as_javascript_does():
+    """short() is read back as a number by test_js_page, and float("Infinity") is inf too, so a
+    short() without its own infinity line passed: pyExp of an infinity rounds 2**1024 to
+    1.798e+308, which Number() reads as Infinity, and the page wrote "Infinity" where Python's
+    "%.4g" and the page's boxes write "inf" (mutant: that line deleted)."""
+    specials = [math.inf, -math.inf, math.nan]
+    got = run_node({"format": [js_number(x) for x in specials]})["format"]
+    assert [g["short"] for g in got] == [f"{x:.4g}" for x in specials] == ["inf", "-inf", "nan"]
+
+
+def test_predict_mode_knows_which_steps_each_grad_comes_from():
+    """Predict mode hides a number while any step it comes from is still to be predicted, so each
+    step records those steps (deps). For f = a*b + a, by hand: step 0 (the add, the root's seed:
+    no step) gives c = a*b and a grads from step 0; step 1 (the mul) reads c's grad (step 0) and
+    gives a and b grads from steps 0 and 1. Without them the page shows b's grad before the
+    learner has predicted step 0 (mutant: the line that records them deleted)."""
+    from autograd import Value
+    from autograd.backward import topological_order
+    from autograd.see.page import graph_data
+
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    c = a * b
+    order = topological_order(c + a)
+    assert [n.op for n in order[:2]] == ["add", "mul"] and [n for n in order[0].inputs] == [c, a]
+    got = run_node({"graphs": [{"G": graph_data(order), "leaves": {}}]})["graphs"][0]
+    assert got["deps"] == [{"up": [], "after": [[0], [0]]}, {"up": [0], "after": [[0, 1], [0, 1]]}]
+
+
+@pytest.mark.parametrize("name", ["constructor", "toString", "valueOf", "hasOwnProperty"])
+def test_an_op_named_as_a_javascript_object_method_has_no_twin_either(name):
+    """A custom op may be called ``toString`` or ``constructor`` (an identifier, not a built-in
+    op); the twin looked it up in its table of ops, an object, and found Object's own method: the
+    page's forward pass then threw a TypeError (``constructor``) or took a string for the output
+    (``toString``) instead of saying the op has no twin (found by the mutant that deletes forward's
+    rethrow of an error that is not the twin's)."""
+    from autograd import Value, custom_op
+    from autograd.backward import topological_order
+    from autograd.see.page import graph_data
+
+    op = custom_op(lambda a: a + 1.0, lambda a, out: 1.0, name=name)
+    x = Value(2.0, "x")
+    order = topological_order(op(x) * 2.0)
+    request = {"G": graph_data(order), "leaves": {str(order.index(x)): 3.0}}
+    got = run_node({"graphs": [request], "ops": [[name, [3.0], None]]})
+    expected = ("ValueError", f"{name}: this page has no JavaScript twin of this op")
+    assert (got["ops"][0].get("error"), got["ops"][0].get("message")) == expected
+    page = got["graphs"][0]
+    assert [(order[k].op, kind, message) for k, kind, message in page["errors"]] == [(name, *expected)]
     assert page["steps"] == 0
