@@ -382,6 +382,10 @@ def test_a_model_is_seen_through_the_twin(layouts: Drawn) -> None:
     kinds = {n["name"]: n["kind"] for n in steps_data(text)["nodes"]}
     assert {kinds[name] for name, _ in named} == {"parameter"}
     assert kinds["x1"] == "input"
+    x2 = next(n for n in topological_order(y) if n.label == "x2")
+    both = {n["name"]: n["kind"] for n in steps_data(live_page(y, model=layer, params=[x2]))["nodes"]}
+    assert both["x2"] == "parameter" and {both[name] for name, _ in named} == {"parameter"}  # the union
+    assert both["x1"] == "input"
 
 
 def test_a_model_without_named_parameters_is_passed_as_given(layouts: Drawn) -> None:
@@ -518,6 +522,9 @@ def test_render_steps_writes_the_page(layouts: Drawn, tmp_path: Path) -> None:
     assert steps_data(plain)["seed"] == 1.0 and steps_data(plain)["matrices"] == []
     assert layouts.calls[0][1]["max_nodes"] == MAX_NODES and layouts.calls[0][1]["rankdir"] == "auto"
     assert steps_data(live_page(out))["seed"] == 1.0
+    layouts.calls.clear()
+    render_steps(out, tmp_path / "lr.html", rankdir="LR", radius=1)  # options go to the drawing
+    assert layouts.calls[0][1]["rankdir"] == "LR" and layouts.calls[0][1]["radius"] == 1
     layouts.calls.clear()
     browser = render_steps(out, tmp_path / "b.html", layout="browser").read_text(encoding="utf-8")
     assert layouts.calls == [] and browser.count(WASM) == 1 and '<script id="cr-dot"' in browser
