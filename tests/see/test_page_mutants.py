@@ -388,6 +388,19 @@ def test_a_model_is_seen_through_the_twin(layouts: Drawn) -> None:
     assert both["x1"] == "input"
 
 
+def test_params_outside_the_graph_and_stray_cells(layouts: Drawn) -> None:
+    _a, _b, _c, out = lecture()
+    stranger = Value(9.0, "stranger")
+    live_page(out, params=[stranger])  # draw_dot takes it (and draws nothing for it): passed as it is
+    assert layouts.calls[0][1]["params"] == [stranger]
+    with pytest.raises(ValueError) as caught:
+        live_page(out, matrices={"W": [[stranger]]})
+    assert str(caught.value) == (
+        "render_steps: matrices['W'][0][0] (stranger, data 9) is not a node of the graph of out: "
+        "every cell must be a Value the root was computed from"
+    )
+
+
 def test_a_model_without_named_parameters_is_passed_as_given(layouts: Drawn) -> None:
     _a, _b, _c, out = lecture()
     thing = object()
