@@ -137,6 +137,7 @@ def test_show_of_a_value_is_its_live_page_at_the_height_asked_for():
     x = Value(2.0, label="x")
     y = x * 3.0
     y.label = "y"
+    assert show(y, layout="browser").height == 760  # the default
     inline = show(y, height=100, layout="browser")
     assert isinstance(inline, InlinePage) and inline.height == 100
     assert inline.html == live_page(y, layout="browser")
@@ -394,3 +395,20 @@ def test_a_group_without_a_known_class_keeps_the_group_it_is_in():
     )
     sizes = smallest_text(_svg("100px", "100px", None, body), (100, 100))
     assert sizes.edge_px == pytest.approx(6.0) and sizes.node_px == pytest.approx(30.0)
+
+
+def test_the_innermost_node_edge_or_cluster_group_decides():
+    """A text belongs to the innermost <g> of class node, edge or cluster around it: a node or
+    cluster group inside an edge group holds node text, an edge group inside a node edge text."""
+    body = (
+        '<g class="edge"><g class="node"><text font-size="3">n</text></g>'
+        '<g class="cluster"><text font-size="4">c</text></g><text font-size="20">e</text></g>'
+        '<g class="node"><g class="edge"><text font-size="5">e2</text></g></g>'
+    )
+    sizes = smallest_text(_svg("100px", "100px", None, body), (100, 100))
+    assert sizes.node_px == pytest.approx(3.0) and sizes.edge_px == pytest.approx(5.0)
+    cluster_only = (
+        '<g class="edge"><g class="cluster"><text font-size="4">c</text></g><text font-size="20">e</text></g>'
+    )
+    sizes = smallest_text(_svg("100px", "100px", None, cluster_only), (100, 100))
+    assert sizes.node_px == pytest.approx(4.0) and sizes.edge_px == pytest.approx(20.0)
