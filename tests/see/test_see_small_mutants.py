@@ -412,3 +412,14 @@ def test_the_innermost_node_edge_or_cluster_group_decides():
     )
     sizes = smallest_text(_svg("100px", "100px", None, cluster_only), (100, 100))
     assert sizes.node_px == pytest.approx(4.0) and sizes.edge_px == pytest.approx(20.0)
+
+
+def test_a_text_of_blank_pieces_does_not_count_and_a_small_viewbox_scales():
+    """Two blank <tspan>s make a blank text; a viewBox 0.5 units wide on a 100 px picture makes
+    a unit 200 px, so font-size 0.01 is 2 px."""
+    tspans = '<g class="node"><text font-size="1"><tspan> </tspan><tspan> </tspan></text><text font-size="9">a</text></g>'
+    assert smallest_text(_svg("100px", "100px", None, tspans), (100, 100)).node_px == pytest.approx(9.0)
+    tiny = '<g class="node"><text font-size="0.01">a</text></g>'
+    assert smallest_text(_svg("100px", "50px", "0 0 0.5 0.25", tiny), (100, 100)).node_px == pytest.approx(
+        2.0
+    )
