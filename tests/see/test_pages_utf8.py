@@ -61,3 +61,12 @@ def test_live_page_is_utf8_in_an_ascii_locale(ascii_locale: None, tmp_path: Path
     text = path.read_bytes().decode("utf-8")
     assert text == live_page(y, layout="browser")
     assert "ŷ" in text
+
+
+def test_a_notebook_page_saves_as_utf8_in_an_ascii_locale(ascii_locale: None, tmp_path: Path) -> None:
+    from autograd.see.notebook import show
+
+    page = show(flip_run())
+    saved = page.save(str(tmp_path / "run.html"))
+    assert saved == str(tmp_path / "run.html")
+    assert Path(saved).read_bytes().decode("utf-8") == page.html
