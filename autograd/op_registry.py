@@ -40,10 +40,26 @@ def refuse_bad_data(op: str, operands: Sequence[object]) -> None:
         data = value.data
         if not isinstance(data, numbers.Real) or isinstance(data, Value):
             name = f" {value.label!r}" if value.label else ""
+            kind = type(data).__name__
+            real = "a real number" if isinstance(data, numbers.Complex) else "a number"  # 1j is a number
+            what = f"a {kind}, not {real}"
             raise TypeError(
-                f"{op}: input {position}{name} has .data = {clip(repr(data))}, a {type(data).__name__}, "
-                "not a number; .data must hold a float (set it to float(...), or to a Value's .data)"
+                f"{op}: input {position}{name} has .data = {clip(repr(data))}, {what}; "
+                ".data must hold a float (set it to float(...), or to a Value's .data)"
             ) from None
+
+
+def refuse_non_value(op: str, operand: object) -> None:
+    """Raise a ``TypeError`` naming ``op`` if ``operand``, its first input, is not a Value.
+
+    ``autograd.exp(x)`` and the other op functions take a Value, as ``torch.exp`` takes a tensor;
+    a plain number has no ``.data``, and the op's ``AttributeError`` would say only that.
+    """
+    if not isinstance(operand, Value):
+        raise TypeError(
+            f"{op}(): input 0 must be a Value, got {type(operand).__name__} {clip(repr(operand))}; "
+            "make a number a Value first (Value(x)), or use the math module for plain floats"
+        ) from None
 
 
 @dataclass
@@ -113,6 +129,8 @@ def guard(name: str, forward: F, swap: bool = False) -> F:
     One or two inputs get a wrapper of that shape, which is faster than ``*args``.
     """
     code = forward.__code__
+    first = code.co_varnames[: min(code.co_argcount, 1)]  # exp(a: Value), not sum(values: Iterable)
+    takes_value = bool(first) and forward.__annotations__.get(first[0]) in ("Value", Value)
     guarded: Callable[..., Value]
     if swap:  # b.__rmul__(a) is mul(a, b)
 
@@ -128,8 +146,14 @@ def guard(name: str, forward: F, swap: bool = False) -> F:
         def guarded(a: Any) -> Value:
             try:
                 return forward(a)
-            except TypeError:
+            except TypeError:  # tanh(np.float64(1.0)): its .data is a memoryview
                 refuse_bad_data(name, (a,))
+                if takes_value:
+                    refuse_non_value(name, a)
+                raise
+            except AttributeError:  # exp(2.0): a number has no .data
+                if takes_value:
+                    refuse_non_value(name, a)
                 raise
 
     elif code.co_argcount == 2 and not forward.__defaults__:
@@ -148,6 +172,12 @@ def guard(name: str, forward: F, swap: bool = False) -> F:
                 return forward(*operands, **options)
             except TypeError:  # dot(ws, xs, bias=b): b is read too, after the positional ones
                 refuse_bad_data(name, (*operands, *options.values()))
+                if takes_value and operands:
+                    refuse_non_value(name, operands[0])
+                raise
+            except AttributeError:  # leaky_relu(2.0): a number has no .data
+                if takes_value and operands:
+                    refuse_non_value(name, operands[0])
                 raise
 
     functools.update_wrapper(guarded, forward)
