@@ -221,12 +221,12 @@ def _file_kind(mode: int) -> str:
 
 def _parse(text: str, where: str) -> Any:
     def reject_constant(name: str) -> None:
-        raise ValueError(f"{where}: {name} is not allowed in a model file")
+        raise ValueError(f"{name} is not allowed in a model file")  # load names the file once, below
 
     def no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         keys = [k for k, _ in pairs]
         if len(set(keys)) != len(keys):
-            raise ValueError(f"{where}: a key appears twice in one object")
+            raise ValueError("a key appears twice in one object")
         return dict(pairs)
 
     try:

@@ -1,0 +1,369 @@
+"""Mutation-testing holes of nn's file, bridge, compiled-loss, comparison and GPT modules (issue 23).
+
+Each test pins a behaviour a user sees (a model file read back with its numbers, the exact text of an
+error, a gradient derived by hand) that a surviving mutant of ``nn/serialize.py``,
+``nn/torch_bridge.py``, ``nn/compiled.py``, ``nn/compare.py`` or ``nn/gpt.py`` changed unnoticed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import time
+from typing import Any
+
+import pytest
+
+import nn
+from autograd import Value
+from nn import gpt, serialize
+
+# --- nn/serialize.py ------------------------------------------------------------------------------
+
+
+def _document(model: nn.Module) -> dict[str, Any]:
+    return json.loads(serialize.to_json(model))  # type: ignore[no-any-return]
+
+
+def _load_text(tmp_path: Any, document: object) -> nn.Module:
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(document))
+    return serialize.load(path)
+
+
+def _error(tmp_path: Any, document: object) -> str:
+    with pytest.raises(ValueError) as info:
+        _load_text(tmp_path, document)
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("model", "kind", "config", "count"),
+    [
+        (nn.Neuron(3, activation="tanh", seed=1), "Neuron", {"nin": 3, "activation": "tanh"}, 4),
+        (
+            nn.Layer(2, 3, activation="sigmoid", seed=1),
+            "Layer",
+            {"nin": 2, "nout": 3, "activation": "sigmoid"},
+            9,
+        ),
+    ],
+)
+def test_a_neuron_and_a_layer_are_written_and_read_back(tmp_path, model, kind, config, count):
+    document = _document(model)
+    assert document["format"] == "chainrule.nn" and document["version"] == 1
+    assert document["model"] == kind and document["config"] == config
+    assert len(document["state_dict"]) == count  # (nin + 1) weights per neuron
+    back = _load_text(tmp_path, document)
+    assert type(back) is type(model) and back.state_dict() == model.state_dict()
+    x = [0.5, -1.25, 2.0][: config["nin"]]
+    out, again = model(x), back(x)
+    outs = out if isinstance(out, list) else [out]
+    agains = again if isinstance(again, list) else [again]
+    assert [o.data for o in agains] == [o.data for o in outs]
+
+
+def test_a_file_text_is_indented_json_without_nan():
+    text = serialize.to_json(nn.Neuron(1, seed=0))
+    assert text.startswith('{\n "format": "chainrule.nn",\n "version": 1,')  # indent=1
+
+
+def _spoil(model: nn.Module, change: Any) -> dict[str, Any]:
+    document = _document(model)
+    change(document)
+    return document
+
+
+def test_the_config_errors_name_the_file_and_the_problem(tmp_path):
+    where = f"load({str(tmp_path / 'm.json')!r})"
+    mlp = nn.MLP(2, [3, 1], seed=0)
+    cases = [
+        (_spoil(mlp, lambda d: d["config"].pop("nouts")), "config is missing 'nouts'"),
+        (_spoil(mlp, lambda d: d["config"].update(nouts=[])), "nouts must be a non-empty list, got []"),
+        (_spoil(mlp, lambda d: d["config"].update(nouts=5)), "nouts must be a non-empty list, got 5"),
+        (
+            _spoil(mlp, lambda d: d["config"].update(nouts=[3, 0])),
+            "each of nouts must be a positive int, got 0",
+        ),
+        (_spoil(mlp, lambda d: d["config"].update(nin=True)), "nin must be a positive int, got True"),
+        (_spoil(mlp, lambda d: d["config"].update(nin=2.0)), "nin must be a positive int, got 2.0"),
+        (
+            _spoil(mlp, lambda d: d["config"].update(activation=["tanh"])),
+            "activation must be a list of 2 names, got ['tanh']",
+        ),
+        (_spoil(mlp, lambda d: d.update(config=[2, [3, 1]])), "config must be an object, got list"),
+        (_spoil(mlp, lambda d: d.update(model=7)), "unknown model type 7 (expected Neuron, Layer or MLP)"),
+        (_spoil(mlp, lambda d: d.update(format="other")), "not a chainrule model file (format 'other')"),
+        (_spoil(mlp, lambda d: d.update(version=True)), "unsupported format version True (expected 1)"),
+        (_spoil(mlp, lambda d: d.update(state_dict=3)), "state_dict must be an object, got int"),
+        (
+            _spoil(mlp, lambda d: [d.pop(k) for k in ("model", "version")]),
+            "missing key(s) ['version', 'model']",
+        ),
+        ([1], "expected a JSON object, got list"),
+        (
+            _spoil(nn.Neuron(2, seed=0), lambda d: d["config"].update(nin=3)),
+            "config needs 4 parameters but state_dict has 3",
+        ),
+        (
+            _spoil(nn.Layer(2, 3, seed=0), lambda d: d["config"].update(nout=2)),
+            "config needs 6 parameters but state_dict has 9",
+        ),
+        (
+            _spoil(nn.Layer(2, 3, seed=0), lambda d: d["config"].update(activation="gelu")),
+            "unknown activation 'gelu'",
+        ),
+        (
+            _spoil(nn.Neuron(2, seed=0), lambda d: d["config"].pop("activation")),
+            "config is missing 'activation'",
+        ),
+    ]
+    for document, message in cases:
+        assert _error(tmp_path, document) == f"{where}: {message}"
+
+
+def test_an_mlp_config_that_asks_for_more_weights_stops_counting_but_says_so(tmp_path):
+    # 2 -> 3 -> 1 has 9 + 4 = 13 weights; 2 -> 3 -> 5 -> 1 has 9 + 20 + 6 = 35
+    document = _spoil(nn.MLP(2, [3, 1], seed=0), lambda d: d["config"].update(
+        nouts=[3, 5, 1], activation=["tanh", "tanh", "linear"]))  # fmt: skip
+    message = _error(tmp_path, document)
+    assert message.endswith("parameters but state_dict has 13")
+    count = int(message.split("config needs ")[1].split(" ")[0])
+    assert count > 13  # the count stops once it passes the file's, which is enough to refuse
+
+
+def test_a_weight_that_is_not_a_number_names_the_file_and_the_weight(tmp_path):
+    document = _spoil(nn.Neuron(1, seed=0), lambda d: d["state_dict"].update(b="x"))
+    where = f"load({str(tmp_path / 'm.json')!r})"
+    assert _error(tmp_path, document) == f"{where}: Neuron.load_state_dict: 'b' must be a number, got str 'x'"
+
+
+def test_json_errors_name_the_file_once(tmp_path):
+    """NaN, Infinity or a repeated key named the file twice before: 'load(f): load(f): ...'."""
+    path = tmp_path / "m.json"
+    where = f"load({str(path)!r})"
+    for text, message in [
+        ('{"a": Infinity}', "Infinity is not allowed in a model file"),
+        ('{"a": -Infinity}', "-Infinity is not allowed in a model file"),
+        ('{"a": {"b": 1, "b": 1}}', "a key appears twice in one object"),
+    ]:
+        path.write_text(text)
+        with pytest.raises(ValueError) as info:
+            serialize.load(path)
+        assert str(info.value) == f"{where}: {message}"
+    path.write_text('{"a": ')
+    with pytest.raises(ValueError) as info:
+        serialize.load(path)
+    assert str(info.value).startswith(f"{where}: not valid JSON (truncated or corrupt?): Expecting value")
+    path.write_text("1" * 5000)  # past Python's integer digit limit
+    with pytest.raises(ValueError) as info:
+        serialize.load(path)
+    assert str(info.value).startswith(f"{where}: ") and "digit" in str(info.value)
+    path.write_bytes(b'{"a": "\xff"}')
+    with pytest.raises(ValueError) as info:
+        serialize.load(path)
+    assert str(info.value) == f"{where}: file is not UTF-8 text (invalid start byte)"
+
+
+def test_from_json_names_its_source():
+    with pytest.raises(ValueError) as info:
+        serialize.from_json("[]")
+    assert str(info.value) == "load(<string>): expected a JSON object, got list"
+
+
+def test_save_writes_a_new_file_with_the_umask_mode_and_leaves_no_temporary(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "new.json"
+        serialize.save(nn.Neuron(2, seed=3), path)
+    finally:
+        os.umask(old)
+    assert os.stat(path).st_mode & 0o777 == 0o644
+    assert os.listdir(tmp_path) == ["new.json"]
+    assert serialize.load(path).state_dict() == nn.Neuron(2, seed=3).state_dict()
+
+
+def test_save_keeps_a_read_only_mode(tmp_path):
+    path = tmp_path / "m.json"
+    serialize.save(nn.Neuron(1, seed=0), path)
+    os.chmod(path, 0o600)
+    serialize.save(nn.Neuron(1, seed=1), path)
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    assert serialize.load(path).state_dict() == nn.Neuron(1, seed=1).state_dict()
+
+
+def _gone_pid() -> int:
+    pid = 4_000_000
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return pid
+        except OSError:
+            pass
+        pid -= 1
+
+
+def test_stale_temporaries_of_a_dead_writer_or_an_old_age_go_and_the_others_stay(tmp_path):
+    target = tmp_path / "m.json"
+    dead = tmp_path / f".m.json.{_gone_pid()}-0123abcd.tmp"
+    mine = tmp_path / f".m.json.{os.getpid()}-0123abcd.tmp"
+    alive = tmp_path / f".m.json.{os.getppid()}-0123abcd.tmp"
+    odd = tmp_path / ".m.json.notapid.tmp"
+    nodash = tmp_path / f".m.json.{_gone_pid()}.tmp"
+    old = tmp_path / ".m.json.whatever.tmp"
+    other = tmp_path / ".n.json.1-0123abcd.tmp"
+    notmp = tmp_path / f".m.json.{_gone_pid()}-0123abcd.tmpx"
+    for f in (dead, mine, alive, odd, nodash, old, other, notmp):
+        f.write_text("x")
+    hour = time.time() - serialize.STALE_SECONDS - 60
+    os.utime(old, (hour, hour))
+    recent = time.time() - serialize.STALE_SECONDS + 60  # under an hour: kept
+    os.utime(odd, (recent, recent))
+    serialize.remove_stale_temporaries(str(target))
+    left = sorted(os.listdir(tmp_path))
+    assert left == sorted(f.name for f in (mine, alive, odd, nodash, other, notmp))
+
+
+def test_writer_is_gone_reads_the_pid_before_the_dash():
+    gone = _gone_pid()
+    assert serialize._writer_is_gone(f"{gone}-abcd") is True
+    assert serialize._writer_is_gone(f"{os.getpid()}-abcd") is False
+    assert serialize._writer_is_gone(f"{os.getppid()}-abcd") is False
+    assert serialize._writer_is_gone(f"{gone}") is False
+    assert serialize._writer_is_gone("x1-abcd") is False
+    assert serialize._writer_is_gone(f"{10**30}-abcd") is False  # OverflowError: cannot tell
+
+
+def test_remove_stale_temporaries_of_a_missing_folder_does_nothing(tmp_path):
+    serialize.remove_stale_temporaries(str(tmp_path / "no" / "m.json"))
+
+
+def test_file_kinds_are_named():
+    import stat
+
+    assert serialize._file_kind(stat.S_IFDIR) == "a folder"
+    assert serialize._file_kind(stat.S_IFCHR) == "a character device"
+    assert serialize._file_kind(stat.S_IFBLK) == "a block device"
+    assert serialize._file_kind(stat.S_IFIFO) == "a pipe"
+    assert serialize._file_kind(stat.S_IFSOCK) == "a socket"
+    assert serialize._file_kind(stat.S_IFREG) == "not a regular file"
+
+
+def test_model_config_refuses_other_modules_by_name():
+    class Other(nn.Module):
+        pass
+
+    with pytest.raises(TypeError) as info:
+        serialize.model_config(Other())
+    assert str(info.value) == "save: can save a Neuron, Layer or MLP, got Other"
+
+
+def test_save_refuses_an_infinite_weight_naming_it(tmp_path):
+    model = nn.Neuron(1, seed=0)
+    model.b.data = math.inf
+    with pytest.raises(ValueError) as info:
+        serialize.save(model, tmp_path / "m.json")
+    assert str(info.value) == "save: 'b' must be finite, got inf"
+    assert os.listdir(tmp_path) == []
+
+
+# --- nn/gpt.py ------------------------------------------------------------------------------------
+
+
+def _probe_parameters(column0: dict[int, float]) -> dict[str, Any]:
+    """Every weight 0 but wpe[pos][0] = 1 and lm_head[t][0] = column0[t]: the block then passes
+    x = rmsnorm(e_0) = e_0 / sqrt(1/16 + 1e-5) straight through (the attention and the MLP add 0), so
+    the logits are z_t = column0[t] / sqrt(1/16 + 1e-5) at every position, whatever the tokens."""
+    params = gpt.gpt_parameters(Value, seed=0)
+    for matrix in params.values():
+        for row in matrix:
+            for p in row:
+                p.data = 0.0
+    for row in params["wpe"]:
+        row[0].data = 1.0
+    for t, x in column0.items():
+        params["lm_head"][t][0].data = x
+    return params
+
+
+SCALE = 1.0 / math.sqrt(1.0 / 16 + 1e-5)
+
+
+def test_next_logits_are_the_hand_derived_ones():
+    params = _probe_parameters({0: 1.0, 3: -2.0, 26: 0.5})
+    logits = gpt.next_logits(params, gpt.name_tokens("ada")[:3])
+    expected = [0.0] * 27
+    expected[0], expected[3], expected[26] = SCALE, -2.0 * SCALE, 0.5 * SCALE
+    assert logits == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    assert all(p.grad == 0.0 for p in gpt.flat(params))
+
+
+def test_the_loss_is_the_mean_cross_entropy_of_the_hand_derived_logits():
+    params = _probe_parameters({0: 1.0, 3: -2.0})
+    seq = gpt.name_tokens("ada")  # [26, 0, 3, 0, 26]: predictions 0, 3, 0, 26
+    z = [0.0] * 27
+    z[0], z[3] = SCALE, -2.0 * SCALE
+    log_total = math.log(sum(math.exp(v) for v in z))
+    expected = sum(log_total - z[t] for t in seq[1:]) / 4
+    assert gpt.gpt_loss(params, seq).data == pytest.approx(expected, rel=1e-12)
+    inputs, targets = gpt.one_hot(seq)
+    assert gpt.gpt_loss_one_hot(params, inputs, targets).data == pytest.approx(expected, rel=1e-12)
+
+
+def test_one_hot_rows_pair_each_token_with_the_next():
+    inputs, targets = gpt.one_hot([26, 0, 3])
+    assert len(inputs) == 2 and len(targets) == 2
+    assert all(len(r) == 27 for r in inputs + targets)
+    assert [r.index(1.0) for r in inputs] == [26, 0] and [r.index(1.0) for r in targets] == [0, 3]
+    assert all(sorted(r) == [0.0] * 26 + [1.0] for r in inputs + targets)
+
+
+def test_softmax_unshifted_is_exp_over_its_sum():
+    out = gpt.softmax_unshifted([Value(0.0), Value(1.0), Value(-2.0)])
+    total = 1.0 + math.e + math.exp(-2.0)
+    assert [o.data for o in out] == pytest.approx(
+        [1.0 / total, math.e / total, math.exp(-2.0) / total], rel=1e-14
+    )
+
+
+def test_the_one_hot_loss_has_the_node_engines_value_and_gradient():
+    params = gpt.gpt_parameters(Value, seed=4)
+    seq = gpt.name_tokens("bo")
+    loss = gpt.gpt_loss(params, seq)
+    loss.backward()
+    grads = [p.grad for p in gpt.flat(params)]
+    for p in gpt.flat(params):
+        p.grad = 0.0
+    again = gpt.gpt_loss_one_hot(params, *gpt.one_hot(seq))
+    again.backward()
+    assert again.data == pytest.approx(loss.data, rel=1e-12)
+    assert [p.grad for p in gpt.flat(params)] == pytest.approx(grads, rel=1e-9, abs=1e-13)
+
+
+def test_sample_writes_the_likeliest_letter_until_the_context_is_full_or_the_boundary_comes():
+    rng = random.Random(0)
+    assert gpt.sample(_probe_parameters({0: 10.0}), rng) == "a" * 15  # exp(-40/0.8): never anything else
+    assert gpt.sample(_probe_parameters({26: 10.0}), rng) == ""
+
+
+def test_sample_temperature_divides_the_logits():
+    # z_boundary - z_a = 0.25 * SCALE ~ 1: at temperature 1 the boundary comes first with chance
+    # e / (e + 1 + 25) ~ 0.1; at 1e-3 'a' is exp(-1000) times as likely and the rest less: "" always.
+    params = _probe_parameters({0: 2.0, 26: 2.25})
+    assert [gpt.sample(params, random.Random(s), temperature=1e-3) for s in range(6)] == [""] * 6
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, math.nan, math.inf])
+def test_sample_refuses_a_temperature_that_is_not_positive_and_finite(bad):
+    with pytest.raises(ValueError) as info:
+        gpt.sample(_probe_parameters({}), random.Random(0), temperature=bad)
+    assert str(info.value) == f"sample: temperature must be a positive number, got {bad!r}"
+
+
+def test_the_shipped_names_are_read_from_the_package():
+    names = gpt.names()
+    assert len(names) == 270 and len(set(names)) == 270
+    assert all(1 <= len(n) <= 15 and set(n) <= set(gpt.ALPHABET) for n in names)
