@@ -1,0 +1,394 @@
+"""Mutation-testing holes of ``nn/``'s health, record, perceptron, data, data_loader, module, init.
+
+Each test pins what a learner is shown (the health table and its sentences, a recorder's frames,
+a perceptron's epochs, the data sets, an error message) against numbers worked out by hand.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from fractions import Fraction
+
+import pytest
+
+import nn
+from autograd import Value
+from nn.health import health
+from nn.layers import MLP, Layer
+from nn.module import Module
+from nn.optim import SGD
+from nn.perceptron import Perceptron
+from nn.record import TrainingRecorder
+
+
+def set_weights(model: MLP, layers: list[list[tuple[list[float], float]]]) -> None:
+    for layer, neurons in zip(model.layers, layers):
+        for neuron, (w, b) in zip(layer.neurons, neurons):
+            for wi, value in zip(neuron.w, w):
+                wi.data = value
+            neuron.b.data = b
+
+
+def relu_net() -> MLP:
+    """Layer 0: relu(x - 5) (dead on x = +-1) and relu(x); layer 1: out = h0 + h1 (linear)."""
+    model = MLP(1, [2, 1], activation="relu", seed=0)
+    set_weights(model, [[([1.0], -5.0), ([1.0], 0.0)], [([1.0, 1.0], 0.0)]])
+    return model
+
+
+def backward_at(model: MLP, x: list[float]) -> None:
+    model.zero_grad()
+    out = model(x)
+    assert isinstance(out, Value)
+    out.backward()
+
+
+# --- nn.health: the table and the diagnosis, word for word ------------------------------------
+
+
+def test_health_table_text_by_hand() -> None:
+    # at x = 1: h = (0, 1), out = 1. Grads: last layer (h0, h1, 1) = (0, 1, 1), norm sqrt 2;
+    # unit 0 gets 0 (relu' = 0 at z = -4), unit 1 gets (x, 1) = (1, 1): norm sqrt 2.
+    # ||w||: layer 0 sqrt(1 + 25 + 1 + 0) = sqrt 27, layer 1 sqrt 2. SGD(0.1) moves by 0.1 g.
+    model = relu_net()
+    backward_at(model, [1.0])
+    before = model.state_dict()
+    SGD(model.parameters(), lr=0.1).step()
+    report = health(model, [[1.0], [-1.0]], before=before)
+    assert report.layers[0].grad_data == pytest.approx(math.sqrt(2 / 27), rel=1e-12)
+    assert report.layers[0].update_data == pytest.approx(0.1 * math.sqrt(2 / 27), rel=1e-9)
+    assert report.table().splitlines() == [
+        "layer      act      units saturated   dead     |grad|  grad:data update:data",
+        "layers.0   relu         2         -    1/2   1.41e+00   2.72e-01    2.72e-02",
+        "layers.1   linear       1         -      -   1.41e+00   1.00e+00    1.00e-01",
+    ]
+    # no ``before``: the update column is a dash, and grad:data is against the weights now,
+    # (1, -5, 0.9, -0.1) after the step: sqrt 2 / sqrt 26.82 = 0.2731
+    assert health(model, [[1.0]]).table().splitlines()[1].endswith("2.73e-01           -")
+
+
+def test_health_table_shows_the_saturated_share_as_a_percentage() -> None:
+    # tanh(3) = 0.995 is past 0.97 on both samples, tanh(0.5) = 0.46 is not: 2 of 4 = 50%
+    model = MLP(1, [2, 1], activation="tanh", seed=0)
+    set_weights(model, [[([3.0], 0.0), ([0.5], 0.0)], [([1.0, -2.0], 0.5)]])
+    row = health(model, [[1.0], [-1.0]]).table().splitlines()[1]
+    assert row.split()[:5] == ["layers.0", "tanh", "2", "50%", "-"]
+    assert row[: 10 + 1 + 8 + 1 + 5 + 1 + 9] == "layers.0   tanh         2       50%"
+
+
+def test_health_diagnosis_of_a_saturated_tanh_network_word_for_word() -> None:
+    # layer 0: a = tanh(10 x); at x = 1, 1 - a^2 = sech^2(10); layer 1: out = a.
+    # grads: last (a, 1), norm sqrt(a^2 + 1); first sech^2(10) (x, 1), norm sqrt 2 sech^2(10).
+    model = MLP(1, [1, 1], activation="tanh", seed=0)
+    set_weights(model, [[([10.0], 0.0)], [([1.0], 0.0)]])
+    backward_at(model, [1.0])
+    before = model.state_dict()
+    SGD(model.parameters(), lr=1e-6).step()
+    report = health(model, [[1.0]], before=before)
+    a = math.tanh(10.0)
+    sech2 = 4.0 / (math.exp(10.0) + math.exp(-10.0)) ** 2
+    g_last, g_first = math.sqrt(a * a + 1), math.sqrt(2) * sech2
+    assert report.layers[1].grad_norm == pytest.approx(g_last, rel=1e-12)
+    assert report.layers[0].grad_norm == pytest.approx(g_first, rel=1e-6)
+    up_first, up_last = 1e-6 * g_first / 10.0, 1e-6 * g_last / 1.0
+    assert report.diagnosis() == [
+        "layers.0 (tanh): 100% of its activations are saturated (past 0.97); there the local "
+        "derivative 1 - a**2 < 0.06, so backward passes on almost nothing of the gradient",
+        f"the gradient vanishes on the way back: ||grad|| is {g_last:.2e} at the last layer and "
+        f"{g_first:.2e} at the first, each layer multiplying it by its small local derivatives",
+        f"layers.0: the last step changed its weights by {up_first:.1e} of their size, "
+        "far below the 1e-3 of a layer that learns: it has all but stopped",
+        f"layers.1: the last step changed its weights by {up_last:.1e} of their size, "
+        "far below the 1e-3 of a layer that learns: it has all but stopped",
+    ]
+    assert f"{g_first:.2e}" == "1.17e-08" and f"{up_last:.1e}" == "1.4e-06"
+
+
+def test_health_diagnosis_of_sigmoid_and_dead_units_word_for_word() -> None:
+    # sigmoid(10) = 0.99995 > 0.9 on its one sample; the other unit sigmoid(0) = 0.5 is not
+    model = MLP(1, [2, 1], activation="sigmoid", seed=0)
+    set_weights(model, [[([0.0], 10.0), ([0.0], 10.0)], [([1.0, 1.0], 0.0)]])
+    said = health(model, [[1.0]], threshold=0.9).diagnosis()
+    assert said[0] == (
+        "layers.0 (sigmoid): 100% of its activations are saturated (past 0.9); there the local "
+        "derivative a (1 - a) < 0.03, so backward passes on almost nothing of the gradient"
+    )
+    relu = relu_net()
+    backward_at(relu, [1.0])
+    assert relu_diagnosis(relu) == [
+        "layers.0 (relu): 1 of 2 units are dead (0 on all 2 samples); their incoming weights and "
+        "bias get no gradient from this batch and will not change"
+    ]
+
+
+def relu_diagnosis(model: MLP) -> list[str]:
+    return health(model, [[1.0], [-1.0]], before=model.state_dict()).diagnosis()
+
+
+def test_health_diagnosis_says_nothing_at_the_thresholds() -> None:
+    # exactly half saturated (2 of 4) is not "more than half"; a step of 0 is not a stalled step;
+    # a first-layer grad 1/100 of the last's is not vanishing (the line is 1e-3)
+    model = MLP(1, [2, 1], activation="tanh", seed=0)
+    set_weights(model, [[([3.0], 0.0), ([0.5], 0.0)], [([1.0, -2.0], 0.5)]])
+    report = health(model, [[1.0], [-1.0]], before=model.state_dict())
+    assert report.layers[0].saturated == 0.5
+    assert [h.update_data for h in report.layers] == [0.0, 0.0]
+    assert report.diagnosis() == []
+    # linear h = x, out = 0.01 h: at x = 1 the grads are (h, 1) = (1, 1) last and 0.01 (x, 1) first
+    linear = MLP(1, [1, 1], activation="linear", seed=0)
+    set_weights(linear, [[([1.0], 0.0)], [([0.01], 0.0)]])
+    backward_at(linear, [1.0])
+    report = health(linear, [[1.0]])
+    assert [h.grad_norm for h in report.layers] == pytest.approx([0.01 * math.sqrt(2), math.sqrt(2)])
+    assert report.diagnosis() == []
+
+
+def test_health_sees_every_layer_of_a_three_layer_network() -> None:
+    # h0 = tanh(x) = 0.76 at x = 1 (not saturated); h1 = tanh(10 h0) = tanh(7.6) (saturated);
+    # out = h1 (linear). Layer 1 is 100% saturated, layer 0 is 0%.
+    model = MLP(1, [1, 1, 1], activation="tanh", seed=0)
+    set_weights(model, [[([1.0], 0.0)], [([10.0], 0.0)], [([1.0], 0.0)]])
+    report = health(model, [[1.0]])
+    assert [h.saturated for h in report.layers] == [0.0, 1.0, None]
+
+
+def test_health_saturation_is_strictly_past_the_threshold() -> None:
+    # an activation equal to the threshold is not "past" it: |a| > t for tanh, a > t or a < 1 - t for sigmoid
+    model = MLP(1, [1, 1], activation="tanh", seed=0)
+    set_weights(model, [[([1.0], 0.0)], [([1.0], 0.0)]])
+    a = model.layers[0].outputs([1.0])[0].data  # tanh(1) = 0.7616 as the engine computes it
+    assert health(model, [[1.0]], threshold=a).layers[0].saturated == 0.0
+    assert health(model, [[-1.0]], threshold=a).layers[0].saturated == 0.0
+    sigmoid = MLP(1, [1, 1], activation="sigmoid", seed=0)
+    set_weights(sigmoid, [[([0.0], 0.0)], [([1.0], 0.0)]])  # sigmoid(0) = 0.5 = t = 1 - t: neither tail
+    assert health(sigmoid, [[1.0]], threshold=0.5).layers[0].saturated == 0.0
+
+
+def test_health_grad_to_data_of_zero_weights_is_infinite() -> None:
+    # the last layer's weights and bias are 0 while its grads (h, 1) are not: ||g|| / 0 = inf
+    model = MLP(1, [1, 1], activation="tanh", seed=0)
+    set_weights(model, [[([1.0], 0.0)], [([0.0], 0.0)]])
+    backward_at(model, [1.0])
+    last = health(model, [[1.0]]).layers[1]
+    assert last.grad_norm == pytest.approx(math.sqrt(math.tanh(1.0) ** 2 + 1), rel=1e-12)
+    assert last.grad_data == math.inf
+
+
+# --- nn.record: health frames -------------------------------------------------------------------
+
+
+def test_recorder_health_frames_and_the_update_of_the_step_taken() -> None:
+    model = relu_net()
+    recorder = TrainingRecorder(model, [[1.0], [-1.0]], [1, 0], health=True)
+    optimizer = SGD(model.parameters(), lr=0.1)
+    for _ in range(2):
+        backward_at(model, [1.0])
+        recorder.record(1.0)
+        optimizer.step()
+    first, second = (frame["health"] for frame in recorder.frames)
+    assert [row["name"] for row in first] == ["layers.0", "layers.1"]
+    assert [row["activation"] for row in first] == ["relu", "linear"]
+    assert [(row["units"], row["dead"], row["saturated"]) for row in first] == [(2, 1, None), (1, None, None)]
+    assert first[0]["grad_norm"] == pytest.approx(math.sqrt(2), rel=1e-12)
+    assert first[0]["grad_data"] == pytest.approx(math.sqrt(2 / 27), rel=1e-12)
+    assert first[1]["grad_data"] == pytest.approx(1.0, rel=1e-12)
+    # the step from frame 0 moved each layer by 0.1 ||g|| against its weights then
+    assert first[0]["update_data"] == pytest.approx(0.1 * math.sqrt(2 / 27), rel=1e-9)
+    assert first[1]["update_data"] == pytest.approx(0.1, rel=1e-9)
+    assert [row["update_data"] for row in second] == [None, None]  # the last step is not known yet
+    # frame 1 is after one step: layer 0 (1, -5, 0.9, -0.1), layer 1 (1, 0.9, -0.1); at x = 1 unit 1
+    # of layer 0 now gets 0.9 (x, 1): grad:data 0.9 sqrt 2 / sqrt 26.82
+    assert second[0]["grad_data"] == pytest.approx(0.9 * math.sqrt(2 / 26.82), rel=1e-9)
+    assert second[0]["dead"] == 1
+
+
+class Scaled(Module):
+    """A model whose first parameter is not a neuron's: ``scale``, then a Layer's neurons."""
+
+    def __init__(self) -> None:
+        self.scale = Value(2.0)
+        self.inner = Layer(2, 2, activation="tanh", seed=0)
+
+    def __call__(self, x: list[Value]) -> Value:
+        out = self.inner(x)
+        assert isinstance(out, list)
+        return self.scale * out[0]
+
+
+def test_recorder_layout_sorts_layers_and_neurons_by_number() -> None:
+    # names layers.<i>.neurons.<j>.w.<k> / .b, in named_parameters order: neuron j of a layer with
+    # nin inputs holds nin weights then its bias. layers.10 comes after layers.2, neurons.10 after neurons.2.
+    deep = MLP(1, [1] * 11, seed=0)  # 11 layers of one neuron with one weight: w = 2i, b = 2i + 1
+    assert TrainingRecorder(deep).layers() == [[{"w": [2 * i], "b": 2 * i + 1}] for i in range(11)]
+    wide = MLP(2, [11, 1], seed=0)  # layer 0: neuron j has w = [3j, 3j + 1], b = 3j + 2; layer 1 from 33
+    assert TrainingRecorder(wide).layers() == [
+        [{"w": [3 * j, 3 * j + 1], "b": 3 * j + 2} for j in range(11)],
+        [{"w": list(range(33, 44)), "b": 44}],
+    ]
+    # a parameter that is not a neuron's is skipped; a bare Layer's neurons (no prefix) are one layer
+    assert TrainingRecorder(Scaled()).layers() == [[{"w": [1, 2], "b": 3}, {"w": [4, 5], "b": 6}]]
+
+
+def test_recorder_as_dict_holds_the_run() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    recorder = TrainingRecorder(model, [[0.0, 0.0], [1.0, 2.0]], [0, 1], grid=2, pad=0.5)
+    recorder.record(0.25)
+    run = recorder.as_dict()
+    assert sorted(run) == ["data", "frames", "grid", "layers", "names"]
+    assert run["names"][:3] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"]
+    assert run["layers"] == [[{"w": [0, 1], "b": 2}, {"w": [3, 4], "b": 5}], [{"w": [6, 7], "b": 8}]]
+    assert run["data"] == {"X": [[0.0, 0.0], [1.0, 2.0]], "y": [0, 1]}
+    assert run["grid"] == {"x0": -0.5, "x1": 1.5, "y0": -0.5, "y1": 2.5, "n": 2, "classes": 2}
+    assert run["frames"][0]["loss"] == 0.25 and len(run["frames"][0]["scores"]) == 4
+    assert TrainingRecorder(model).as_dict()["data"] is None
+
+
+# --- nn.module: the load_state_dict message -----------------------------------------------------
+
+
+def test_load_state_dict_names_at_most_three_keys() -> None:
+    model = MLP(1, [1, 1], seed=0)  # 4 parameters, in this order:
+    names = [
+        "layers.0.neurons.0.w.0",
+        "layers.0.neurons.0.b",
+        "layers.1.neurons.0.w.0",
+        "layers.1.neurons.0.b",
+    ]
+    with pytest.raises(ValueError) as four:
+        model.load_state_dict({})
+    assert str(four.value) == (
+        "MLP.load_state_dict: state does not match the model's 4 parameters; missing keys "
+        f"['{names[0]}', '{names[1]}', '{names[2]}' and 1 more], unexpected keys []"
+    )
+    with pytest.raises(ValueError) as three:
+        model.load_state_dict({names[0]: 1.0, "extra": 2.0})
+    assert str(three.value).endswith(
+        f"missing keys ['{names[1]}', '{names[2]}', '{names[3]}'], unexpected keys ['extra']"
+    )
+
+
+def test_a_long_bad_value_is_clipped_to_forty_characters() -> None:
+    model = MLP(1, [1, 1], seed=0)
+    state = model.state_dict()
+    name = "layers.0.neurons.0.b"
+    for text, shown in [
+        ("x" * 38, "'" + "x" * 38 + "'"),  # repr of 40 characters: shown whole
+        ("x" * 39, "'" + "x" * 36 + "..."),  # 41: the first 37, then ...
+    ]:
+        with pytest.raises(ValueError) as bad:
+            model.load_state_dict({**state, name: text})
+        assert str(bad.value) == f"MLP.load_state_dict: '{name}' must be a number, got str {shown}"
+
+
+# --- nn.perceptron ------------------------------------------------------------------------------
+
+
+def exact_epochs_to_converge(X: list[list[Fraction]], y: list[int], limit: int) -> int | None:
+    """The perceptron rule (lr = 1, start at 0) in exact rationals: the first epoch without a mistake."""
+    w, b = [Fraction(0)] * len(X[0]), Fraction(0)
+    for epoch in range(1, limit + 1):
+        mistakes = 0
+        for x, t in zip(X, y):
+            error = t - (1 if sum(wi * xi for wi, xi in zip(w, x)) + b > 0 else 0)
+            if error:
+                mistakes += 1
+                w, b = [wi + error * xi for wi, xi in zip(w, x)], b + error
+        if mistakes == 0:
+            return epoch
+    return None
+
+
+def test_fit_runs_100_epochs_by_default_and_exactly_the_epochs_asked() -> None:
+    # 1 (label 0) and 1 + 1/64 (label 1): separable, but by a margin so thin that the rule needs
+    # more than 100 epochs (exact arithmetic; 1/64 keeps the float sums exact too)
+    X, y = [[1.0], [1.0 + 1 / 64]], [0, 1]
+    needed = exact_epochs_to_converge([[Fraction(1)], [Fraction(65, 64)]], y, 1000)
+    assert needed is not None and needed > 101
+    result = Perceptron(1).fit(X, y)
+    assert len(result.epochs) == 101 and not result.converged and result.cycle is None
+    short = Perceptron(1).fit(X, y, epochs=3)
+    assert [e.epoch for e in short.epochs] == [0, 1, 2, 3]
+    once = Perceptron(1).fit(X, y, epochs=1)  # epochs = 1 is allowed
+    assert [e.epoch for e in once.epochs] == [0, 1]
+    assert len(Perceptron(1).fit(X, y, epochs=needed).epochs) == needed + 1
+    assert Perceptron(1).fit(X, y, epochs=needed).converged
+
+
+def test_a_cycle_back_to_the_start_is_epoch_zero() -> None:
+    # the same point labelled 1 then 0: from w = b = 0, the first sample is missed (w, b = 1, 1),
+    # the second too (w, b = 0, 0): the end of epoch 1 is the start, so the cycle is (0, 1)
+    result = Perceptron(1).fit([[1.0], [1.0]], [1, 0])
+    assert result.cycle == (0, 1) and not result.converged
+    assert [(e.w, e.b, e.mistakes) for e in result.epochs] == [([0.0], 0.0, 0), ([0.0], 0.0, 2)]
+
+
+def test_perceptron_messages_name_the_argument() -> None:
+    assert Perceptron(1, w=[1.0])([2.0]) == 1  # nin = 1 is a perceptron: step(1 * 2 + 0) = 1
+    cases: list[tuple[Callable[[], object], str]] = [
+        (lambda: Perceptron(0), "Perceptron: nin must be >= 1, got 0"),
+        (lambda: Perceptron(2, w=[1.0, math.nan]), "Perceptron: w must be a finite number, got nan"),
+        (lambda: Perceptron(2, b=math.inf), "Perceptron: b must be a finite number, got inf"),
+        (lambda: Perceptron(2, lr="0.1"), "Perceptron: lr must be a finite number, got '0.1'"),  # type: ignore[arg-type]
+        (lambda: Perceptron(2, lr=True), "Perceptron: lr must be a finite number, got True"),
+        (lambda: Perceptron(2)("ab"), "Perceptron: x must be a sequence of nin = 2 numbers, got 'ab'"),  # type: ignore[arg-type]
+        (lambda: Perceptron(2)(5), "Perceptron: x must be a sequence of nin = 2 numbers, got 5"),  # type: ignore[arg-type]
+        (
+            lambda: Perceptron(2).update([1.0], 1),
+            "Perceptron: x must be a sequence of nin = 2 numbers, got [1.0]",
+        ),
+        (lambda: Perceptron(2).update([1.0, 1.0], 2), "Perceptron: labels in y must be 0 or 1, got 2"),
+        (lambda: Perceptron(2).update([1.0, 1.0], True), "Perceptron: labels in y must be 0 or 1, got True"),
+        (lambda: Perceptron(2).fit([], []), "Perceptron.fit: X is empty"),
+        (
+            lambda: Perceptron(2).fit([[1.0]], [1]),
+            "Perceptron: X must be a sequence of nin = 2 numbers, got [1.0]",
+        ),
+        (
+            lambda: Perceptron(2).fit([[1.0, 0.0]], [1]),
+            "Perceptron.fit: y has only class 1; a perceptron separates two classes, so y needs both 0 and 1",
+        ),
+        (
+            lambda: Perceptron(2).fit([[0.0, 0.0], [1.0, 1.0]], [0, 1], epochs=True),
+            "epochs must be an int >= 1, got True",
+        ),
+    ]
+    for call, message in cases:
+        with pytest.raises(ValueError) as bad:
+            call()
+        assert str(bad.value).endswith(message), (str(bad.value), message)
+
+
+# --- nn.data ------------------------------------------------------------------------------------
+
+
+def test_make_circles_defaults_and_evenly_spaced_angles() -> None:
+    X, y = nn.data.make_circles()  # 100 points, no noise, inner radius 0.8
+    assert len(X) == 100 and y.count(0) == y.count(1) == 50
+    assert all(math.isclose(math.hypot(*p), 1.0 if t == 0 else 0.8) for p, t in zip(X, y))
+    # 8 points: 4 on each circle at angles 0, pi/2, pi, 3 pi/2 (2 pi is 0 again, so not included)
+    X, y = nn.data.make_circles(8, factor=0.5, seed=0)
+    outer = sorted((round(a, 12) + 0.0, round(b, 12) + 0.0) for (a, b), t in zip(X, y) if t == 0)
+    inner = sorted((round(a, 12) + 0.0, round(b, 12) + 0.0) for (a, b), t in zip(X, y) if t == 1)
+    assert outer == [(-1.0, 0.0), (0.0, -1.0), (0.0, 1.0), (1.0, 0.0)]
+    assert inner == [(-0.5, 0.0), (0.0, -0.5), (0.0, 0.5), (0.5, 0.0)]
+    assert nn.data.make_circles(8, noise=0.1, seed=4) == nn.data.make_circles(8, noise=0.1, seed=4)
+    assert nn.data.make_circles(8, noise=0.1, seed=4) != nn.data.make_circles(8, noise=0.1, seed=5)
+
+
+def test_make_circles_factor_is_in_zero_one() -> None:
+    X, y = nn.data.make_circles(4, factor=0.0, seed=0)  # 0 is allowed: the inner "circle" is the origin
+    assert sorted(map(tuple, (p for p, t in zip(X, y) if t == 1))) == [(0.0, 0.0), (0.0, 0.0)]
+    for bad in (1.0, True, "0.5", -0.1):
+        with pytest.raises(
+            ValueError, match=re.escape(f"make_circles: factor must be in [0, 1), got {bad!r}")
+        ):
+            nn.data.make_circles(4, factor=bad)  # type: ignore[arg-type]
+    assert len(nn.data.make_circles(2)[0]) == 2  # n = 2: one point a circle
+    with pytest.raises(ValueError, match=re.escape("make_circles: n must be >= 2, got 1")):
+        nn.data.make_circles(1)
+    with pytest.raises(
+        ValueError, match=re.escape("make_circles: noise must be a finite number >= 0, got -1")
+    ):
+        nn.data.make_circles(4, noise=-1)
