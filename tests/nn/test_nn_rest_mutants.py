@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,11 @@ from nn.module import Module
 from nn.optim import SGD
 from nn.perceptron import Perceptron
 from nn.record import TrainingRecorder
+
+
+def ANY(x: object) -> Any:
+    """``x`` typed as Any: a wrong-typed argument on purpose."""
+    return x
 
 
 def set_weights(model: MLP, layers: list[list[tuple[list[float], float]]]) -> None:
@@ -392,3 +398,176 @@ def test_make_circles_factor_is_in_zero_one() -> None:
         ValueError, match=re.escape("make_circles: noise must be a finite number >= 0, got -1")
     ):
         nn.data.make_circles(4, noise=-1)
+
+
+# --- nn.record: the traced grid scores ----------------------------------------------------------
+
+
+class Counting(Module):
+    """Wraps a model and counts its forward passes."""
+
+    def __init__(self, inner: MLP) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    def __call__(self, x: list[float | Value]) -> Value | list[Value]:
+        self.calls += 1
+        return self.inner(x)
+
+
+def test_the_grid_is_traced_once_and_checked_at_three_points_a_frame() -> None:
+    # the module docstring: the forward pass is traced once (one call of the model, on Values),
+    # then every frame checks the trace against the model at three probe points: 1 + 3, then 3
+    model = Counting(MLP(2, [3, 1], activation="tanh", seed=0))
+    recorder = TrainingRecorder(model, [[0.0, 0.0], [1.0, 1.0]], [0, 1])
+    recorder.record(0.0)
+    assert model.calls == 1 + 3
+    recorder.record(0.0)
+    recorder.record(0.0)
+    assert model.calls == 1 + 3 + 3 + 3
+    # all outputs exactly 0 (zero weights) agree with the trace too
+    zero = Counting(MLP(2, [2, 1], activation="tanh", seed=0))
+    for p in zero.parameters():
+        p.data = 0.0
+    flat = TrainingRecorder(zero, [[0.0, 0.0], [1.0, 1.0]], [0, 1], grid=3)
+    flat.record(0.0)
+    flat.record(0.0)
+    assert zero.calls == 1 + 3 + 3 and flat.frames[1]["scores"] == [0.0] * 9
+
+
+class Kinked(Module):
+    """s = 0.7 u + v; tanh(s) if s > 0 else s * s: traced at (0, 0), on the s * s side."""
+
+    def __init__(self) -> None:
+        self.w = Value(0.7)
+
+    def __call__(self, x: list[float | Value]) -> Value:
+        s = self.w * x[0] + x[1]
+        return s.tanh() if s > 0.0 else s * s
+
+
+def test_points_on_the_other_side_of_a_kink_are_scored_by_the_model() -> None:
+    model = Kinked()
+    recorder = TrainingRecorder(model, [[-1.0, -1.0], [1.0, 1.0]], [0, 1], grid=4, pad=0.5, digits=12)
+    recorder.record(0.0)
+    ticks = [-1.5, -0.5, 0.5, 1.5]  # the lattice from -1.5 to 1.5 in 3 steps, rows from the bottom
+    by_hand = []
+    for v in ticks:
+        for u in ticks:
+            s = 0.7 * u + v
+            by_hand.append(round(math.tanh(s) if s > 0 else s * s, 12))
+    assert recorder.frames[0]["scores"] == pytest.approx(by_hand, abs=1e-12)
+
+
+class Shifted(Module):
+    """w u + c: ``c`` a plain number the trace bakes in as a constant, changed between frames."""
+
+    def __init__(self) -> None:
+        self.w = Value(1e-7)
+        self.c = [1e-7]
+        self.copies = [1]
+
+    def __call__(self, x: list[float | Value]) -> list[Value]:
+        return [self.w * x[0] + self.c[0]] * self.copies[0]
+
+
+def test_a_baked_in_number_is_caught_however_small_the_outputs() -> None:
+    # data from (0, 0) to (1, 1), pad 0.5, grid 3: u in {-0.5, 0.5, 1.5}. After c moves to 1.5e-7 the
+    # trace is 0.5e-7 off everywhere, a third to a half of the output: caught, and scored by the model
+    model = Shifted()
+    recorder = TrainingRecorder(model, [[0.0, 0.0], [1.0, 1.0]], [0, 1], grid=3, digits=20)
+    recorder.record(0.0)
+    model.c[0] = 1.5e-7
+    recorder.record(0.0)
+    assert recorder.frames[1]["scores"] == pytest.approx([1e-7, 2e-7, 3e-7] * 3, rel=1e-9)
+    assert recorder._untraceable  # from then on, point by point
+    model.c[0] = 2e-7
+    recorder.record(0.0)
+    assert recorder.frames[2]["scores"] == pytest.approx([1.5e-7, 2.5e-7, 3.5e-7] * 3, rel=1e-9)
+
+
+def test_a_baked_in_number_of_outputs_is_caught() -> None:
+    # traced with one output; then the model gives two equal outputs, whose class (argmax) is 0
+    model = Shifted()
+    recorder = TrainingRecorder(model, [[0.0, 0.0], [1.0, 1.0]], [0, 1], grid=3, digits=20)
+    recorder.record(0.0)
+    model.copies[0] = 2
+    recorder.record(0.0)
+    assert recorder.frames[1]["scores"] == [0.0] * 9
+    assert (recorder.lattice or {})["classes"] == 2
+
+
+def test_two_outputs_score_the_class_picked() -> None:
+    # out0 = u, out1 = v: the class is 1 where v > u, 0 elsewhere (ties go to class 0)
+    model = MLP(2, [2], activation="linear", seed=0)
+    set_weights(model, [[([1.0, 0.0], 0.0), ([0.0, 1.0], 0.0)]])
+    recorder = TrainingRecorder(model, [[0.0, 0.0], [1.0, 1.0]], [0, 1], grid=3, pad=0.0)
+    recorder.record(0.0)
+    ticks = [0.0, 0.5, 1.0]
+    assert recorder.frames[0]["scores"] == [1.0 if v > u else 0.0 for v in ticks for u in ticks]
+
+
+# --- nn.data_loader and make_blobs: defaults and messages ---------------------------------------
+
+
+def test_data_loader_defaults_and_messages() -> None:
+    loader = nn.DataLoader([1, 2, 3])
+    assert len(loader) == 3 and list(loader) == [[1], [2], [3]]  # batch_size 1, in order
+    cases: list[tuple[Callable[[], object], type[Exception], str]] = [
+        (
+            lambda: nn.DataLoader({1, 2}),  # type: ignore[arg-type]
+            TypeError,
+            "DataLoader: dataset must be a sequence of samples such as list(zip(X, y)), got set",
+        ),
+        (
+            lambda: nn.DataLoader([1], batch_size=ANY(2.0)),
+            TypeError,
+            "DataLoader: batch_size must be an int, got float 2.0",
+        ),
+        (
+            lambda: nn.DataLoader([1], shuffle=ANY(1)),
+            TypeError,
+            "DataLoader: shuffle must be True or False, got 1",
+        ),
+        (
+            lambda: nn.DataLoader([1], drop_last=ANY(0)),
+            TypeError,
+            "DataLoader: drop_last must be True or False, got 0",
+        ),
+    ]
+    for call, error, message in cases:
+        with pytest.raises(error) as bad:
+            call()
+        assert str(bad.value) == message
+
+
+def test_make_blobs_defaults_counts_and_messages() -> None:
+    X, y = nn.data.make_blobs(seed=0)  # 100 points, 3 clusters of 34, 33, 33, std 1
+    assert len(X) == 100 and [y.count(k) for k in range(3)] == [34, 33, 33]
+    X, y = nn.data.make_blobs(10, centers=4, cluster_std=0.0, seed=1)  # 10 = 3 + 3 + 2 + 2
+    assert [y.count(k) for k in range(4)] == [3, 3, 2, 2]
+    assert nn.data.make_blobs(1, centers=1, seed=0)[1] == [0]  # n = 1 is allowed
+    big, _ = nn.data.make_blobs(3000, centers=1, center_box=(0.0, 1e-9), seed=3)  # default std 1
+    std = math.sqrt(sum((p[0] - 5e-10) ** 2 for p in big) / len(big))
+    assert std == pytest.approx(1.0, rel=0.1)
+    for call, error, message in [
+        (lambda: nn.data.make_blobs(0), ValueError, "make_blobs: n must be >= 1, got 0"),
+        (
+            lambda: nn.data.make_blobs(5, centers=ANY(1.0)),
+            TypeError,
+            "make_blobs: centers must be an int, got float 1.0",
+        ),
+        (
+            lambda: nn.data.make_blobs(5, cluster_std=-1.0),
+            ValueError,
+            "make_blobs: cluster_std must be a finite number >= 0, got -1.0",
+        ),
+        (
+            lambda: nn.data.make_blobs(5, center_box=(1.0, 1.0)),
+            ValueError,
+            "make_blobs: center_box must be (low, high) with low < high, got (1.0, 1.0)",
+        ),
+    ]:
+        with pytest.raises(error) as bad:
+            call()  # type: ignore[no-untyped-call]
+        assert str(bad.value) == message
