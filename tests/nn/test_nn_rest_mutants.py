@@ -468,7 +468,7 @@ class Shifted(Module):
         self.copies = [1]
 
     def __call__(self, x: list[float | Value]) -> list[Value]:
-        return [self.w * x[0] + self.c[0]] * self.copies[0]
+        return [self.w * x[0] + 0.0 * x[1] + self.c[0]] * self.copies[0]
 
 
 def test_a_baked_in_number_is_caught_however_small_the_outputs() -> None:
@@ -571,3 +571,117 @@ def test_make_blobs_defaults_counts_and_messages() -> None:
         with pytest.raises(error) as bad:
             call()  # type: ignore[no-untyped-call]
         assert str(bad.value) == message
+
+
+# --- more thresholds and messages ----------------------------------------------------------------
+
+
+def set_grads(model: MLP, grads: list[float]) -> None:
+    for p, g in zip(model.parameters(), grads):
+        p.grad = g
+
+
+def test_health_vanishing_and_stalled_lines_at_their_limits() -> None:
+    # grads set by hand, weights all 1: ||g|| of layer 0 is 1.0 and of layer 1 1000.0. The first is
+    # exactly 1e-3 of the last: not "less than" 1e-3, so nothing is said; at 0.005 of 10 it is.
+    model = MLP(1, [1, 1], activation="linear", seed=0)
+    set_weights(model, [[([1.0], 1.0)], [([1.0], 1.0)]])
+    set_grads(model, [1.0, 0.0, 1000.0, 0.0])
+    assert health(model, [[1.0]]).diagnosis() == []
+    set_grads(model, [0.005, 0.0, 10.0, 0.0])
+    assert health(model, [[1.0]]).diagnosis() == [
+        "the gradient vanishes on the way back: ||grad|| is 1.00e+01 at the last layer and "
+        "5.00e-03 at the first, each layer multiplying it by its small local derivatives"
+    ]
+    # a step of exactly 1e-4 of the weights (10000 -> 10001: 1 / 10000) is not below 1e-4; 0.5 is not either
+    set_grads(model, [0.0] * 4)
+    set_weights(model, [[([10001.0], 0.0)], [([1.5], 0.0)]])
+    before = {"layers.0.neurons.0.w.0": 10000.0, "layers.0.neurons.0.b": 0.0}
+    before |= {"layers.1.neurons.0.w.0": 1.0, "layers.1.neurons.0.b": 0.0}
+    report = health(model, [[1.0]], before=before)
+    assert [h.update_data for h in report.layers] == [1e-4, 0.5]
+    assert report.diagnosis() == []
+
+
+def test_health_vanishing_reads_the_last_layer_not_the_middle() -> None:
+    # relu(x) -> relu(h - 5) (dead: 0 on x = 1) -> out = h2 + 0: the middle and first layers get no
+    # gradient, the last gets (h2, 1) = (0, 1), norm 1
+    model = MLP(1, [1, 1, 1], activation="relu", seed=0)
+    set_weights(model, [[([1.0], 0.0)], [([1.0], -5.0)], [([1.0], 0.0)]])
+    backward_at(model, [1.0])
+    report = health(model, [[1.0]])
+    assert [h.grad_norm for h in report.layers] == [0.0, 0.0, 1.0]
+    assert report.diagnosis() == [
+        "layers.1 (relu): 1 of 1 units are dead (0 on all 1 samples); their incoming weights and bias "
+        "get no gradient from this batch and will not change",
+        "the gradient vanishes on the way back: ||grad|| is 1.00e+00 at the last layer and 0.00e+00 "
+        "at the first, each layer multiplying it by its small local derivatives",
+    ]
+
+
+class Layered:
+    def __init__(self, layers: object) -> None:
+        self.layers = layers
+
+
+def test_health_refuses_what_is_not_an_mlp_and_a_threshold_outside_zero_one() -> None:
+    mlp = MLP(1, [1, 1], seed=0)
+    for model in (Layered([]), Layered(tuple(mlp.layers))):
+        with pytest.raises(
+            TypeError, match="health: model must be an MLP .a list of Layers in .layers., got Layered"
+        ):
+            health(ANY(model), [[1.0]])
+    for bad in (0, 1, 1.0, True, "0.5"):
+        with pytest.raises(
+            ValueError, match=re.escape(f"health: threshold must be a number in (0, 1), got {bad!r}")
+        ):
+            health(mlp, [[1.0]], threshold=ANY(bad))
+    with pytest.raises(ValueError) as empty:
+        health(mlp, [])
+    assert str(empty.value) == "health: X is empty; it needs a batch of samples to see the activations"
+
+
+def test_module_call_and_recorder_defaults() -> None:
+    with pytest.raises(NotImplementedError) as bare:
+        Module()()
+    assert str(bare.value) == "Module does not define __call__"
+    with pytest.raises(TypeError) as no_params:
+        TrainingRecorder(ANY(object()))
+    assert str(no_params.value) == "TrainingRecorder: model must have named_parameters(), got object"
+    model = MLP(2, [1], activation="linear", seed=0)
+    set_weights(model, [[([1.0 / 3.0, 0.0], 0.0)]])  # score u / 3, rounded to 3 decimals by default
+    recorder = TrainingRecorder(model, [[0.0, 0.0], [1.0, 1.0]], [0, 1])
+    recorder.record(0.0, epoch=3)
+    frame = recorder.frames[0]
+    assert (recorder.lattice or {})["n"] == 30 and len(frame["scores"]) == 900  # 30 x 30 by default
+    assert frame["scores"][0] == round(-0.5 / 3, 3) == -0.167 and frame["epoch"] == 3
+
+
+class Untraceable(Module):
+    """Cannot take Values as its input (``Value(Value)`` raises): always scored point by point."""
+
+    def __init__(self) -> None:
+        self.w = Value(0.5)
+        self.calls = 0
+
+    def __call__(self, x: list[float]) -> Value:
+        self.calls += 1
+        return self.w * Value(x[0]) + x[1]
+
+
+def test_a_model_that_cannot_be_traced_is_tried_once() -> None:
+    model = Untraceable()
+    recorder = TrainingRecorder(model, [[0.0, 0.0], [1.0, 1.0]], [0, 1], grid=3, pad=0.0)
+    recorder.record(0.0)
+    assert model.calls == 1 + 9  # the failed trace, then the 9 points
+    recorder.record(0.0)
+    assert model.calls == 1 + 9 + 9
+    ticks = [0.0, 0.5, 1.0]
+    assert recorder.frames[1]["scores"] == [0.5 * u + v for v in ticks for u in ticks]
+
+
+def test_a_model_with_two_outputs_is_traced_too() -> None:
+    model = Counting(MLP(2, [3, 2], activation="tanh", seed=0))
+    recorder = TrainingRecorder(model, [[0.0, 0.0], [1.0, 1.0]], [0, 1], grid=3)
+    recorder.record(0.0)
+    assert model.calls == 1 + 3
