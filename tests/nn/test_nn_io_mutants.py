@@ -18,6 +18,7 @@ import pytest
 
 import nn
 from autograd import Value
+from nn import compiled as nn_compiled
 from nn import gpt, serialize
 
 # --- nn/serialize.py ------------------------------------------------------------------------------
@@ -126,8 +127,10 @@ def test_the_config_errors_name_the_file_and_the_problem(tmp_path):
 
 def test_an_mlp_config_that_asks_for_more_weights_stops_counting_but_says_so(tmp_path):
     # 2 -> 3 -> 1 has 9 + 4 = 13 weights; 2 -> 3 -> 5 -> 1 has 9 + 20 + 6 = 35
-    document = _spoil(nn.MLP(2, [3, 1], seed=0), lambda d: d["config"].update(
-        nouts=[3, 5, 1], activation=["tanh", "tanh", "linear"]))  # fmt: skip
+    document = _spoil(
+        nn.MLP(2, [3, 1], seed=0),
+        lambda d: d["config"].update(nouts=[3, 5, 1], activation=["tanh", "tanh", "linear"]),
+    )
     message = _error(tmp_path, document)
     assert message.endswith("parameters but state_dict has 13")
     count = int(message.split("config needs ")[1].split(" ")[0])
@@ -233,6 +236,7 @@ def test_writer_is_gone_reads_the_pid_before_the_dash():
     assert serialize._writer_is_gone(f"{os.getpid()}-abcd") is False
     assert serialize._writer_is_gone(f"{os.getppid()}-abcd") is False
     assert serialize._writer_is_gone(f"{gone}") is False
+    assert serialize._writer_is_gone(f"{gone}-ab-cd") is True  # the pid is what comes before the first dash
     assert serialize._writer_is_gone("x1-abcd") is False
     assert serialize._writer_is_gone(f"{10**30}-abcd") is False  # OverflowError: cannot tell
 
@@ -303,11 +307,11 @@ def test_next_logits_are_the_hand_derived_ones():
 
 def test_the_loss_is_the_mean_cross_entropy_of_the_hand_derived_logits():
     params = _probe_parameters({0: 1.0, 3: -2.0})
-    seq = gpt.name_tokens("ada")  # [26, 0, 3, 0, 26]: predictions 0, 3, 0, 26
+    seq = gpt.name_tokens("ad")  # [26, 0, 3, 26]: predictions 0, 3, 26
     z = [0.0] * 27
     z[0], z[3] = SCALE, -2.0 * SCALE
     log_total = math.log(sum(math.exp(v) for v in z))
-    expected = sum(log_total - z[t] for t in seq[1:]) / 4
+    expected = sum(log_total - z[t] for t in seq[1:]) / 3
     assert gpt.gpt_loss(params, seq).data == pytest.approx(expected, rel=1e-12)
     inputs, targets = gpt.one_hot(seq)
     assert gpt.gpt_loss_one_hot(params, inputs, targets).data == pytest.approx(expected, rel=1e-12)
@@ -356,6 +360,16 @@ def test_sample_temperature_divides_the_logits():
     assert [gpt.sample(params, random.Random(s), temperature=1e-3) for s in range(6)] == [""] * 6
 
 
+def test_sample_draws_at_temperature_0_8_by_default():
+    # z_a = 30, z_boundary = 31, the rest 0 (weight e^-31): P(a) = 1 / (1 + e^(1/T)), 0.2227 at T = 0.8
+    # and 0.3646 at T = 1.8. choices() takes 'a' (token 0, first) iff u * total < w_a, u = 0.3238 the
+    # first draw of Random(7): the boundary at 0.8, an 'a' at 1.8.
+    params = _probe_parameters({0: 30.0 / SCALE, 26: 31.0 / SCALE})
+    assert random.Random(7).random() == pytest.approx(0.32383276483316237)
+    assert gpt.sample(params, random.Random(7)) == ""
+    assert gpt.sample(params, random.Random(7), temperature=1.8).startswith("a")
+
+
 @pytest.mark.parametrize("bad", [0.0, -1.0, math.nan, math.inf])
 def test_sample_refuses_a_temperature_that_is_not_positive_and_finite(bad):
     with pytest.raises(ValueError) as info:
@@ -367,3 +381,207 @@ def test_the_shipped_names_are_read_from_the_package():
     names = gpt.names()
     assert len(names) == 270 and len(set(names)) == 270
     assert all(1 <= len(n) <= 15 and set(n) <= set(gpt.ALPHABET) for n in names)
+
+
+# --- nn/compiled.py -------------------------------------------------------------------------------
+
+
+def test_compiled_loss_adds_into_grad_and_counts_every_retrace():
+    w = Value(1.0)
+
+    def loss() -> Value:
+        return (w - 2.0) * (w - 2.0) if w > 0.0 else -w  # d/dw: 2(w - 2), or -1 for w <= 0
+
+    compiled = nn.CompiledLoss(loss, [w])
+    assert compiled() == 1.0 and w.grad == -2.0
+    assert compiled() == 1.0 and w.grad == -4.0  # added, as backward() adds
+    w.data, w.grad = -3.0, 0.0
+    assert compiled() == 3.0 and w.grad == -1.0 and compiled.retraces == 1
+    w.data, w.grad = 3.0, 0.0
+    assert compiled() == 1.0 and w.grad == 2.0 and compiled.retraces == 2
+
+
+def test_shape_cached_loss_adds_into_grad_counts_retraces_and_returns_aux():
+    w = Value(1.0)
+
+    def loss(xs: list[Value]) -> tuple[Value, list[Value]]:
+        total = sum(((w - x) * (w - x) for x in xs), Value(0.0))  # d/dw: sum 2(w - x)
+        return (total if w > 0.0 else -w * len(xs)), xs
+
+    compiled = nn.ShapeCachedLoss(loss, [w], has_aux=True, names=["weight"], max_shapes=1)
+    value, aux = compiled([3.0, 0.0])
+    assert value == 5.0 and list(aux) == [3.0, 0.0] and w.grad == -2.0  # 2(1-3) + 2(1-0)
+    compiled([3.0, 0.0])
+    assert w.grad == -4.0
+    assert "weight" in compiled.source(((2, ((), ())),))
+    w.data, w.grad = -1.0, 0.0
+    assert compiled([3.0, 0.0])[0] == 2.0 and w.grad == -2.0 and compiled.retraces == 1
+    w.data, w.grad = 1.0, 0.0
+    assert compiled([3.0, 0.0])[0] == 5.0 and compiled.retraces == 2
+    assert compiled([1.0])[0] == 0.0 and list(compiled.cache) == [((1, ((),)),)]  # max_shapes=1 evicts
+
+
+def test_shape_cached_loss_tells_nested_shapes_apart():
+    w = Value(2.0)
+    compiled = nn.ShapeCachedLoss(lambda rows: sum((w * x for r in rows for x in r), Value(0.0)), [w])
+    assert compiled([[1.0, 2.0]]) == 6.0
+    assert compiled([[1.0, 2.0, 3.0]]) == 12.0 and w.grad == 3.0 + 6.0
+    assert compiled.traces == 2
+
+
+def test_shape_cached_loss_errors_are_exact():
+    w = Value(1.0)
+    with pytest.raises(ValueError) as info:
+        nn.ShapeCachedLoss(lambda x: w * x, [w], names=["a", "b"])
+    assert str(info.value) == "ShapeCachedLoss: 2 names for 1 parameters"
+    with pytest.raises(TypeError) as info:
+        nn.ShapeCachedLoss(lambda x: w * x, [w])(["a"])
+    assert str(info.value) == "ShapeCachedLoss: data[0] must be numbers or sequences of numbers, got str"
+    with pytest.raises(TypeError) as info:
+        nn.ShapeCachedLoss(lambda x: w * x, [w], key=lambda *d: 0)(1.0, ["x"])
+    assert str(info.value) == "ShapeCachedLoss: data[1] must be numbers or sequences of numbers, got 'x'"
+
+
+def test_identifier_keeps_letters_of_either_case_and_digits():
+    assert nn_compiled._identifier("layers.0.neurons.3.w.2") == "l0_n3_w2"
+    assert nn_compiled._identifier("Emb.W-x") == "Emb_W_x"
+
+
+# --- nn/compare.py --------------------------------------------------------------------------------
+
+
+def _neuron_and_loss() -> tuple[nn.Module, Any]:
+    neuron = nn.Neuron(1, activation="linear", seed=0)
+    xs, ys = [-1.0, 2.0], [1.0, 0.5]
+    return neuron, lambda: sum(((neuron([x]) - y) ** 2 for x, y in zip(xs, ys)), Value(0.0))
+
+
+def test_compare_optimizers_errors_are_exact():
+    neuron, loss = _neuron_and_loss()
+    cases: list[tuple[dict[str, Any], type[Exception], str]] = [
+        ({"loss": 3}, TypeError, "compare_optimizers: loss must be a function of no arguments, got 3"),
+        (
+            {"optimizers": "adam"},
+            TypeError,
+            "compare_optimizers: optimizers must be a list of names or a dict "
+            "of name: hyperparameters, got 'adam'",
+        ),
+        ({"optimizers": []}, ValueError, "compare_optimizers: optimizers is empty; name at least one"),
+        (
+            {"optimizers": {"sgd": 3}},
+            TypeError,
+            "compare_optimizers: the hyperparameters of 'sgd' must be a dict, got 3",
+        ),
+        ({"grid": 1}, ValueError, "compare_optimizers: grid must be 0 (no surface) or >= 2, got 1"),
+        ({"grid": -1}, ValueError, "compare_optimizers: grid must be >= 0, got -1"),
+        ({"grid": 2.0}, TypeError, "compare_optimizers: grid must be an int, got float 2.0"),
+    ]
+    for kwargs, kind, message in cases:
+        with pytest.raises(kind) as info:
+            nn.compare_optimizers(neuron, kwargs.pop("loss", loss), **kwargs)
+        assert str(info.value) == message
+
+
+def test_the_defaults_are_100_steps_and_a_40_by_40_exact_surface():
+    neuron, loss = _neuron_and_loss()
+    result = nn.compare_optimizers(neuron, loss, {"sgd": {"lr": 0.05}})
+    run = result["runs"][0]
+    assert len(run["loss"]) == 101 and run["steps_taken"] == 100 and run["optimizer"] == "SGD"
+    assert run["hyper"]["lr"] == 0.05
+    surface = result["surface"]
+    assert len(surface["axes"][0]) == 40 and len(surface["values"]) == 40 and surface["evaluations"] == 1600
+    assert 0.0 <= surface["seconds"] < 60.0
+    # the exact surface's axes: the path's range padded by max(15% of it, 0.25), 40 even steps
+    for axis in (0, 1):
+        seen = [theta[axis] for theta in run["params"]]
+        low, high = min(seen), max(seen)
+        pad = max(0.15 * (high - low), 0.25)
+        axes = surface["axes"][axis]
+        assert axes[0] == pytest.approx(low - pad) and axes[-1] == pytest.approx(high + pad)
+        assert axes[1] - axes[0] == pytest.approx((high - low + 2 * pad) / 39)
+    # values[j][i]: the loss at w = axes[0][i], b = axes[1][j], by hand
+    w, b = surface["axes"][0][7], surface["axes"][1][31]
+    assert surface["values"][31][7] == pytest.approx((b - w - 1.0) ** 2 + (2 * w + b - 0.5) ** 2, rel=1e-12)
+
+
+def test_the_pca_surface_explains_the_share_numpy_gives():
+    np = pytest.importorskip("numpy")
+    model = nn.MLP(1, [2, 1], activation="tanh", seed=3)
+    xs, ys = [[-1.0], [0.5], [2.0]], [0.2, -0.4, 0.9]
+
+    def loss() -> Value:
+        return sum(((model(x) - y) ** 2 for x, y in zip(xs, ys)), Value(0.0))  # type: ignore[operator]
+
+    result = nn.compare_optimizers(model, loss, ["momentum", "adam"], steps=15, grid=3)
+    start = np.array(result["start"])
+    rows = np.array([theta for run in result["runs"] for theta in run["params"]]) - start
+    sigma = np.linalg.svd(rows, compute_uv=False)
+    surface = result["surface"]
+    assert surface["kind"] == "pca"
+    assert surface["explained"] == pytest.approx((sigma[0] ** 2 + sigma[1] ** 2) / (sigma**2).sum(), rel=1e-9)
+    a = surface["paths"][0][-1]
+    d = np.array(surface["directions"])
+    assert a == pytest.approx(list(d @ (np.array(result["runs"][0]["params"][-1]) - start)), abs=1e-12)
+    for axis in (0, 1):
+        seen = [xy[axis] for path in surface["paths"] for xy in path]
+        low, high = min(seen), max(seen)
+        pad = max(0.15 * (high - low), 0.05 * max(abs(low), abs(high), 1e-3))
+        assert surface["axes"][axis] == pytest.approx([low - pad, (low + high) / 2, high + pad], abs=1e-12)
+    # the middle of the grid is theta_0 + mid_a d_1 + mid_b d_2: the loss there, from the Values
+    theta = start + surface["axes"][0][1] * d[0] + surface["axes"][1][1] * d[1]
+    for p, x in zip(model.parameters(), theta):
+        p.data = float(x)
+    assert surface["values"][1][1] == pytest.approx(loss().data, rel=1e-12)
+
+
+# --- nn/torch_bridge.py ---------------------------------------------------------------------------
+
+
+def test_without_torch_each_direction_names_itself_and_the_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError
+    for call, where in [
+        (lambda: nn.MLP(1, [1], seed=0).to_torch(), "MLP.to_torch"),
+        (lambda: nn.MLP.from_torch(object()), "MLP.from_torch"),
+    ]:
+        with pytest.raises(ImportError) as info:
+            call()
+        assert str(info.value) == (
+            f"{where} needs PyTorch, which is not installed: pip install torch (or pip install 'chainrule[torch]')"
+        )
+
+
+@pytest.mark.torch
+def test_to_torch_keeps_a_bias_in_float64():
+    torch = pytest.importorskip("torch")
+    model = nn.MLP(1, [1], activation="linear", seed=0)
+    model.layers[0].neurons[0].b.data = 0.1  # not a float32 number
+    seq = model.to_torch()
+    assert seq[0].bias.dtype == torch.float64 and seq[0].bias.item() == 0.1
+
+
+@pytest.mark.torch
+def test_from_torch_reads_a_float32_network_exactly_and_names_what_it_refuses():
+    torch = pytest.importorskip("torch")
+    linear = torch.nn.Linear(1, 1)
+    with torch.no_grad():
+        linear.weight.fill_(0.1)
+        linear.bias.fill_(-0.3)
+    model = nn.MLP.from_torch(torch.nn.Sequential(linear, torch.nn.Tanh()))
+    assert model.state_dict() == {
+        "layers.0.neurons.0.w.0": float(torch.tensor(0.1, dtype=torch.float32)),
+        "layers.0.neurons.0.b": float(torch.tensor(-0.3, dtype=torch.float32)),
+    }
+    assert model.layers[0].activation == "tanh"
+    for seq, message in [
+        (torch.nn.Sequential(torch.nn.ReLU()), "MLP.from_torch: module 0 (ReLU) must follow a Linear"),
+        (
+            torch.nn.Sequential(torch.nn.GELU()),
+            "MLP.from_torch: module 0 is GELU; only Linear, ReLU, Tanh, Sigmoid and Identity can be converted",
+        ),
+        (torch.nn.Sequential(), "MLP.from_torch: the Sequential has no Linear layer"),
+    ]:
+        with pytest.raises(ValueError) as info:
+            nn.MLP.from_torch(seq)
+        assert str(info.value) == message
