@@ -7,6 +7,7 @@ a perceptron's epochs, the data sets, an error message) against numbers worked o
 from __future__ import annotations
 
 import math
+import random
 import re
 from collections.abc import Callable
 from fractions import Fraction
@@ -17,6 +18,7 @@ import pytest
 import nn
 from autograd import Value
 from nn.health import health
+from nn.init import initial_weights, uniform_bound
 from nn.layers import MLP, Layer
 from nn.module import Module
 from nn.optim import SGD
@@ -685,3 +687,47 @@ def test_a_model_with_two_outputs_is_traced_too() -> None:
     recorder = TrainingRecorder(model, [[0.0, 0.0], [1.0, 1.0]], [0, 1], grid=3)
     recorder.record(0.0)
     assert model.calls == 1 + 3
+
+
+def test_load_state_dict_refuses_a_huge_int_and_a_nan_by_name() -> None:
+    model = MLP(1, [1, 1], seed=0)
+    name = "layers.0.neurons.0.b"
+    with pytest.raises(ValueError) as huge:
+        model.load_state_dict({**model.state_dict(), name: 10**400})  # 401 digits: the first 37, then ...
+    assert (
+        str(huge.value) == f"MLP.load_state_dict: '{name}' is too large for a float, got {'1' + '0' * 36}..."
+    )
+    with pytest.raises(ValueError) as nan:
+        model.load_state_dict({**model.state_dict(), name: math.nan})
+    assert str(nan.value) == f"MLP.load_state_dict: '{name}' must be finite, got nan"
+
+
+def test_init_bounds_by_hand() -> None:
+    assert uniform_bound("uniform", 3, 5) == 1.0
+    assert uniform_bound("xavier", 3, 5) == pytest.approx(math.sqrt(6 / 8))  # sqrt(6 / (fan_in + fan_out))
+    assert uniform_bound("he", 3, 5) == pytest.approx(math.sqrt(2))  # sqrt(6 / fan_in)
+    w = initial_weights("he", 3, 5, random.Random(0))
+    assert len(w) == 3 and all(abs(x) <= math.sqrt(2) for x in w)
+
+
+def test_make_moons_defaults_ends_and_messages() -> None:
+    X, y = nn.data.make_moons()  # 100 points on the moons, no noise
+    assert len(X) == 100 and y.count(0) == y.count(1) == 50
+    assert all(math.isclose(a * a + b * b, 1.0) for (a, b), t in zip(X, y) if t == 0)
+    # 6 points: the upper moon at t = 0, pi/2, pi (both ends included)
+    X, y = nn.data.make_moons(6, seed=0)
+    upper = sorted((round(a, 12) + 0.0, round(b, 12) + 0.0) for (a, b), t in zip(X, y) if t == 0)
+    assert upper == [(-1.0, 0.0), (0.0, 1.0), (1.0, 0.0)]
+    # 3 points: one upper point, at t = 0: (1, 0); and one outer circle point, at angle 0: (1, 0)
+    X, y = nn.data.make_moons(3, seed=0)
+    assert [p for p, t in zip(X, y) if t == 0] == [[1.0, 0.0]]
+    X, y = nn.data.make_circles(3, seed=0)
+    assert [p for p, t in zip(X, y) if t == 0] == [[1.0, 0.0]]
+    for bad, error, message in [
+        (-1, ValueError, "make_moons: noise must be a finite number >= 0, got -1"),
+        ("a", TypeError, "make_moons: noise must be a number, got str 'a'"),
+        (True, TypeError, "make_moons: noise must be a number, got bool True"),
+    ]:
+        with pytest.raises(error) as caught:
+            nn.data.make_moons(4, noise=ANY(bad))
+        assert str(caught.value) == message
