@@ -731,3 +731,21 @@ def test_make_moons_defaults_ends_and_messages() -> None:
         with pytest.raises(error) as caught:
             nn.data.make_moons(4, noise=ANY(bad))
         assert str(caught.value) == message
+
+
+def test_recorder_grid_from_2_to_200_and_the_health_message() -> None:
+    model = MLP(2, [1], seed=0)
+    assert TrainingRecorder(model, [[0.0, 0.0], [1.0, 1.0]], grid=200).lattice == {
+        "x0": -0.5,
+        "x1": 1.5,
+        "y0": -0.5,
+        "y1": 1.5,
+        "n": 200,
+    }
+    for bad in (1, 201, 2.0, "5", True):
+        with pytest.raises(ValueError) as caught:
+            TrainingRecorder(model, grid=ANY(bad))
+        assert str(caught.value) == f"TrainingRecorder: grid must be an int from 2 to 200, got {bad!r}"
+    with pytest.raises(ValueError) as not_mlp:
+        TrainingRecorder(Scaled(), [[0.0, 0.0]], health=True)
+    assert str(not_mlp.value) == "TrainingRecorder: health=True needs an MLP and its data X, got Scaled"
