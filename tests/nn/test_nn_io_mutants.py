@@ -585,3 +585,73 @@ def test_from_torch_reads_a_float32_network_exactly_and_names_what_it_refuses():
         with pytest.raises(ValueError) as info:
             nn.MLP.from_torch(seq)
         assert str(info.value) == message
+
+
+def test_an_mlp_config_with_a_layer_past_the_files_weights_is_refused(tmp_path):
+    # 2 -> 3 -> 1 uses the file's 13 weights exactly; one more layer (1 -> 2) needs 4 more: 17
+    document = _spoil(
+        nn.MLP(2, [3, 1], seed=0),
+        lambda d: d["config"].update(nouts=[3, 1, 2], activation=["tanh", "linear", "linear"]),
+    )
+    where = f"load({str(tmp_path / 'm.json')!r})"
+    assert _error(tmp_path, document) == f"{where}: config needs 17 parameters but state_dict has 13"
+
+
+def test_save_writes_its_temporary_file_beside_the_target(tmp_path, monkeypatch):
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    replaced: list[tuple[str, str]] = []
+    real = os.replace
+
+    def spy(src: str, dst: str) -> None:
+        replaced.append((src, dst))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", spy)
+    serialize.save(nn.Neuron(1, seed=0), tmp_path / "m.json")
+    ((src, dst),) = replaced
+    assert os.path.dirname(src) == str(tmp_path) and dst == str(tmp_path / "m.json")
+
+
+def test_read_names_messages_show_40_letters_and_the_default_source():
+    long = "a" * 45
+    with pytest.raises(ValueError) as info:
+        gpt.read_names([long])
+    assert str(info.value) == (
+        f"<names>, line 1: {'a' * 40!r} has 45 letters; the model's context of 16 positions holds names of at most 15"
+    )
+    with pytest.raises(ValueError) as info:
+        gpt.read_names(["", long + "1"])
+    assert str(info.value) == f"<names>, line 2: {'a' * 40!r} has '1'; a name is letters a to z"
+    with pytest.raises(ValueError) as info:
+        gpt.read_names(["# only a comment"])
+    assert str(info.value) == "<names>: no names in it (one name a line, letters a to z)"
+    assert gpt.read_names(["b" * 15]) == ["b" * 15]  # 15 letters fit the context
+
+
+def test_train_refuses_bad_arguments_by_name():
+    params = _probe_parameters({})
+    for kwargs, message in [
+        ({"names": ["ab"], "steps": -1}, "train: steps must be a whole number >= 0, got -1"),
+        ({"names": ["ab"], "steps": True}, "train: steps must be a whole number >= 0, got True"),
+        ({"names": [], "steps": 1}, "train: names is empty; give at least one name"),
+        ({"names": ["ab", ""], "steps": 1}, "train: '' is not a name of 1 to 15 letters a to z"),
+        ({"names": ["a" * 16], "steps": 1}, f"train: {'a' * 16!r} is not a name of 1 to 15 letters a to z"),
+        ({"names": ["a1"], "steps": 1}, "train: 'a1' is not a name of 1 to 15 letters a to z"),
+        ({"names": [3], "steps": 1}, "train: 3 is not a name of 1 to 15 letters a to z"),
+    ]:
+        with pytest.raises(ValueError) as info:
+            gpt.train(params, **kwargs)
+        assert str(info.value) == message
+    assert gpt.train(params, ["a", "b" * 15, gpt.ALPHABET[:15]], 0).losses == []  # 1 and 15 letters are names
+
+
+def test_train_reports_each_step_from_1_and_stops_when_told():
+    params = _probe_parameters({0: 1.0, 26: -1.0})
+    first = gpt.gpt_loss(params, gpt.name_tokens("a")).data  # the loss at the starting weights
+    seen: list[tuple[int, float]] = []
+    run = gpt.train(params, ["a"], 5, on_step=lambda i, loss: seen.append((i, loss)) or i < 2)
+    assert [i for i, _ in seen] == [1, 2] and run.losses == [loss for _, loss in seen]
+    assert run.losses[0] == pytest.approx(first, rel=1e-12) and run.diverged == "" and run.traces == 0
+    assert run.losses[1] < run.losses[0]  # Adam's first step went downhill
