@@ -128,6 +128,8 @@ def _digraph(**attrs: Any) -> graphviz.Digraph:
                 raise GraphvizMissing(dot_failed("was not found")) from None
             except OSError as err:  # Pyodide: OSError(138, 'emscripten does not support processes.')
                 raise GraphvizMissing(dot_failed(f"could not be run ({err})")) from None
+            except UnicodeDecodeError:  # graphviz echoes a failing dot's stderr, decoding it strictly
+                raise GraphvizMissing(dot_failed("failed, and its error message is not UTF-8 text")) from None
             except subprocess.CalledProcessError as err:
                 said = err.stderr.decode("utf-8", "replace") if isinstance(err.stderr, bytes) else err.stderr
                 said = " ".join(str(said or "").split())[:300]
