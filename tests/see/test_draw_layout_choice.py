@@ -71,3 +71,30 @@ def test_exactly_the_box_limit_is_still_measured(monkeypatch: pytest.MonkeyPatch
     sizes = [(1.0, 1.0), (20.0, 20.0), (1.0, 1.0), (1.0, 1.0), (1.0, 1.0)]
     assert choose(sizes, monkeypatch, boxes=draw.AUTO_MAX_BOXES) == (LAYOUTS[1], [0, 1])
     assert choose(sizes, monkeypatch, boxes=draw.AUTO_MAX_BOXES + 1) == (LAYOUTS[0], [])  # none measured
+
+
+def page_first(sizes: list[tuple[float, float]], monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """``page_layouts``' order (as data-layout numbers) when layout k measures sizes[k]."""
+
+    def fake_to_svg(root: Value, rankdir: str, compact: bool, fields: str, **options: Any) -> str:
+        return f'<svg k="{LAYOUTS.index((rankdir, compact, fields))}"></svg>'
+
+    def fake_smallest_text(svg: str, screen: tuple[int, int]) -> SimpleNamespace:
+        k = int(svg.split('k="')[1].split('"')[0])
+        return SimpleNamespace(node_px=sizes[k][0], edge_px=sizes[k][1])
+
+    monkeypatch.setattr(draw, "to_svg", fake_to_svg)
+    monkeypatch.setattr(draw, "smallest_text", fake_smallest_text)
+    pictures = draw.page_layouts(Value(1.0), rankdir="auto")
+    return [int(svg.split('data-layout="')[1].split('"')[0]) for svg in pictures]
+
+
+def test_the_page_opens_on_the_layout_auto_picks_by_the_same_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    # layout 0 exactly at both thresholds, 3 far above them: 0 is the first readable one
+    sizes = [(14.0, 12.0), (1.0, 1.0), (1.0, 1.0), (30.0, 30.0), (1.0, 1.0)]
+    assert page_first(sizes, monkeypatch) == [0, 1, 2, 3, 4]
+    # node text scaled by its own threshold (14 px), edge labels by theirs (12 px)
+    sizes = [(100.0, 6.0), (13.0, 100.0), (1.0, 1.0), (14.0, 12.0), (1.0, 1.0)]
+    assert page_first(sizes, monkeypatch) == [3, 0, 1, 2, 4]
+    sizes = [(12.5, 100.0), (1.0, 1.0), (13.0, 12.0), (1.0, 1.0), (1.0, 1.0)]  # none readable: the closest, 2
+    assert page_first(sizes, monkeypatch) == [2, 0, 1, 3, 4]
