@@ -24,19 +24,12 @@ from nn.module import Module
 from nn.optim import SGD
 from nn.perceptron import Perceptron
 from nn.record import TrainingRecorder
+from tests.nn.test_health import set_weights
 
 
 def ANY(x: object) -> Any:
     """``x`` typed as Any: a wrong-typed argument on purpose."""
     return x
-
-
-def set_weights(model: MLP, layers: list[list[tuple[list[float], float]]]) -> None:
-    for layer, neurons in zip(model.layers, layers):
-        for neuron, (w, b) in zip(layer.neurons, neurons):
-            for wi, value in zip(neuron.w, w):
-                wi.data = value
-            neuron.b.data = b
 
 
 def relu_net() -> MLP:
