@@ -23,6 +23,7 @@ import autograd.see.matrix_page as matrix_page
 from autograd import Value, as_matrix, matmul, matrix_view
 from autograd.matrix_lens import MatrixView
 from autograd.see.matrix_page import _grid, _ids, _legible, matrix_view_html, render_matrix_view
+from tests.engine.test_matrix_lens_mutants import product_loss
 
 PROLOG = (
     '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
@@ -75,12 +76,7 @@ class FakeGraphviz:
 
 def small_product():  # type: ignore[no-untyped-def]
     """Z = X·W, X 2×2, W 2×1, loss = 2·Z[0][0] + 3·Z[1][0]: 13 values, drawn whole."""
-    X = as_matrix([[1.0, 2.0], [3.0, 4.0]], "X")
-    W = as_matrix([[0.5], [-1.0]], "W")
-    Z = matmul(X, W)
-    loss = autograd.sum([Z[0][0] * 2.0, Z[1][0] * 3.0])
-    loss.backward()
-    return loss, X, W, Z
+    return product_loss()
 
 
 def cell_attrs(page: str, cell: str) -> dict[str, str]:
