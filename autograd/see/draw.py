@@ -239,6 +239,12 @@ def legend(selection: Selection) -> str:
     return "    ".join(text for kind, text in LEGEND.items() if kind in drawn)
 
 
+def _readability(sizes: Any) -> float:
+    """How readable a picture's smallest texts are: min(node px / 14, edge px / 12) (``READABLE_PX``);
+    1 or more is readable. ``auto`` and the live page choose layouts by it."""
+    return float(min(sizes.node_px / READABLE_PX[0], sizes.edge_px / READABLE_PX[1]))
+
+
 def _readable_layout(
     root: Value, boxes: int, options: dict[str, Any], screen: tuple[int, int]
 ) -> tuple[str, bool, str]:
@@ -257,7 +263,7 @@ def _readable_layout(
             sizes = smallest_text(graph.pipe(format="svg", encoding="utf-8"), screen)
         except GraphvizMissing:
             return AUTO_LAYOUTS[0]
-        score = min(sizes.node_px / READABLE_PX[0], sizes.edge_px / READABLE_PX[1])
+        score = _readability(sizes)
         if score >= 1.0:
             return layout
         if score > best_score:
@@ -490,7 +496,7 @@ def page_layouts(root: Value, **options: Any) -> list[str]:
     for k, (rankdir, compact, fields) in enumerate(AUTO_LAYOUTS):
         svg = to_svg(root, **{**options, "rankdir": rankdir, "compact": compact, "fields": fields})
         sizes = smallest_text(svg, screen)
-        score = min(sizes.node_px / READABLE_PX[0], sizes.edge_px / READABLE_PX[1])
+        score = _readability(sizes)
         scored.append((score, svg.replace("<svg ", f'<svg data-layout="{k}" ', 1)))
     first = next((pair for pair in scored if pair[0] >= 1.0), max(scored, key=lambda pair: pair[0]))
     return [first[1]] + [svg for _, svg in scored if svg is not first[1]]
