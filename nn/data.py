@@ -11,7 +11,10 @@ For the hinge loss of micrograd's demo use ``[2 * label - 1 for label in y]``.
     make_blobs       Gaussian clusters around ``centers`` random points in ``center_box``
 
 ``noise`` (or ``cluster_std``) is the standard deviation of Gaussian noise added to each
-coordinate. Points are shuffled. The same ``seed`` always gives the same data.
+coordinate. Points are shuffled. The same ``seed`` always gives the same data, and it can be
+rebuilt by hand: ``random.Random(seed)`` draws the blobs' centers (x then y, cluster by cluster),
+then the noise of each point (x then y), label 0's points first, each curve by increasing t;
+then ``shuffle`` of the indices 0 .. n-1 orders the points.
 """
 
 from __future__ import annotations

@@ -73,3 +73,37 @@ def test_bad_arguments():
         nn.data.make_circles(10, factor=1.5)
     with pytest.raises(ValueError, match="centers must be >= 1, got 0"):
         nn.data.make_blobs(10, centers=0)
+
+
+@pytest.mark.parametrize("n, noise, seed", [(7, 0.3, 4), (12, 0.0, 5), (2, 1.5, 6)])
+def test_moons_rebuilt_by_hand_from_the_documented_draw_order(n, noise, seed):
+    """The module docstring's recipe, with the stdlib only: the upper moon (cos t, sin t), then
+    the lower (1 - cos t, 1/2 - sin t), t = pi * i / (count - 1); noise x then y; a shuffle."""
+    upper, lower = n // 2, n - n // 2
+
+    def angles(count: int) -> list[float]:
+        return [0.0] if count == 1 else [math.pi * i / (count - 1) for i in range(count)]
+
+    points = [[math.cos(t), math.sin(t)] for t in angles(upper)]
+    points += [[1 - math.cos(t), 0.5 - math.sin(t)] for t in angles(lower)]
+    rng = random.Random(seed)
+    if noise:
+        points = [[x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise)] for x, y in points]
+    order = list(range(n))
+    rng.shuffle(order)
+    labels = [0] * upper + [1] * lower
+    assert nn.data.make_moons(n, noise=noise, seed=seed) == ([points[i] for i in order], [labels[i] for i in order])
+
+
+def test_circles_rebuilt_by_hand_from_the_documented_draw_order():
+    n, noise, factor, seed = 9, 0.25, 0.4, 8
+    outer, inner = n // 2, n - n // 2
+    points = [[math.cos(2 * math.pi * i / outer), math.sin(2 * math.pi * i / outer)] for i in range(outer)]
+    points += [[factor * math.cos(2 * math.pi * i / inner), factor * math.sin(2 * math.pi * i / inner)] for i in range(inner)]
+    rng = random.Random(seed)
+    points = [[x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise)] for x, y in points]
+    order = list(range(n))
+    rng.shuffle(order)
+    labels = [0] * outer + [1] * inner
+    got = nn.data.make_circles(n, noise=noise, factor=factor, seed=seed)
+    assert got == ([points[i] for i in order], [labels[i] for i in order])
