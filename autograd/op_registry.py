@@ -62,6 +62,20 @@ def refuse_non_value(op: str, operand: object) -> None:
         ) from None
 
 
+def refuse_non_collection(op: str, names: tuple[str, ...], operands: tuple[object, ...]) -> None:
+    """Raise a ``TypeError`` naming ``op`` and the input if one of ``operands`` (the positional
+    inputs ``names`` of ``sum(values)`` or ``dot(ws, xs)``) is not a collection.
+
+    ``autograd.sum(2.0)`` would otherwise say only "'float' object is not iterable".
+    """
+    for index, (name, operand) in enumerate(zip(names, operands)):
+        if isinstance(operand, (str, bytes)) or not hasattr(operand, "__iter__"):
+            raise TypeError(
+                f"{op}(): {name} (input {index}) must be a list or tuple of Values or numbers, got "
+                f"{type(operand).__name__} {clip(repr(operand))}"
+            ) from None
+
+
 @dataclass
 class Op:
     """One op and every form of it that the rest of chainrule reads (JAX registers a primitive so).
@@ -131,6 +145,11 @@ def guard(name: str, forward: F, swap: bool = False) -> F:
     code = forward.__code__
     first = code.co_varnames[: min(code.co_argcount, 1)]  # exp(a: Value), not sum(values: Iterable)
     takes_value = bool(first) and forward.__annotations__.get(first[0]) in ("Value", Value)
+    collections = tuple(  # sum(values: Iterable[...]), dot(ws: Sequence[...], xs: Sequence[...])
+        param
+        for param in code.co_varnames[: code.co_argcount]
+        if str(forward.__annotations__.get(param, "")).startswith(("Iterable[", "Sequence["))
+    )
     guarded: Callable[..., Value]
     if swap:  # b.__rmul__(a) is mul(a, b)
 
@@ -171,6 +190,7 @@ def guard(name: str, forward: F, swap: bool = False) -> F:
             try:
                 return forward(*operands, **options)
             except TypeError:  # dot(ws, xs, bias=b): b is read too, after the positional ones
+                refuse_non_collection(name, collections, operands)
                 refuse_bad_data(name, (*operands, *options.values()))
                 if takes_value and operands:
                     refuse_non_value(name, operands[0])

@@ -69,3 +69,28 @@ def test_other_errors_of_the_op_functions_are_unchanged() -> None:
         autograd.leaky_relu(Value(1.0), "x")  # type: ignore[arg-type]
     assert autograd.sum([1.0, 2.0]).data == 3.0  # sum and dot still take numbers in their lists
     assert autograd.dot([Value(1.0)], [2.0]).data == 2.0
+
+
+@pytest.mark.parametrize(
+    "call, shown",
+    [(lambda: autograd.sum(2.0), "values (input 0) must be a list or tuple of Values or numbers, got float 2.0"),
+     (lambda: autograd.sum(None), "values (input 0) must be a list or tuple of Values or numbers, got NoneType None"),
+     (lambda: autograd.sum("ab"), "values (input 0) must be a list or tuple of Values or numbers, got str 'ab'"),
+     (lambda: autograd.dot(2.0, 3.0), "ws (input 0) must be a list or tuple of Values or numbers, got float 2.0"),
+     (lambda: autograd.dot([Value(1.0)], Value(2.0)),
+      "xs (input 1) must be a list or tuple of Values or numbers, got Value Value(data=2.0, grad=0.0)")],
+)  # fmt: skip
+def test_sum_and_dot_name_an_input_that_is_not_a_list(call: object, shown: str) -> None:
+    """Not Python's "'float' object is not iterable" or "object of type 'float' has no len()"."""
+    name = "sum" if "values" in shown else "dot"
+    with pytest.raises(TypeError) as caught:
+        call()  # type: ignore[operator]
+    assert str(caught.value) == f"{name}(): {shown}"
+
+
+def test_sum_and_dot_still_take_lists_tuples_generators_and_arrays() -> None:
+    w = [Value(1.5), Value(-2.0)]
+    assert autograd.sum(v * v for v in w).data == 1.5**2 + 4.0
+    assert autograd.dot(tuple(w), np.array([3.0, 0.5])).data == 1.5 * 3.0 - 2.0 * 0.5
+    with pytest.raises(TypeError, match=r"^sum: expected a real number, got str 'a'$"):
+        autograd.sum([Value(1.0), "a"])  # an element is named as before
