@@ -94,8 +94,8 @@ class NamedMatrix:
             total = scale = 0.0
         else:
             names = " + ".join(f"{t.factor}·{t.upstream_name}" for t in ts)
-            nums = " + ".join(f"{fmt(t.local)}·{_paren(t.upstream)}" for t in ts)
             total = _fsum(t.local * t.upstream for t in ts)
+            nums = _shown_terms(ts, total)
             scale = self.scale(i, j)
             text = f"{d} = {names}\n{' ' * len(d)} = {nums} = {fmt(total)}"
         if not _agrees(total, grad, scale):
@@ -110,8 +110,19 @@ class NamedMatrix:
         return _fsum(abs(t.local * t.upstream) for t in self.terms[i][j])
 
 
-def _paren(x: float) -> str:
-    return f"({fmt(x)})" if x < 0 else fmt(x)
+def _paren(x: float, digits: int = 4) -> str:
+    return f"({fmt(x, digits)})" if x < 0 else fmt(x, digits)
+
+
+def _shown_terms(ts: list[Term], total: float) -> str:
+    """"local·upstream + ..." in as few significant digits (4 at least) as make the numbers shown
+    add up, on paper, to ``total`` within 0.1%: terms of 1e4 that cancel to 0.5 need 6 or more,
+    and "-8603.0·1.0 + -8186.0·1.0 + 1.679e+04·1.0 = 0.5" would not add up."""
+    for digits in (4, 6, 8, 10, 12, 17):
+        shown = _fsum(float(fmt(t.local, digits)) * float(fmt(t.upstream, digits)) for t in ts)
+        if digits == 17 or not math.isfinite(total) or math.isclose(shown, total, rel_tol=1e-3):
+            break
+    return " + ".join(f"{fmt(t.local, digits)}·{_paren(t.upstream, digits)}" for t in ts)
 
 
 @dataclass

@@ -189,6 +189,23 @@ def test_rounding_is_not_called_a_second_backward() -> None:
         "regrouped: dW = Xᵀ · d(X·W)   shapes (1×3)·(3×1) = (1×1): equal to the grads, entry by entry" in text
     )
     assert view.matrices[1].product_matches
+    # the terms are written with enough digits to add up on paper (at 4 digits they read
+    # -8603.0 + -8186.0 + 1.679e+04 = 0.5); each printed term is parsed back and summed by hand
+    line = next(x for x in text.splitlines() if x.strip().startswith("= ") and x.endswith("= 0.5"))
+    terms = line.split("=")[1].split(" + ")
+    on_paper = math.fsum(float(a) * float(b.strip("()")) for a, b in (t.strip().split("·") for t in terms))
+    assert math.isclose(on_paper, 0.5, rel_tol=1e-3), line
+    assert "8602.89" in line and "-8185.74" in line and "16789.13" in line
+
+
+def test_terms_stay_at_four_digits_when_they_add_up_at_four() -> None:
+    """dW = Xᵀ·dZ with X = [[1/3], [2/3]], dZ = [[3], [3]]: 0.3333·3.0 + 0.6667·3.0 = 3.0 on paper."""
+    X = as_matrix([[1 / 3], [2 / 3]], "X")
+    W = as_matrix([[1.0]], "W")
+    Z = matmul(X, W)
+    loss = Z[0][0] * 3.0 + Z[1][0] * 3.0
+    loss.backward()
+    assert "           = 0.3333·3.0 + 0.6667·3.0 = 3.0\n" in str(matrix_view(loss, {"X": X, "W": W}))
 
 
 def test_infinite_grads_agree_with_their_sums() -> None:
