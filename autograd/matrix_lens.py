@@ -81,6 +81,15 @@ class NamedMatrix:
     factors: list[tuple[str, list[list[float]]]] = field(default_factory=list)
     # the entry that is the result itself, if one is: its grad is backward()'s seed, not a sum
     result_at: tuple[int, int] | None = None
+    mismatch: str = ""  # why the regrouped product is not the grads, when a reason is known
+
+    @property
+    def verdict(self) -> str:
+        """What the regrouped product is, said of the grads: "equal to the grads, entry by entry",
+        or "NOT equal to the grads" and why."""
+        if self.product_matches:
+            return "equal to the grads, entry by entry"
+        return "NOT equal to the grads" + (f": {self.mismatch}" if self.mismatch else "")
 
     def entry_text(self, i: int, j: int) -> str:
         ts = self.terms[i][j]
@@ -147,10 +156,7 @@ class MatrixView:
                 for j in range(c):
                     out += ["  " + line for line in nm.entry_text(i, j).splitlines()]
             if nm.product:
-                verdict = (
-                    "equal to the grads, entry by entry" if nm.product_matches else "NOT equal to the grads"
-                )
-                out.append(f"regrouped: {nm.product}   shapes {nm.product_shapes}: {verdict}")
+                out.append(f"regrouped: {nm.product}   shapes {nm.product_shapes}: {nm.verdict}")
             out.append("")
         return "\n".join(out).rstrip() + "\n"
 
@@ -320,6 +326,8 @@ def _regroup(
         nm.product_matches = _same(vals, nm) and left != right
         if left == right:
             nm.product += " (and the other factor's term: the matrix is used on both sides)"
+        elif not nm.product_matches:
+            nm.mismatch = _why_not(nm, f"d({left}·{right})[", f"{left}·{right}")
         return
     # a broadcast bias: every edge out of its entries has local derivative 1, into several nodes
     ts = [t for row in nm.terms for e in row for t in e]
@@ -335,6 +343,36 @@ def _regroup(
             column = [[t.upstream for t in e] for e in nm.terms[0]]  # column c: the grads added into entry c
             nm.factors = [(sums_into.pop(), [list(x) for x in zip(*column)])]
         nm.product_matches = _same(sums, nm)
+        if not nm.product_matches:
+            nm.mismatch = _why_not(nm, "", "")
+
+
+def _why_not(nm: NamedMatrix, product_prefix: str, product: str) -> str:
+    """Why a regrouped product is not ``nm``'s grads: an entry also feeds nodes outside the
+    product (its grad adds their terms), or the grads are not the sums of their own edges."""
+    if product_prefix:
+        outside = sorted(
+            {t.upstream_name[1:] for row in nm.terms for e in row for t in e}
+            - {t.upstream_name[1:] for row in nm.terms for e in row for t in e
+               if t.upstream_name.startswith(product_prefix)}
+        )  # fmt: skip
+        if outside:
+            named = ", ".join(outside[:3]) + (f" and {len(outside) - 3} more" if len(outside) > 3 else "")
+            return f"{nm.name} is also used outside {product} (by {named}), and its grads add those terms"
+    r, c = nm.shape
+    stale = [
+        f"{nm.name}[{i}][{j}]"
+        for i in range(r)
+        for j in range(c)
+        if (i, j) != nm.result_at
+        and not _agrees(_fsum(t.local * t.upstream for t in nm.terms[i][j]), nm.grads[i][j], nm.scale(i, j))
+    ]
+    if stale:
+        return (
+            f"{stale[0]}.grad is not the sum of its own edges: backward() ran more than once, "
+            "or the grads were not reset"
+        )
+    return ""
 
 
 def _same(values: list[list[float]], nm: NamedMatrix) -> bool:

@@ -263,8 +263,7 @@ def _section(k: int, nm: NamedMatrix, marks: Marks | None = None) -> str:
             body = body.replace(f'id="{key}g-{r}-{c}"', f'id="{key}g-{r}-{c}"{attrs}', 1)
     verdict = ""
     if nm.product:
-        said = "equal to the grads, entry by entry" if nm.product_matches else "NOT equal to the grads"
-        shapes = html.escape(nm.product_shapes)
+        shapes, said = html.escape(nm.product_shapes), html.escape(nm.verdict)
         verdict = f'<p class="verdict">{html.escape(nm.product)} · shapes {shapes}: {said}</p>'
     return (
         f"<h2>{html.escape(nm.name)}</h2><div class=row>{body}</div>{verdict}"

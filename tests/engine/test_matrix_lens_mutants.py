@@ -134,7 +134,10 @@ def test_a_second_backward_is_named_on_each_entry() -> None:
         "             but X[0][0].grad holds 1.0: backward() ran more than once, or the grads were not reset",
         "  dX[0][1] = W[1][0]·d(X·W)[0][0]",
     ]
-    assert "regrouped: dX = d(X·W) · Wᵀ   shapes (1×1)·(1×2) = (1×2): NOT equal to the grads\n" in text
+    assert (
+        "regrouped: dX = d(X·W) · Wᵀ   shapes (1×1)·(1×2) = (1×2): NOT equal to the grads: X[0][0].grad is not "
+        "the sum of its own edges: backward() ran more than once, or the grads were not reset\n"
+    ) in text
     assert "  [ +2.000000 ]\n  [ +4.000000 ]\n" in text
     assert "but W[1][0].grad holds 4.0:" in text and text.count("but ") == 4
 
@@ -503,3 +506,49 @@ def test_a_bias_added_into_two_sums_is_not_drawn_as_one() -> None:
         [8.0, 8.0]
     ]
     assert bias.product_matches and bias.factors == []
+
+
+def test_not_equal_says_why_when_the_matrix_is_used_outside_its_product() -> None:
+    """loss = 2·Z[0][0] + 3·Z[1][0] + W[0][0]², Z = X·W: dW[0][0] = Xᵀ·dZ + 2·W[0][0]
+    = (1·2 + 3·3) + 2·0.5 = 12, not the product's 11."""
+    X = as_matrix([[1.0, 2.0], [3.0, 4.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    Z = matmul(X, W)
+    loss = Z[0][0] * 2.0 + Z[1][0] * 3.0 + W[0][0] * W[0][0]
+    loss.backward()
+    view = matrix_view(loss, {"X": X, "W": W})
+    assert W[0][0].grad == 12.0 and view.matrices[1].product_values == [[11.0], [16.0]]
+    said = "NOT equal to the grads: W is also used outside X·W (by [mul node]), and its grads add those terms"
+    assert f"regrouped: dW = Xᵀ · d(X·W)   shapes (2×2)·(2×1) = (2×1): {said}\n" in str(view)
+    assert view.matrices[0].verdict == "equal to the grads, entry by entry"  # X is used in X·W only
+
+
+def test_not_equal_says_why_when_a_grad_is_not_the_sum_of_its_edges() -> None:
+    X = as_matrix([[1.0, 2.0], [3.0, 4.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    Z = matmul(X, W)
+    loss = Z[0][0] * 2.0 + Z[1][0] * 3.0
+    loss.backward()
+    W[1][0].grad += 1.0  # a grad left over, as from an earlier backward()
+    assert matrix_view(loss, {"X": X, "W": W}).matrices[1].verdict == (
+        "NOT equal to the grads: W[1][0].grad is not the sum of its own edges: backward() ran more than "
+        "once, or the grads were not reset"
+    )
+
+
+def test_a_bias_whose_grad_is_not_its_rows_sum_says_why() -> None:
+    """b added to both rows of X·W: db = dZ[0] + dZ[1]; a grad left over breaks that, and is named."""
+    X = as_matrix([[1.0], [2.0]], "X")
+    W = as_matrix([[3.0]], "W")
+    b = as_matrix([[0.5]], "b")
+    Z = matrix_add(matmul(X, W), b)
+    loss = Z[0][0] * 2.0 + Z[1][0] * 5.0
+    loss.backward()
+    assert b[0][0].grad == 7.0
+    view = matrix_view(loss, {"X": X, "W": W, "b": b})
+    assert view.matrices[2].verdict == "equal to the grads, entry by entry"
+    b[0][0].grad = 8.0
+    assert matrix_view(loss, {"X": X, "W": W, "b": b}).matrices[2].verdict == (
+        "NOT equal to the grads: b[0][0].grad is not the sum of its own edges: backward() ran more than "
+        "once, or the grads were not reset"
+    )

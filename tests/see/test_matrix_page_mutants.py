@@ -468,7 +468,8 @@ def test_a_page_says_when_the_product_is_not_the_grads(monkeypatch: pytest.Monke
     loss.backward()
     page = matrix_view_html(matrix_view(loss, {"X": X, "W": W}))
     assert (
-        '<p class="verdict">dW = Xᵀ · d(X·W) · shapes (2×1)·(1×1) = (2×1): NOT equal to the grads</p>'
+        '<p class="verdict">dW = Xᵀ · d(X·W) · shapes (2×1)·(1×1) = (2×1): NOT equal to the grads: W[0][0].grad '
+        "is not the sum of its own edges: backward() ran more than once, or the grads were not reset</p>"
         '<pre class="sum" id="m1p">point at an entry of dW</pre>'
     ) in page
     assert "entry by entry" not in page
@@ -488,3 +489,16 @@ def test_the_pages_title_its_sections_and_what_it_refuses(monkeypatch: pytest.Mo
     with pytest.raises(TypeError) as info:
         matrix_view_html("not a view")  # type: ignore[arg-type]
     assert str(info.value) == "matrix_view_html: expected what autograd.matrix_view returns, got str"
+
+
+def test_the_page_says_why_the_product_is_not_the_grads() -> None:
+    """W used in X·W and in W[0][0]²: the page's verdict gives the lens's reason, escaped."""
+    X = as_matrix([[1.0, 2.0], [3.0, 4.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    Z = matmul(X, W)
+    loss = Z[0][0] * 2.0 + Z[1][0] * 3.0 + W[0][0] * W[0][0]
+    loss.backward()
+    page = matrix_view_html(matrix_view(loss, {"X": X, "W": W}))
+    said = "NOT equal to the grads: W is also used outside X·W (by [mul node]), and its grads add those terms"
+    assert f'<p class="verdict">dW = Xᵀ · d(X·W) · shapes (2×2)·(2×1) = (2×1): {html.escape(said)}</p>' in page
+    assert '<p class="verdict">dX = d(X·W) · Wᵀ · shapes (2×1)·(1×2) = (2×2): equal to the grads, entry by entry</p>' in page
