@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 import traceback
 
 import numpy as np
@@ -325,3 +326,20 @@ def test_a_module_of_a_trusted_package_may_read_a_traced_number():
     exec(compile("def read(v):\n    return v.data\n", "<plugin>", "exec"), namespace)
     t = trace(lambda x: x * namespace["read"](x), 2.0)
     assert t.compile()(2.0) == (4.0, (2.0,))
+
+
+def test_every_loaded_module_of_a_trusted_package_is_found_by_id_when_a_trace_starts():
+    """While a trace runs, each module already loaded from autograd or nn, however deep
+    (autograd.see.draw, nn.layers, the package autograd itself), is in the set read first, so
+    the engine's reads skip the name test (mutant: rpartition, which keeps only 'autograd' and
+    'nn.x' modules' parents)."""
+    import autograd.learn.quiz
+    import autograd.see.draw  # noqa: F401
+    import nn.layers  # noqa: F401
+
+    trusted = sys.modules["autograd.trace"]._trusted_globals  # the package's `trace` is the function
+    seen: set[int] = set()
+    trace(lambda x: seen.update(trusted) or x * 2.0, 1.0)
+    for name in ("autograd.learn.quiz", "autograd.see.draw", "nn.layers", "autograd", "nn"):
+        assert id(vars(sys.modules[name])) in seen, name
+    assert id(vars(math)) not in seen
