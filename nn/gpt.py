@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -145,8 +146,22 @@ def softmax(logits: Sequence[V]) -> list[V]:
     return [e / total for e in exps]
 
 
+def _check_tokens(seq: Sequence[int], shortest: int, longest: int, where: str) -> None:
+    """``ValueError`` naming ``where`` unless ``seq`` is ``shortest`` to ``longest`` tokens, each a
+    whole number 0 to ``VOCAB - 1`` (a negative one would silently pick a row from the end)."""
+    if not shortest <= len(seq) <= longest:
+        raise ValueError(f"{where}: seq must be {shortest} to {longest} tokens, got {len(seq)}")
+    for i, token in enumerate(seq):
+        if isinstance(token, bool) or not isinstance(token, numbers.Integral) or not 0 <= token < VOCAB:
+            raise ValueError(f"{where}: seq[{i}] is {token!r}; a token is a whole number 0 to {VOCAB - 1}")
+
+
 def gpt_loss(params: dict[str, Matrix], seq: Sequence[int]) -> V:
-    """Mean cross-entropy of predicting ``seq[t + 1]`` from ``seq[: t + 1]``, for each position t."""
+    """Mean cross-entropy of predicting ``seq[t + 1]`` from ``seq[: t + 1]``, for each position t.
+
+    ``seq`` is 2 to ``BLOCK + 1`` tokens (1 to ``BLOCK`` predictions); anything else is a ``ValueError``.
+    """
+    _check_tokens(seq, 2, BLOCK + 1, "gpt_loss")
     keys: list[list[V]] = []
     values: list[list[V]] = []
     losses = []
@@ -318,7 +333,9 @@ def _loss_and_grads(params: dict[str, Matrix], seq: list[int], compiled: Any) ->
 
 
 def next_logits(params: dict[str, Matrix], seq: Sequence[int]) -> list[float]:
-    """The logits (as numbers) for the token after ``seq``; no graph is kept."""
+    """The logits (as numbers) for the token after ``seq`` (1 to ``BLOCK`` tokens, else a
+    ``ValueError``); no graph is kept."""
+    _check_tokens(seq, 1, BLOCK, "next_logits")
     keys: list[list[V]] = []
     values: list[list[V]] = []
     logits: list[V] = []
