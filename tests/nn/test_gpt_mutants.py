@@ -239,3 +239,12 @@ def test_weights_that_become_nan_are_put_back_and_the_step_named():
     run = gpt.train(params, ["a"], 3, lr=1e308)
     assert run.diverged == "the weights became inf or nan at step 1" and run.losses == []
     assert [p.data for p in gpt.flat(params)] == before
+
+
+def test_the_longest_and_shortest_sequences_are_read():
+    # the probe's logits are z_t = column0[t] * SCALE at every position: z_a after 16 tokens, and a
+    # 2-token loss is one cross-entropy, log(25 + 2 e^SCALE) - SCALE for the target 'a'
+    params = _probe_parameters({0: 1.0, 26: 1.0})
+    assert gpt.next_logits(params, [26] + [0] * 15)[0] == pytest.approx(SCALE, rel=1e-12)
+    expected = math.log(25 + 2 * math.exp(SCALE)) - SCALE
+    assert gpt.gpt_loss(params, [26, 0]).data == pytest.approx(expected, rel=1e-12)
