@@ -48,8 +48,10 @@ def mlp_to_torch(model: MLP) -> Any:
 
 def mlp_from_torch(seq: Any) -> MLP:
     """An MLP with the weights of ``seq``: Linear modules, each optionally followed by one of
-    ReLU, Tanh, Sigmoid or Identity. Anything else raises ``ValueError`` naming the module,
-    and so does a NaN or infinite weight (naming the parameter, as ``nn.load`` does)."""
+    ReLU, Tanh, Sigmoid or Identity. Anything else raises ``ValueError`` naming the module (a
+    Linear of complex numbers too: dropping their imaginary parts would change the function),
+    and so does a NaN or infinite weight (naming the parameter, as ``nn.load`` does). Any real
+    floating-point dtype is read exactly (float16 or float32 numbers are float64 numbers too)."""
     torch = import_torch("MLP.from_torch")
     if not isinstance(seq, torch.nn.Sequential):
         raise TypeError(f"MLP.from_torch: expected a torch.nn.Sequential, got {type(seq).__name__}")
@@ -61,6 +63,12 @@ def mlp_from_torch(seq: Any) -> MLP:
             if module.bias is None:
                 raise ValueError(
                     f"MLP.from_torch: module {i} is a Linear without bias; chainrule neurons have one"
+                )
+            complex_numbers = [p.dtype for p in (module.weight, module.bias) if p.is_complex()]
+            if complex_numbers:
+                raise ValueError(
+                    f"MLP.from_torch: module {i} is a Linear of {complex_numbers[0]} numbers; "
+                    "chainrule's weights are real"
                 )
             if linears and module.in_features != linears[-1].out_features:
                 raise ValueError(

@@ -7,6 +7,7 @@ error, a gradient derived by hand) that a surviving mutant of ``nn/serialize.py`
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import os
@@ -18,6 +19,7 @@ import pytest
 
 import nn
 from autograd import Value
+from autograd.trace import REUSE_NAMES_ABOVE
 from nn import compiled as nn_compiled
 from nn import gpt, serialize
 
@@ -195,6 +197,64 @@ def test_save_keeps_a_read_only_mode(tmp_path):
     serialize.save(nn.Neuron(1, seed=1), path)
     assert os.stat(path).st_mode & 0o777 == 0o600
     assert serialize.load(path).state_dict() == nn.Neuron(1, seed=1).state_dict()
+
+
+def test_the_liveness_check_sends_no_signal(tmp_path, monkeypatch):
+    """``os.kill(pid, 0)`` only asks whether a process exists; any other number is a real signal
+    (1 is SIGHUP: it would hang up the process that owns the temporary file). Stands first among
+    the tests that ask about live processes, so a mutant sending one fails here before those run."""
+    sent: list[tuple[int, int]] = []
+    monkeypatch.setattr(os, "kill", lambda pid, sig: sent.append((pid, sig)))  # every pid "alive"
+    temporary = tmp_path / ".m.json.424242-0123abcd.tmp"
+    temporary.write_text("x")
+    assert serialize._writer_is_gone("424242-0123abcd") is False
+    serialize.save(nn.Neuron(1, seed=0), tmp_path / "m.json")
+    assert sent == [(424242, 0), (424242, 0)] and temporary.exists()
+
+
+def test_save_names_its_temporary_file_as_documented(tmp_path, monkeypatch):
+    """The module docstring: ``.NAME.PID-XXXXXXXX.tmp``, eight hex digits (``token_hex(4)``)."""
+    import re
+
+    made: list[str] = []
+    real = os.replace
+    monkeypatch.setattr(os, "replace", lambda src, dst: (made.append(src), real(src, dst)))
+    serialize.save(nn.Neuron(1, seed=0), tmp_path / "m.json")
+    serialize.save(nn.Neuron(1, seed=0), tmp_path / "m.json")
+    names = [os.path.basename(m) for m in made]
+    pattern = rf"\.m\.json\.{os.getpid()}-[0-9a-f]{{8}}\.tmp"
+    assert len(names) == 2 and all(re.fullmatch(pattern, n) for n in names), names
+
+
+def test_a_failed_save_whose_temporary_is_gone_raises_its_own_error(tmp_path, monkeypatch):
+    """A disk that fills mid-write: the temporary file is removed (here it is gone already, so
+    its removal fails with FileNotFoundError, which is ignored) and the disk's error is what the
+    caller gets, not an error of the clean-up; the file saved before is untouched."""
+    import errno
+
+    path = tmp_path / "m.json"
+    serialize.save(nn.Neuron(1, seed=0), path)
+    before = path.read_text()
+
+    def full_disk(fd: int) -> None:
+        for entry in os.listdir(tmp_path):
+            if entry.endswith(".tmp"):
+                os.unlink(tmp_path / entry)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError) as info:
+        serialize.save(nn.Neuron(1, seed=1), path)
+    assert type(info.value) is OSError and info.value.errno == errno.ENOSPC
+    assert path.read_text() == before and os.listdir(tmp_path) == ["m.json"]
+
+
+def test_a_layer_configs_sizes_are_named_in_the_error(tmp_path):
+    where = f"load({str(tmp_path / 'm.json')!r})"
+    layer = nn.Layer(2, 3, seed=0)
+    for field, bad in [("nin", 0), ("nout", -1), ("nin", 2.5), ("nout", True)]:
+        document = _spoil(layer, lambda d: d["config"].update({field: bad}))
+        assert _error(tmp_path, document) == f"{where}: {field} must be a positive int, got {bad!r}"
 
 
 def _gone_pid() -> int:
@@ -447,6 +507,63 @@ def test_identifier_keeps_letters_of_either_case_and_digits():
     assert nn_compiled._identifier("Emb.W-x") == "Emb_W_x"
 
 
+def _weighted_sum(w: Value) -> nn.ShapeCachedLoss:
+    """loss(xs) = w * x0 + w * x1 + ...: one product and one sum per number."""
+    return nn.ShapeCachedLoss(lambda xs: sum((w * x for x in xs), Value(0.0)), [w])
+
+
+def test_a_shape_cached_trace_is_named_loss_as_compiled_loss_names_it():
+    """``CompiledLoss`` traces under the name ``loss``; so does ``ShapeCachedLoss``, in its code
+    (``def loss_value_and_grad``) and in what the trace says to the learner."""
+    w = Value(1.0)
+    compiled = _weighted_sum(w)
+    assert compiled([2.0]) == 2.0
+    assert compiled.source(((1, ((),)),)).startswith("def loss_value_and_grad(")
+    assert nn.CompiledLoss(lambda: w * 2.0, [w]).source().startswith("def loss_value_and_grad(")
+    with pytest.raises(TypeError) as info:
+        nn.ShapeCachedLoss(lambda xs: w * xs[0], [w], has_aux=True)([2.0])
+    assert str(info.value).startswith("trace: with has_aux=True, loss must return (output, aux), got ")
+
+
+def test_a_shape_cached_functions_source_is_its_own_code_with_every_name_kept():
+    """``inspect.getsource`` (and a traceback) of a compiled shape reads the code it runs: each
+    shape's own (two shapes compiled one after the other keep apart), with every value under its
+    own name (``source(reuse_names=False)``), line by line."""
+    w = Value(3.0)
+    compiled = _weighted_sum(w)
+    assert compiled([1.0]) == 3.0 and compiled([1.0, 2.0]) == 9.0
+    for key, n in [(((1, ((),)),), 1), (((2, ((), ())),), 2)]:
+        shape = compiled.cache[key]
+        text = shape.trace.source(reuse_names=False)
+        assert text.count(" * ") >= n  # each shape's own products
+        assert inspect.getsource(shape.function) == text == compiled.source(key)
+
+
+def test_a_long_shape_cached_trace_runs_with_every_name_kept():
+    """Past ``REUSE_NAMES_ABOVE`` lines ``source()`` reuses dead names; the shape's compiled code
+    still keeps every name (``_compile``'s docstring), as ``inspect.getsource`` shows."""
+
+    w = Value(0.5)
+    compiled = _weighted_sum(w)
+    n = REUSE_NAMES_ABOVE // 2 + 1  # n products and n sums: past the threshold
+    xs = [float(i) for i in range(n)]
+    assert compiled(xs) == 0.5 * sum(xs) and w.grad == sum(xs)
+    shape = compiled.cache[((n, ((),) * n),)]
+    assert len(shape.trace.lines) > REUSE_NAMES_ABOVE
+    kept = shape.trace.source(reuse_names=False)
+    assert kept != shape.trace.source()
+    assert inspect.getsource(shape.function) == kept
+
+
+def test_a_shape_cached_function_runs_without_builtins():
+    """As ``Trace.compile``'s (``trace_rules.HELPERS``: 'no builtins at all')."""
+    w = Value(1.0)
+    compiled = _weighted_sum(w)
+    compiled([2.0])
+    (shape,) = compiled.cache.values()
+    assert shape.function.__globals__["__builtins__"] == {}
+
+
 # --- nn/compare.py --------------------------------------------------------------------------------
 
 
@@ -585,6 +702,40 @@ def test_from_torch_reads_a_float32_network_exactly_and_names_what_it_refuses():
         with pytest.raises(ValueError) as info:
             nn.MLP.from_torch(seq)
         assert str(info.value) == message
+
+
+@pytest.mark.torch
+def test_from_torch_refuses_a_complex_linear_and_reads_half_precision_exactly():
+    """A complex Linear was read with its imaginary parts dropped (another function, silently);
+    a float16 or bfloat16 Linear is read number for number (each of its values is a float64 one)."""
+    torch = pytest.importorskip("torch")
+    for dtype in (torch.complex64, torch.complex128):
+        linear = torch.nn.Linear(1, 1, dtype=dtype)
+        with torch.no_grad():
+            linear.weight.fill_(1 + 2j)
+        with pytest.raises(ValueError) as info:
+            nn.MLP.from_torch(torch.nn.Sequential(torch.nn.Linear(1, 1), linear))
+        assert (
+            str(info.value)
+            == f"MLP.from_torch: module 1 is a Linear of {dtype} numbers; chainrule's weights are real"
+        )
+    linear = torch.nn.Linear(1, 1)  # real weights, a complex bias
+    linear.bias = torch.nn.Parameter(torch.zeros(1, dtype=torch.complex64))
+    with pytest.raises(ValueError) as info:
+        nn.MLP.from_torch(torch.nn.Sequential(linear))
+    assert (
+        str(info.value)
+        == "MLP.from_torch: module 0 is a Linear of torch.complex64 numbers; chainrule's weights are real"
+    )
+    for dtype in (torch.float16, torch.bfloat16):
+        linear = torch.nn.Linear(2, 1, dtype=dtype)
+        with torch.no_grad():
+            linear.weight.copy_(torch.tensor([[0.1, -3.3]]))
+            linear.bias.fill_(0.7)
+        model = nn.MLP.from_torch(torch.nn.Sequential(linear))
+        assert list(model.state_dict().values()) == [
+            float(torch.tensor(x, dtype=dtype)) for x in (0.1, -3.3, 0.7)
+        ]
 
 
 def test_an_mlp_config_with_a_layer_past_the_files_weights_is_refused(tmp_path):
