@@ -15,7 +15,8 @@ dicts and floats; nothing here prints or draws), for ``autograd.see.optimizers``
 
 ``state[k - 1]["exp_avg"][i]`` is parameter i's ``optimizer.state[p]["exp_avg"]`` right after step
 k, with torch.optim's keys (see ``nn.optim``). A run that reaches a loss that is not finite stops
-there (``steps_taken`` says where).
+there (``steps_taken`` says where); a loss not defined there (``log`` of a number <= 0, an
+overflow) is recorded as NaN, and so is a grid point of the surface where it is not defined.
 
 The surface is the loss on a ``grid`` x ``grid`` lattice of a plane through the start θ_0:
 
@@ -70,7 +71,8 @@ def compare_optimizers(
     ``optimizers`` is a sequence of names (``OPTIMIZERS``: sgd, momentum, nesterov, rmsprop,
     adam) or a mapping from name to hyperparameters that replace the defaults, e.g.
     ``{"sgd": {"lr": 0.1}, "adam": {"lr": 0.01, "betas": (0.8, 0.99)}}``. ``grid`` points per side
-    of the loss surface (0: no surface). The model's parameters are left at the start.
+    of the loss surface (0: no surface). The model's parameters are left at the start, with
+    gradients 0. Every parameter must be finite at the start (``ValueError`` naming it).
     """
     if not isinstance(model, Module):
         raise TypeError(f"compare_optimizers: model must be an nn.Module, got {type(model).__name__}")
@@ -84,6 +86,12 @@ def compare_optimizers(
     named = model.named_parameters()
     params = [p for _, p in named]
     start = [p.data for p in params]
+    for (path, _), x in zip(named, start):
+        if not math.isfinite(x):
+            raise ValueError(
+                f"compare_optimizers: parameter {path!r} is {x!r}; every parameter must be a finite number "
+                "to start from"
+            )
     # Build every optimizer first, so that a bad hyperparameter is refused before any work.
     built = [(name, cls(params, **hyper), hyper) for name, (cls, hyper) in specs.items()]
     value_and_grad, value_only = _compiled(loss, params)
@@ -167,11 +175,12 @@ def _value_and_grad(
     loss: Callable[[], Value], params: list[Value], compiled: Compiled
 ) -> tuple[float, list[float]]:
     """The loss and its gradient at the parameters' data: the traced code, or the Values if its
-    path does not hold there (a flipped comparison) or its float code overflows."""
+    path does not hold there (a flipped comparison) or its float code fails (an overflow, a domain
+    error); NaN where the Values fail too."""
     try:
         value, grads = compiled(*[p.data for p in params])
         return float(value), list(grads)
-    except (PathChanged, ArithmeticError):
+    except (PathChanged, ArithmeticError, ValueError):
         for p in params:
             p.grad = 0.0
         try:
@@ -237,9 +246,13 @@ def top_singular_vectors(
 ) -> tuple[list[float], list[list[float]]]:
     """The k largest singular values of the matrix M (``rows``) and their right singular vectors.
 
-    Subspace iteration: V <- orthonormalise(Mᵀ M V), k columns at a time, until V stops turning;
-    then the k x k matrix (M V)ᵀ (M V) is diagonalised (Jacobi rotations) so that V's columns are
-    the singular vectors themselves, ordered by σ, each with its largest entry positive.
+    Subspace iteration: V starts as the k rows of largest norm (ties: the first), row c plus
+    1e-3·sin(1 + j(c + 1)) in column j, orthonormalised (Gram-Schmidt, in order); then
+    V <- orthonormalise(Mᵀ M V), k columns at a time, until V stops turning: every new column v
+    has 1 - |v·p| < ``tol``, p its projection onto the previous span, normalised; at most
+    ``max_iter`` times. Then the k x k matrix (M V)ᵀ (M V) is diagonalised (Jacobi rotations) so
+    that V's columns are the singular vectors themselves (Rayleigh-Ritz), ordered by σ, each with
+    its largest entry positive. k is at most the number of rows and of columns.
     Plain Python: a few milliseconds per iteration for a few hundred rows and columns.
     """
     m = [list(map(float, r)) for r in rows]
@@ -396,10 +409,11 @@ def _surface(
 def _loss_at(
     theta: list[float], params: list[Value], loss: Callable[[], Value], value_only: Compiled
 ) -> float:
-    """The loss at θ: the traced forward code, or the Values where that code's path does not hold."""
+    """The loss at θ: the traced forward code, or the Values where that code's path does not hold
+    or it fails (an overflow, a domain error); NaN where the Values fail too."""
     try:
         return float(value_only(*theta))
-    except (PathChanged, ArithmeticError):
+    except (PathChanged, ArithmeticError, ValueError):
         for p, x in zip(params, theta):
             p.data = x
         try:
