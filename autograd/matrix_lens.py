@@ -119,18 +119,20 @@ class NamedMatrix:
         return _fsum(abs(t.local * t.upstream) for t in self.terms[i][j])
 
 
-def _paren(x: float, digits: int = 4) -> str:
+def _paren(x: float, digits: int) -> str:
     return f"({fmt(x, digits)})" if x < 0 else fmt(x, digits)
 
 
 def _shown_terms(ts: list[Term], total: float) -> str:
-    """"local·upstream + ..." in as few significant digits (4 at least) as make the numbers shown
-    add up, on paper, to ``total`` within 0.1%: terms of 1e4 that cancel to 0.5 need 6 or more,
-    and "-8603.0·1.0 + -8186.0·1.0 + 1.679e+04·1.0 = 0.5" would not add up."""
-    for digits in (4, 6, 8, 10, 12, 17):
-        shown = _fsum(float(fmt(t.local, digits)) * float(fmt(t.upstream, digits)) for t in ts)
-        if digits == 17 or not math.isfinite(total) or math.isclose(shown, total, rel_tol=1e-3):
-            break
+    """"local·upstream + ..." in as few significant digits (4 at least, 17 at most) as make the
+    numbers shown add up, on paper, to ``total`` within 0.1%: terms of 1e4 that cancel to 0.5
+    need 6, and "-8603.0·1.0 + -8186.0·1.0 + 1.679e+04·1.0 = 0.5" would not add up."""
+    digits = 4
+    if math.isfinite(total):
+        for digits in range(4, 18):
+            shown = _fsum(float(fmt(t.local, digits)) * float(fmt(t.upstream, digits)) for t in ts)
+            if math.isclose(shown, total, rel_tol=1e-3):
+                break
     return " + ".join(f"{fmt(t.local, digits)}·{_paren(t.upstream, digits)}" for t in ts)
 
 

@@ -552,3 +552,55 @@ def test_a_bias_whose_grad_is_not_its_rows_sum_says_why() -> None:
         "NOT equal to the grads: b[0][0].grad is not the sum of its own edges: backward() ran more than "
         "once, or the grads were not reset"
     )
+
+
+def test_cancelling_upstream_grads_are_written_to_six_digits_and_add_up() -> None:
+    """loss = Σ c_i·Z[i][0], Z = X·W, X = [[1], [1], [1]]: dW = 1·c_0 + 1·c_1 + 1·c_2 with
+    c = -8602.89, -8185.74, 16789.13, which cancel to 0.5. At 5 digits they read -8602.9 - 8185.7
+    + 16789 = 0.4; at 6 they are exact, so 6 is the fewest that add up."""
+    X = as_matrix([[1.0], [1.0], [1.0]], "X")
+    W = as_matrix([[1.0]], "W")
+    Z = matmul(X, W)
+    loss = autograd.sum([Z[0][0] * -8602.89, Z[1][0] * -8185.74, Z[2][0] * 16789.13])
+    loss.backward()
+    text = str(matrix_view(loss, {"X": X, "W": W}))
+    assert "           = 1.0·(-8602.89) + 1.0·(-8185.74) + 1.0·16789.13 = 0.5\n" in text
+
+
+def test_four_digits_that_add_up_within_a_thousandth_are_kept() -> None:
+    """dW = 0.5·2.0 + -1.25·(1/3): at 4 digits 1.0 - 1.25·0.3333 = 0.583375, within 0.1% of
+    0.58333..., so 4 digits are kept although they are not exact."""
+    X = as_matrix([[0.5], [-1.25]], "X")
+    W = as_matrix([[1.0]], "W")
+    Z = matmul(X, W)
+    loss = Z[0][0] * 2.0 + Z[1][0] * (1 / 3)
+    loss.backward()
+    assert "           = 0.5·2.0 + -1.25·0.3333 = 0.5833\n" in str(matrix_view(loss, {"X": X, "W": W}))
+
+
+@pytest.mark.parametrize("first, shown, total", [(1e308, "1e+308", "inf"), (math.nan, "nan", "nan")])
+def test_a_total_that_is_not_finite_keeps_four_digits(first: float, shown: str, total: str) -> None:
+    """dW = 1e308·2 + 0.1·1 overflows to inf, and nan·2 + 0.1 is nan: no number of digits adds up
+    to either, so the terms keep 4 (0.1, not 0.10000000000000001)."""
+    X = as_matrix([[first], [0.1]], "X")
+    W = as_matrix([[1.0]], "W")
+    Z = matmul(X, W)
+    loss = Z[0][0] * 2.0 + Z[1][0] * 1.0
+    loss.backward()
+    assert f"           = {shown}·2.0 + 0.1·1.0 = {total}\n" in str(matrix_view(loss, {"X": X, "W": W}))
+
+
+@pytest.mark.parametrize("extra, named", [
+    (3, "[mul node], [pow node], [tanh node]"),
+    (4, "[exp node], [mul node], [pow node] and 1 more"),
+])  # fmt: skip
+def test_the_nodes_outside_the_product_are_named_three_at_most(extra: int, named: str) -> None:
+    X = as_matrix([[1.0, 2.0]], "X")
+    W = as_matrix([[0.5], [-1.0]], "W")
+    w = W[0][0]
+    outside = [w * 3.0, w**2, w.tanh(), w.exp()][:extra]
+    loss = matmul(X, W)[0][0] + autograd.sum(outside)
+    loss.backward()
+    assert matrix_view(loss, {"X": X, "W": W}).matrices[1].verdict == (
+        f"NOT equal to the grads: W is also used outside X·W (by {named}), and its grads add those terms"
+    )
