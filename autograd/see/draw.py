@@ -201,6 +201,7 @@ def draw_dot(
         raise ValueError(f"draw_dot: screen must be (width, height) in pixels, two ints > 0, got {screen!r}")
     if fields not in (None, "row", "column", "grid"):
         raise ValueError(f"draw_dot: fields must be 'row', 'column' or 'grid', got {fields!r}")
+    params = _params_list(params)  # read once: auto measures the candidates with the same colours
     selection = select(root, params=params, model=model, collapse=collapse, focus=focus, radius=radius)
     if rankdir == "auto":
         options: dict[str, Any] = dict(show_grad=show_grad, edge_labels=edge_labels, highlight=highlight)
@@ -237,6 +238,19 @@ def legend(selection: Selection) -> str:
     if selection.boxes:
         drawn.add("neuron")
     return "    ".join(text for kind, text in LEGEND.items() if kind in drawn)
+
+
+def _params_list(params: object) -> list[Value] | None:
+    """``params`` read once into a list (a generator is read by every picture drawn from it:
+    each candidate ``auto`` measures, each of the page's layouts), or None."""
+    if params is None:
+        return None
+    if not isinstance(params, Iterable):
+        raise TypeError(
+            f"draw_dot: params must be an iterable of Values (a list, a tuple, a generator), "
+            f"got {type(params).__name__} {params!r}"
+        )
+    return list(params)
 
 
 def _readability(sizes: Any) -> float:
@@ -485,6 +499,8 @@ def page_layouts(root: Value, **options: Any) -> list[str]:
     can take the first one whose whole graph is readable in the graph panel it really has (a
     1366 × 768 laptop, a phone). Otherwise the one picture asked for.
     """
+    if options.get("params") is not None:  # read once, then drawn five times
+        options["params"] = _params_list(options["params"])
     if options.get("rankdir") != "auto":
         return [to_svg(root, **options)]
     keys = ("params", "model", "collapse", "focus", "radius")
@@ -519,6 +535,8 @@ def page_dots(root: Value, **options: Any) -> list[str]:
     ``draw_dot`` does). Runs no program: only the ``graphviz`` package's DOT writer.
     """
     options.pop("screen", None)  # the page measures the panel it really has
+    if options.get("params") is not None:  # read once, then drawn five times
+        options["params"] = _params_list(options["params"])
     if options.get("rankdir") != "auto":
         return [draw_dot(root, **options).source]
     keys = ("params", "model", "collapse", "focus", "radius")
