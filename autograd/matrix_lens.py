@@ -329,7 +329,7 @@ def _regroup(
         if left == right:
             nm.product += " (and the other factor's term: the matrix is used on both sides)"
         elif not nm.product_matches:
-            nm.mismatch = _why_not(nm, f"d({left}·{right})[", f"{left}·{right}")
+            nm.mismatch = _why_not(nm, f"{left}·{right}")
         return
     # a broadcast bias: every edge out of its entries has local derivative 1, into several nodes
     ts = [t for row in nm.terms for e in row for t in e]
@@ -346,17 +346,18 @@ def _regroup(
             nm.factors = [(sums_into.pop(), [list(x) for x in zip(*column)])]
         nm.product_matches = _same(sums, nm)
         if not nm.product_matches:
-            nm.mismatch = _why_not(nm, "", "")
+            nm.mismatch = _why_not(nm)
 
 
-def _why_not(nm: NamedMatrix, product_prefix: str, product: str) -> str:
-    """Why a regrouped product is not ``nm``'s grads: an entry also feeds nodes outside the
-    product (its grad adds their terms), or the grads are not the sums of their own edges."""
-    if product_prefix:
+def _why_not(nm: NamedMatrix, product: str | None = None) -> str:
+    """Why a regrouped product ("X·W"; None for a bias's sum) is not ``nm``'s grads: an entry also
+    feeds nodes outside the product (its grad adds their terms), or the grads are not the sums of
+    their own edges. (One of the two always holds: "" is never returned in practice.)"""
+    if product is not None:
         outside = sorted(
             {t.upstream_name[1:] for row in nm.terms for e in row for t in e}
             - {t.upstream_name[1:] for row in nm.terms for e in row for t in e
-               if t.upstream_name.startswith(product_prefix)}
+               if t.upstream_name.startswith(f"d({product})[")}
         )  # fmt: skip
         if outside:
             named = ", ".join(outside[:3]) + (f" and {len(outside) - 3} more" if len(outside) > 3 else "")

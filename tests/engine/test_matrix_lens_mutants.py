@@ -580,14 +580,14 @@ def test_four_digits_that_add_up_within_a_thousandth_are_kept() -> None:
 
 @pytest.mark.parametrize("first, shown, total", [(1e308, "1e+308", "inf"), (math.nan, "nan", "nan")])
 def test_a_total_that_is_not_finite_keeps_four_digits(first: float, shown: str, total: str) -> None:
-    """dW = 1e308·2 + 0.1·1 overflows to inf, and nan·2 + 0.1 is nan: no number of digits adds up
-    to either, so the terms keep 4 (0.1, not 0.10000000000000001)."""
-    X = as_matrix([[first], [0.1]], "X")
+    """dW = 1e308·2 + (1/3)·1 overflows to inf, and nan·2 + 1/3 is nan: no number of digits adds
+    up to either, so the terms keep 4 (0.3333, not 0.33333 or 0.33333333333333331)."""
+    X = as_matrix([[first], [1 / 3]], "X")
     W = as_matrix([[1.0]], "W")
     Z = matmul(X, W)
     loss = Z[0][0] * 2.0 + Z[1][0] * 1.0
     loss.backward()
-    assert f"           = {shown}·2.0 + 0.1·1.0 = {total}\n" in str(matrix_view(loss, {"X": X, "W": W}))
+    assert f"           = {shown}·2.0 + 0.3333·1.0 = {total}\n" in str(matrix_view(loss, {"X": X, "W": W}))
 
 
 @pytest.mark.parametrize("extra, named", [
