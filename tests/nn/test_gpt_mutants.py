@@ -22,23 +22,7 @@ import pytest
 
 from autograd import Value
 from nn import gpt
-
-SCALE = 1.0 / math.sqrt(1.0 / 16 + 1e-5)  # rmsnorm(e_0) = e_0 * SCALE: see _probe_parameters
-
-
-def _probe_parameters(column0: dict[int, float]) -> dict[str, Any]:
-    """Every weight 0 but wpe[pos][0] = 1 and lm_head[t][0] = column0[t]: the block passes
-    x = rmsnorm(e_0) = e_0 * SCALE straight through (attention and MLP add 0), so the logits are
-    z_t = column0[t] * SCALE at every position, whatever the tokens."""
-    params = gpt.gpt_parameters(Value, seed=0)
-    for p in gpt.flat(params):
-        p.data = 0.0
-    for row in params["wpe"]:
-        row[0].data = 1.0
-    for t, x in column0.items():
-        params["lm_head"][t][0].data = x
-    return params
-
+from tests.nn.test_nn_io_mutants import SCALE, _probe_parameters
 
 # --- tokens, the joined sequence, the shipped names -------------------------------------------------
 
