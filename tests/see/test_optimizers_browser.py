@@ -162,3 +162,29 @@ def test_the_step_bars_are_the_steps_sizes(browser: Browser, tmp_path: Path) -> 
     steps = [abs(r["params"][3][0] - r["params"][2][0]) for r in comparison["runs"]]
     assert shares == pytest.approx([s / max(steps) for s in steps], abs=1e-4)
     assert max(shares) == 1.0
+
+
+def test_a_prediction_is_read_as_a_decimal_number_only(browser: Browser, tmp_path: Path) -> None:
+    """Number() would read "0x10" as 16 and "" as 0, and the page would then say "you typed 16";
+    such text is not graded, and the box says it is not a number."""
+    comparison = xor_comparison()
+    browser.open(render_optimizers(comparison, tmp_path / "decimal.html"))
+    browser.evaluate("window.chainrule.show(5)")
+    name = comparison["names"][0]
+    i = comparison["names"].index(name)
+    browser.evaluate(f"window.chainrule.select({name!r})")
+    browser.evaluate("document.getElementById('predict').click()")
+    for text in ("0x10", "0b1", "Infinity", "1e999", "", "  ", "1,5", "--1"):
+        assert browser.evaluate(f"window.chainrule.answer('sgd', {text!r})") is None, text
+    browser.type_into("input.guess[data-run='0']", "0x10")
+    browser.evaluate("document.querySelector(\"input.guess[data-run='0']\").dispatchEvent(new Event('change'))")
+    assert browser.evaluate("document.querySelector(\"input.guess[data-run='0']\").classList.contains('bad')")
+    assert "not a number" in browser.evaluate("document.querySelector(\"input.guess[data-run='0']\").title")
+    assert browser.evaluate("document.getElementById('state-note').textContent").startswith("“0x10” is not a number")
+    assert browser.evaluate("document.querySelectorAll('input.guess').length") == 5  # nothing graded
+    browser.screenshot("optimizers-not-a-number.png")
+    sgd = comparison["runs"][0]
+    true = sgd["params"][5][i] - sgd["params"][4][i]
+    typed = f"{true:.6e}".replace("-", "−")  # a Unicode minus and an exponent are a number
+    assert browser.evaluate(f"window.chainrule.answer('sgd', {typed!r})") is True
+    assert browser.console_errors() == []
