@@ -354,11 +354,9 @@ def _why_not(nm: NamedMatrix, product: str | None = None) -> str:
     feeds nodes outside the product (its grad adds their terms), or the grads are not the sums of
     their own edges. (One of the two always holds: "" is never returned in practice.)"""
     if product is not None:
-        outside = sorted(
-            {t.upstream_name[1:] for row in nm.terms for e in row for t in e}
-            - {t.upstream_name[1:] for row in nm.terms for e in row for t in e
-               if t.upstream_name.startswith(f"d({product})[")}
-        )  # fmt: skip
+        inside = f"d({product})["  # the upstream name of an entry of the product: d(X·W)[i][j]
+        names = {t.upstream_name for row in nm.terms for e in row for t in e}
+        outside = sorted(name[1:] for name in names if not name.startswith(inside))
         if outside:
             named = ", ".join(outside[:3]) + (f" and {len(outside) - 3} more" if len(outside) > 3 else "")
             return f"{nm.name} is also used outside {product} (by {named}), and its grads add those terms"
