@@ -100,19 +100,24 @@ class NamedMatrix:
             return f"{d} = {fmt(grad)} ({self.name}[{i}][{j}] {said})"
         if not ts:
             text = f"{d} = 0 (no edge out of {self.name}[{i}][{j}] reaches the result)"
-            total = scale = 0.0
         else:
             names = " + ".join(f"{t.factor}·{t.upstream_name}" for t in ts)
-            total = _fsum(t.local * t.upstream for t in ts)
-            nums = _shown_terms(ts, total)
-            scale = self.scale(i, j)
-            text = f"{d} = {names}\n{' ' * len(d)} = {nums} = {fmt(total)}"
-        if not _agrees(total, grad, scale):
+            total = self.edges_total(i, j)
+            text = f"{d} = {names}\n{' ' * len(d)} = {_shown_terms(ts, total)} = {fmt(total)}"
+        if not self.sums_its_edges(i, j):
             text += (
                 f"\n{' ' * len(d)}   but {self.name}[{i}][{j}].grad holds {fmt(grad)}: "
                 "backward() ran more than once, or the grads were not reset"
             )
         return text
+
+    def edges_total(self, i: int, j: int) -> float:
+        """Σ local·upstream over entry (i, j)'s terms (0 with none): what its grad should hold."""
+        return _fsum(t.local * t.upstream for t in self.terms[i][j])
+
+    def sums_its_edges(self, i: int, j: int) -> bool:
+        """Whether entry (i, j)'s grad is the sum of its edges' terms, up to rounding."""
+        return _agrees(self.edges_total(i, j), self.grads[i][j], self.scale(i, j))
 
     def scale(self, i: int, j: int) -> float:
         """Σ|local·upstream| over entry (i, j)'s terms: what its rounding is measured against."""
@@ -365,8 +370,7 @@ def _why_not(nm: NamedMatrix, product: str | None = None) -> str:
         f"{nm.name}[{i}][{j}]"
         for i in range(r)
         for j in range(c)
-        if (i, j) != nm.result_at
-        and not _agrees(_fsum(t.local * t.upstream for t in nm.terms[i][j]), nm.grads[i][j], nm.scale(i, j))
+        if (i, j) != nm.result_at and not nm.sums_its_edges(i, j)
     ]
     if stale:
         return (

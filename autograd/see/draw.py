@@ -499,8 +499,7 @@ def page_layouts(root: Value, **options: Any) -> list[str]:
     can take the first one whose whole graph is readable in the graph panel it really has (a
     1366 × 768 laptop, a phone). Otherwise the one picture asked for.
     """
-    if options.get("params") is not None:  # read once, then drawn five times
-        options["params"] = _params_list(options["params"])
+    options["params"] = _params_list(options.get("params"))  # read once, then drawn five times
     if options.get("rankdir") != "auto":
         return [to_svg(root, **options)]
     keys = ("params", "model", "collapse", "focus", "radius")
@@ -535,8 +534,7 @@ def page_dots(root: Value, **options: Any) -> list[str]:
     ``draw_dot`` does). Runs no program: only the ``graphviz`` package's DOT writer.
     """
     options.pop("screen", None)  # the page measures the panel it really has
-    if options.get("params") is not None:  # read once, then drawn five times
-        options["params"] = _params_list(options["params"])
+    options["params"] = _params_list(options.get("params"))  # read once, then drawn five times
     if options.get("rankdir") != "auto":
         return [draw_dot(root, **options).source]
     keys = ("params", "model", "collapse", "focus", "radius")
